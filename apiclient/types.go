@@ -121,3 +121,8 @@ type TransportError struct {
 	Timeout bool
 	Err     error
 }
+
+// Client talks to /v1. Safe for concurrent use. (Owner: client feature.)
+type Client struct {
+	opts Options
+}
