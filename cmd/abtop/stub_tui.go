@@ -8,4 +8,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) runDashboard(cmd *cobra.Command) error { return errors.New("the dashboard is not built yet") }
+func (a *app) runDashboard(cmd *cobra.Command) error {
+	return errors.New("the dashboard is not built yet")
+}
