@@ -25,6 +25,9 @@ type Options struct {
 	// failure, from the goroutine that made the request.
 	Observer     func(Observation)
 	MaxBodyBytes int64 // cap on bodies read; default 4 MiB
+	// AllowInsecureHTTP permits a plain http:// BaseURL to a non-loopback
+	// host (config's allow_insecure_http); otherwise New refuses it.
+	AllowInsecureHTTP bool
 }
 
 // Observation is what one request taught us.
@@ -119,6 +122,7 @@ type TransportError struct {
 	Method  string
 	Path    string
 	Timeout bool
+	After   time.Duration // the timeout that expired, when Timeout and known
 	Err     error
 }
 

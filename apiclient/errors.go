@@ -1,0 +1,104 @@
+package apiclient
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Error reads like "429 rate_limit_exceeded: Too many requests — retry in 12s".
+// It never contains the token (apiError scrubs it from the server's words).
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = e.Title
+	}
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	if msg != "" {
+		b.WriteString(": " + oneLine(msg))
+	}
+	for _, f := range e.Fields {
+		fmt.Fprintf(&b, "; %s: %s", f.Pointer, oneLine(f.Detail))
+	}
+	switch {
+	case e.Exhausted != "":
+		fmt.Fprintf(&b, " — %s exhausted", e.Exhausted)
+		if e.Wait > 0 {
+			b.WriteString(", resets in " + HumanDuration(e.Wait))
+		}
+	case e.Retryable && e.Wait > 0:
+		b.WriteString(" — retry in " + HumanDuration(e.Wait))
+	}
+	return b.String()
+}
+
+// Error reads like "GET /v1/balance: no response within 30s (timeout)".
+func (e *TransportError) Error() string {
+	where := e.Method + " " + e.Path
+	if e.Timeout {
+		if e.After > 0 {
+			return fmt.Sprintf("%s: no response within %s (timeout)", where, HumanDuration(e.After))
+		}
+		return fmt.Sprintf("%s: timed out: %v", where, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", where, e.Err)
+}
+
+// Unwrap exposes the cause (context.Canceled, ErrBodyTooLarge, net errors…).
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// HumanDuration formats a wait for people: "350ms", "12s", "12.5s", "4m05s",
+// "6d 19h". Negative durations print as "0s".
+func HumanDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		s := d.Round(100 * time.Millisecond).Seconds()
+		if s == float64(int64(s)) {
+			return fmt.Sprintf("%ds", int64(s))
+		}
+		return fmt.Sprintf("%.1fs", s)
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	case d < 48*time.Hour:
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	default:
+		d = d.Round(time.Hour)
+		return fmt.Sprintf("%dd %dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
+}
+
+// MaskToken shows a token as "ab_…wxyz" (prefix and last four), the only
+// form in which abtop ever prints one.
+func MaskToken(tok string) string {
+	if len(tok) <= 8 {
+		return "ab_…"
+	}
+	return "ab_…" + tok[len(tok)-4:]
+}
+
+// scrubToken replaces every occurrence of tok in s with its masked form.
+func scrubToken(s, tok string) string {
+	if tok == "" || !strings.Contains(s, tok) {
+		return s
+	}
+	return strings.ReplaceAll(s, tok, MaskToken(tok))
+}
+
+// oneLine collapses whitespace runs so an error stays on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
