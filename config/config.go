@@ -4,7 +4,11 @@
 // Nothing outside config/ and cmd/ imports viper.
 package config
 
-import "time"
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
 
 // Source says where a value came from.
 type Source string
@@ -32,4 +36,25 @@ type Config struct {
 	JournalPath       string // bbolt queue journal
 	// Keys remaps TUI key bindings: action name → keys, e.g. "pause": ["p", "space"].
 	Keys map[string][]string
+}
+
+// String masks the token so a Config printed by accident (%v, %s) never
+// leaks it.
+func (c Config) String() string {
+	return fmt.Sprintf("Config{File:%q Profile:%q BaseURL:%q Token:%s TokenSource:%s AllowInsecureHTTP:%t PollInterval:%s Timeout:%s NoColor:%t Limiter:%q JournalPath:%q}",
+		c.File, c.Profile, c.BaseURL, MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, c.Limiter, c.JournalPath)
+}
+
+// GoString masks the token for %#v as well.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue masks the token when a Config is passed to log/slog.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("file", c.File),
+		slog.String("profile", c.Profile),
+		slog.String("base_url", c.BaseURL),
+		slog.String("token", MaskToken(c.Token)),
+		slog.String("token_source", string(c.TokenSource)),
+	)
 }
