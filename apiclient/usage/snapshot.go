@@ -30,6 +30,9 @@ type Limit struct {
 	Window     *time.Duration // window length when the provider states it (RateLimit-Policy w=, …)
 	Scope      string         // "user", "org", "global", a bucket id, … ("" when unknown)
 	Source     string         // header family it came from, e.g. "x-ratelimit", "ietf", "openai", "anthropic"
+	// Cost is what this very request cost in Unit (X-RateLimit-Cost,
+	// X-Points-Cost), when the server says; nil otherwise.
+	Cost *int64
 }
 
 // Fraction returns remaining/limit in [0,1], or -1 when either is unknown.

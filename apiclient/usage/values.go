@@ -1,0 +1,140 @@
+package usage
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var sprintf = fmt.Sprintf
+
+// trimOWS trims optional whitespace and the quotes some servers wrap around
+// numbers and dates.
+func trimOWS(s string) string {
+	return strings.Trim(strings.TrimSpace(s), `"`)
+}
+
+// count reads a non-negative integer header (a limit, a remaining count).
+// When a proxy folded duplicates ("60, 59") the smallest, most conservative
+// value wins. Garbage, negatives, the -1 sentinel and overflow yield nil and
+// a note.
+func (p *parser) count(name string) *int64 {
+	vs := p.h[name]
+	if len(vs) == 0 {
+		return nil
+	}
+	var best *int64
+	for _, v := range vs {
+		for _, item := range strings.Split(v, ",") {
+			n, ok := p.parseCount(name, item)
+			if ok && (best == nil || n < *best) {
+				best = &n
+			}
+		}
+	}
+	return best
+}
+
+// parseCount parses one count value, noting why it was rejected.
+func (p *parser) parseCount(name, raw string) (int64, bool) {
+	n, note, ok := parseCountValue(raw)
+	if note != "" {
+		p.note("%s: %s", name, note)
+	}
+	return n, ok
+}
+
+// parseCountValue parses one count; note is non-empty when the value was
+// rejected or adjusted.
+func parseCountValue(raw string) (int64, string, bool) {
+	v := trimOWS(raw)
+	if v == "" {
+		return 0, fmt.Sprintf("%s is empty", quote(raw)), false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		switch {
+		case n == -1:
+			return 0, fmt.Sprintf("%s is the \"unknown\" sentinel", quote(raw)), false
+		case n < 0:
+			return 0, fmt.Sprintf("%s is negative; ignored", quote(raw)), false
+		}
+		return n, "", true
+	} else if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		return 0, fmt.Sprintf("%s is out of range", quote(raw)), false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	switch {
+	case err != nil:
+		return 0, fmt.Sprintf("%s is not a number", quote(raw)), false
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, fmt.Sprintf("%s is not a finite number", quote(raw)), false
+	case f == -1:
+		return 0, fmt.Sprintf("%s is the \"unknown\" sentinel", quote(raw)), false
+	case f < 0:
+		return 0, fmt.Sprintf("%s is negative; ignored", quote(raw)), false
+	case f >= math.MaxInt64:
+		return 0, fmt.Sprintf("%s is out of range", quote(raw)), false
+	}
+	n := int64(math.Floor(f))
+	if float64(n) != f {
+		return n, fmt.Sprintf("%s is not a whole number; rounded down to %d", quote(raw), n), true
+	}
+	return n, "", true
+}
+
+// reset reads a reset header in any format ParseReset knows.
+func (p *parser) reset(name string) *time.Duration {
+	v, ok := p.get(name)
+	if !ok {
+		return nil
+	}
+	return p.resetValue(name, v)
+}
+
+// resetValue parses a reset value of header name, noting problems.
+func (p *parser) resetValue(name, v string) *time.Duration {
+	d, note, ok := parseInstant(v, p.ref)
+	if note != "" {
+		p.note("%s: %s", name, note)
+	}
+	if !ok {
+		return nil
+	}
+	return &d
+}
+
+// deltaSeconds reads a header that is always a span in (decimal) seconds,
+// such as Discord's X-RateLimit-Reset-After.
+func (p *parser) deltaSeconds(name string) *time.Duration {
+	v, ok := p.get(name)
+	if !ok {
+		return nil
+	}
+	f, ok := parseFloat(v)
+	switch {
+	case !ok:
+		p.note("%s: %s is not a number of seconds", name, quote(v))
+		return nil
+	case f < 0:
+		p.note("%s: %s is negative; ignored", name, quote(v))
+		return nil
+	case f*float64(time.Second) > float64(maxAhead):
+		p.note("%s: %s seconds is implausibly far ahead; ignored", name, quote(v))
+		return nil
+	}
+	d := time.Duration(f * float64(time.Second))
+	return &d
+}
+
+// parseFloat parses a finite decimal number.
+func parseFloat(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(trimOWS(v), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+func ptr[T any](v T) *T { return &v }
