@@ -1,0 +1,438 @@
+package budget
+
+import (
+	"maps"
+	"time"
+)
+
+// Safety margins. Every deadline derived from the server is measured from
+// the moment its response arrived (after the server computed it) and then
+// pushed later by a margin, so rounding never makes us early.
+const (
+	// EmbargoMargin is added to every Retry-After.
+	EmbargoMargin = 25 * time.Millisecond
+	// ResetMargin is added to every window reset before refilling.
+	ResetMargin = 10 * time.Millisecond
+	// DateResolution is the resolution of HTTP-date and Unix-seconds
+	// values: the server's Date may be up to this much older than the
+	// instant the server handled the request.
+	DateResolution = time.Second
+	// minShare is the smallest fraction of a window AIMD backs off to.
+	minShare = 0.1
+	// shareStep is the additive recovery per window without a 429.
+	shareStep = 0.1
+)
+
+// Plan is the documented starting point before any response (API.md).
+type Plan struct {
+	Name        string
+	Limit       int64         // requests (or points) per window
+	Window      time.Duration // a minute for every documented plan
+	Concurrency int           // 0 = no documented limit
+}
+
+// Plans are API.md's plan table (requests/min and concurrent jobs).
+var plans = map[string]Plan{
+	"free":       {Name: "free", Limit: 10, Window: time.Minute, Concurrency: 2},
+	"pro":        {Name: "pro", Limit: 60, Window: time.Minute, Concurrency: 10},
+	"team":       {Name: "team", Limit: 60, Window: time.Minute},
+	"business":   {Name: "business", Limit: 300, Window: time.Minute, Concurrency: 50},
+	"enterprise": {Name: "enterprise", Limit: 300, Window: time.Minute},
+}
+
+// PlanNamed returns the documented plan (case-sensitive lower-case names);
+// unknown names get the most conservative plan, Free.
+func PlanNamed(name string) Plan {
+	if p, ok := plans[name]; ok {
+		return p
+	}
+	return plans["free"]
+}
+
+// State is one organization's budget. Its fields are exported so shared
+// backends can store it (e.g. as JSON); treat them as owned by the methods.
+type State struct {
+	// Known is true once a response stated the rate limit; before that only
+	// one request is in flight at a time, paced at the plan's rate.
+	Known     bool
+	Limit     int64 // allowance per window (requests or points)
+	Remaining int64 // what we may still spend this window; in-flight already taken out
+	InFlight  int64 // units granted whose response has not been observed
+	// Window is the window length; WindowKnown when stated or learned from
+	// two consecutive windows (plan defaults are only used for pacing).
+	Window      time.Duration
+	WindowKnown bool
+	// WindowID is the current window's reset instant on the server's clock,
+	// as the server reported it (identity only, never compared to Now).
+	WindowID time.Time
+	// EndLo < true end of the current window ≤ EndHi (reference clock).
+	// Remaining refills at EndHi. The last unit of a window is spent as a
+	// probe between them, which halves the interval each window, so the
+	// refill converges onto the real boundary without ever being early.
+	EndLo, EndHi time.Time
+	// Share is the AIMD fraction of the window we allow ourselves: halved on
+	// a surprise 429, +0.1 per window without one. 1 when alone.
+	Share     float64
+	Limited   bool      // a 429 arrived in the current window
+	LastGrant time.Time // for pacing when Share < 1 or before Known
+
+	// Embargo: nothing goes out before this instant (Retry-After).
+	Embargo time.Time
+
+	QuotaKnown     bool
+	QuotaRemaining int64
+	QuotaReset     time.Time // zero when unknown
+	WritesInFlight int64
+
+	CreditsKnown     bool
+	Credits          float64
+	CreditsExhausted bool
+
+	ConcurrencyLimit int
+	Slots            map[string]time.Time // holder → lease expiry
+}
+
+// NewState starts from a plan's documented numbers.
+func NewState(p Plan) State {
+	if p.Limit <= 0 {
+		p.Limit = 10
+	}
+	if p.Window <= 0 {
+		p.Window = time.Minute
+	}
+	return State{Limit: p.Limit, Remaining: p.Limit, Window: p.Window, Share: 1, Slots: map[string]time.Time{}}
+}
+
+// Clone returns a deep copy.
+func (s State) Clone() State {
+	s.Slots = maps.Clone(s.Slots)
+	if s.Slots == nil {
+		s.Slots = map[string]time.Time{}
+	}
+	return s
+}
+
+// probeTolerance: once EndHi-EndLo is this small the boundary is known well
+// enough and the last unit is spent like any other.
+func (s *State) probeTolerance() time.Duration {
+	t := s.Window / 200
+	if t < 10*time.Millisecond {
+		t = 10 * time.Millisecond
+	}
+	return t
+}
+
+// roll refills the window once now has passed EndHi.
+func (s *State) roll(now time.Time) {
+	if s.EndHi.IsZero() || now.Before(s.EndHi) {
+		return
+	}
+	if s.WindowKnown && s.Window > 0 {
+		k := 1 + now.Sub(s.EndHi)/s.Window
+		shift := k * s.Window
+		s.EndHi = s.EndHi.Add(shift)
+		if !s.EndLo.IsZero() {
+			s.EndLo = s.EndLo.Add(shift)
+		}
+		if !s.WindowID.IsZero() {
+			s.WindowID = s.WindowID.Add(shift)
+		}
+	} else {
+		// Without a known period the next boundary is learned from the
+		// next response.
+		s.EndHi, s.EndLo, s.WindowID = time.Time{}, time.Time{}, time.Time{}
+	}
+	s.Remaining = s.Limit - s.InFlight
+	if !s.Limited && s.Share < 1 {
+		s.Share = min(1, s.Share+shareStep)
+	}
+	s.Limited = false
+}
+
+// Reserve decides whether r may go out now. Gates, in order: the
+// Retry-After embargo, the monthly quota (writes), credits, the rate window.
+func (s *State) Reserve(r Request) Grant {
+	if r.Cost < 1 {
+		r.Cost = 1
+	}
+	now := r.Now
+	wait := func(d time.Duration, why Reason) Grant {
+		if d <= 0 {
+			d = time.Millisecond
+		}
+		return Grant{Wait: d, Reason: why, Cost: r.Cost, Write: r.Write}
+	}
+	if now.Before(s.Embargo) {
+		return wait(s.Embargo.Sub(now), ReasonRetryAfter)
+	}
+	if r.Write && s.QuotaKnown && s.QuotaRemaining <= 0 {
+		if s.QuotaReset.IsZero() {
+			return Grant{Blocked: true, Reason: ReasonQuota, Cost: r.Cost, Write: r.Write}
+		}
+		if now.Before(s.QuotaReset) {
+			return wait(s.QuotaReset.Sub(now), ReasonQuota)
+		}
+		// The month rolled over: forget the count until a response
+		// states the new one.
+		s.QuotaKnown, s.QuotaReset = false, time.Time{}
+	}
+	if r.Credits > 0 && s.CreditsKnown && (s.CreditsExhausted || s.Credits < r.Credits) {
+		return Grant{Blocked: true, Reason: ReasonCredits, Cost: r.Cost, Write: r.Write}
+	}
+	if r.Credits > 0 && !s.CreditsKnown && s.CreditsExhausted {
+		return Grant{Blocked: true, Reason: ReasonCredits, Cost: r.Cost, Write: r.Write}
+	}
+	if g, ok := s.rateGate(now, r); !ok {
+		return g
+	}
+	s.Remaining -= r.Cost
+	s.InFlight += r.Cost
+	s.LastGrant = now
+	if r.Write {
+		s.WritesInFlight++
+		if s.QuotaKnown {
+			s.QuotaRemaining--
+		}
+	}
+	if r.Credits > 0 && s.CreditsKnown {
+		s.Credits -= r.Credits
+	}
+	return Grant{OK: true, Cost: r.Cost, Write: r.Write}
+}
+
+func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
+	wait := func(d time.Duration) (Grant, bool) {
+		if d <= 0 {
+			d = time.Millisecond
+		}
+		return Grant{Wait: d, Reason: ReasonRate, Cost: r.Cost, Write: r.Write}, false
+	}
+	if !s.Known {
+		// Before the first answer: one at a time, at the plan's pace.
+		if s.InFlight > 0 {
+			return wait(s.Window / time.Duration(max(s.Limit, 1)))
+		}
+		if !s.LastGrant.IsZero() {
+			if next := s.LastGrant.Add(s.Window / time.Duration(max(s.Limit, 1))); now.Before(next) {
+				return wait(next.Sub(now))
+			}
+		}
+		return Grant{}, true
+	}
+	s.roll(now)
+	if s.Remaining < r.Cost {
+		if s.EndHi.IsZero() {
+			return wait(s.Window / time.Duration(max(s.Limit, 1)))
+		}
+		return wait(s.EndHi.Sub(now))
+	}
+	if s.Share < 1 {
+		// Sharing with someone who surprised us: one request at a time,
+		// spaced to our share of the window.
+		if s.InFlight > 0 {
+			return wait(10 * time.Millisecond)
+		}
+		gap := time.Duration(float64(s.Window) / (float64(s.Limit) * s.Share) * float64(r.Cost))
+		if next := s.LastGrant.Add(gap); now.Before(next) {
+			return wait(next.Sub(now))
+		}
+	}
+	last := s.Remaining-r.Cost < r.Cost
+	if last && s.InFlight > 0 {
+		// The last unit of a window waits for the answers in flight, so a
+		// surprise from one of them stops it.
+		return wait(5 * time.Millisecond)
+	}
+	if last && !s.EndLo.IsZero() && !s.EndHi.IsZero() && s.EndHi.Sub(s.EndLo) > s.probeTolerance() {
+		probe := s.EndLo.Add(s.EndHi.Sub(s.EndLo) / 2)
+		if now.Before(probe) {
+			return wait(probe.Sub(now))
+		}
+	}
+	return Grant{}, true
+}
+
+// Cancel gives back a Grant whose request never left.
+func (s *State) Cancel(g Grant) {
+	if !g.OK {
+		return
+	}
+	s.InFlight = max(0, s.InFlight-g.Cost)
+	s.Remaining += g.Cost
+	if g.Write {
+		s.WritesInFlight = max(0, s.WritesInFlight-1)
+		if s.QuotaKnown {
+			s.QuotaRemaining++
+		}
+	}
+}
+
+// sameWindowSlack is how far two WindowIDs of one window may differ
+// (second-resolution reset values).
+func (s *State) sameWindowSlack() time.Duration {
+	if s.WindowKnown && s.Window < 2*DateResolution {
+		return s.Window / 2
+	}
+	return 900 * time.Millisecond
+}
+
+// Observe learns from one response.
+func (s *State) Observe(o Observation) {
+	s.InFlight = max(0, s.InFlight-o.Settle)
+	if o.Write && o.Settle > 0 {
+		s.WritesInFlight = max(0, s.WritesInFlight-1)
+	}
+	if o.RetryAfter > 0 {
+		if e := o.Received.Add(o.RetryAfter + EmbargoMargin); e.After(s.Embargo) {
+			s.Embargo = e
+		}
+	}
+	if o.RateLimited {
+		s.Share = max(minShare, s.Share/2)
+		s.Limited = true
+		s.Remaining = min(s.Remaining, 0)
+	}
+	if o.HasRate {
+		s.observeRate(o)
+	}
+	if o.HasQuota {
+		s.QuotaKnown = true
+		s.QuotaRemaining = o.QuotaRemaining - s.WritesInFlight
+		if o.QuotaResetAfter > 0 {
+			s.QuotaReset = o.Received.Add(o.QuotaResetAfter + ResetMargin)
+		}
+	}
+	if o.QuotaExhausted {
+		s.QuotaKnown = true
+		s.QuotaRemaining = 0
+		if o.QuotaResetAfter > 0 {
+			s.QuotaReset = o.Received.Add(o.QuotaResetAfter + ResetMargin)
+		}
+	}
+	if o.HasCredits {
+		s.CreditsKnown = true
+		s.Credits = o.Credits
+		s.CreditsExhausted = false
+	}
+	if o.CreditsExhausted {
+		s.CreditsExhausted = true
+	}
+	if o.ConcurrencyLimit > 0 {
+		s.ConcurrencyLimit = o.ConcurrencyLimit
+	}
+}
+
+func (s *State) observeRate(o Observation) {
+	s.Known = true
+	if o.Limit > 0 {
+		s.Limit = o.Limit
+	}
+	if o.Window > 0 {
+		s.Window, s.WindowKnown = o.Window, true
+	}
+	srv := o.Remaining - s.InFlight // others in flight may not be counted yet
+	hi := time.Time{}
+	lo := o.Sent
+	if o.HasReset {
+		hi = o.Received.Add(o.ResetAfter + ResetMargin)
+		// The server's Date is at most DateResolution older than the
+		// instant it handled the request, which was after Sent.
+		if l := o.Sent.Add(o.ResetAfter - DateResolution); l.After(lo) {
+			lo = l
+		}
+	} else if s.EndHi.IsZero() {
+		hi = o.Received.Add(s.Window + ResetMargin)
+	}
+	if hi.IsZero() {
+		s.Remaining = min(s.Remaining, srv)
+		return
+	}
+	if o.WindowID.IsZero() || s.WindowID.IsZero() || s.EndHi.IsZero() {
+		s.startWindow(o.WindowID, srv, lo, hi)
+		return
+	}
+	d := o.WindowID.Sub(s.WindowID)
+	slack := s.sameWindowSlack()
+	switch {
+	case d > -slack && d < slack: // same window
+		s.Remaining = min(s.Remaining, srv)
+		if o.Sent.After(s.EndLo) {
+			s.EndLo = o.Sent
+		}
+		if hi.Before(s.EndHi) {
+			s.EndHi = hi
+		}
+	case d >= slack: // a newer window: its boundary passed before Received
+		prevLo, prevHi := s.EndLo, s.EndHi
+		if o.Received.Before(prevHi) {
+			prevHi = o.Received
+		}
+		consecutive := !s.WindowKnown || d < s.Window*3/2
+		if consecutive && !s.WindowKnown {
+			s.Window, s.WindowKnown = roundToSecond(d), true
+		}
+		nlo, nhi := lo, hi
+		if consecutive && s.Window > 0 && !prevLo.IsZero() && prevLo.Before(prevHi) {
+			if pl := prevLo.Add(s.Window); pl.After(nlo) {
+				nlo = pl
+			}
+			if ph := prevHi.Add(s.Window); ph.Before(nhi) {
+				nhi = ph
+			}
+		}
+		if !nlo.Before(nhi) {
+			nlo, nhi = lo, hi
+		}
+		s.WindowID, s.EndLo, s.EndHi = o.WindowID, nlo, nhi
+		s.Remaining = srv
+		if !s.Limited && s.Share < 1 {
+			s.Share = min(1, s.Share+shareStep)
+		}
+		s.Limited = o.RateLimited
+	default: // a late answer from an earlier window: it bounds the boundary from below
+		if s.WindowKnown && s.Window > 0 {
+			k := (s.WindowID.Sub(o.WindowID) + s.Window/2) / s.Window
+			if l := o.Sent.Add(k * s.Window); l.After(s.EndLo) && l.Before(s.EndHi) {
+				s.EndLo = l
+			}
+		}
+	}
+	if o.RateLimited {
+		s.Remaining = min(s.Remaining, 0)
+	}
+}
+
+func (s *State) startWindow(id time.Time, remaining int64, lo, hi time.Time) {
+	s.WindowID, s.EndLo, s.EndHi = id, lo, hi
+	if !lo.Before(hi) {
+		s.EndLo = time.Time{}
+	}
+	s.Remaining = remaining
+}
+
+func roundToSecond(d time.Duration) time.Duration {
+	if d >= 2*DateResolution {
+		return d.Round(DateResolution)
+	}
+	return d
+}
+
+// AcquireSlot takes or renews holder's concurrency slot.
+func (s *State) AcquireSlot(holder string, now time.Time, ttl time.Duration) bool {
+	if s.Slots == nil {
+		s.Slots = map[string]time.Time{}
+	}
+	for h, exp := range s.Slots {
+		if !now.Before(exp) {
+			delete(s.Slots, h)
+		}
+	}
+	if _, ok := s.Slots[holder]; ok || s.ConcurrencyLimit <= 0 || len(s.Slots) < s.ConcurrencyLimit {
+		s.Slots[holder] = now.Add(ttl)
+		return true
+	}
+	return false
+}
+
+// ReleaseSlot frees holder's slot.
+func (s *State) ReleaseSlot(holder string) { delete(s.Slots, holder) }
