@@ -177,6 +177,11 @@ func readFile(path string, explicit bool) (fileData, error) {
 	if fd.top == nil {
 		fd.top = map[string]any{}
 	}
+	// AllSettings drops keys whose value is null, so an empty profile
+	// ("other:") is only visible in the raw section.
+	if ps, ok := v.Get("profiles").(map[string]any); ok {
+		fd.top["profiles"] = ps
+	}
 	fd.profiles = map[string]map[string]any{}
 	if ps, ok := fd.top["profiles"].(map[string]any); ok {
 		for name, p := range ps {
@@ -487,7 +492,18 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 	}
 
 	cfg.Keys, ps = r.keys(origins, ps)
+	// Report in the order keys are documented, not the order they were
+	// computed in (base_url needs allow_insecure_http first).
+	slices.SortStableFunc(ps, func(a, b Problem) int { return keyRank(a.Key) - keyRank(b.Key) })
 	return cfg, ps
+}
+
+func keyRank(key string) int {
+	last := key[strings.LastIndex(key, ".")+1:]
+	if i := slices.Index(settingKeys, last); i >= 0 {
+		return i
+	}
+	return len(settingKeys)
 }
 
 // keys merges the top-level key bindings with the profile's (per action,

@@ -1,0 +1,54 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tok is a well-formed token whose body is 48 copies of c.
+func tok(c string) string { return TokenPrefix + strings.Repeat(c, TokenLen-len(TokenPrefix)) }
+
+// isolate points HOME and the XDG dirs at a fresh temp dir and clears every
+// ABTOP_* variable, so the developer's own config never leaks into a test.
+func isolate(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	for _, k := range []string{"ABTOP_TOKEN", "ABTOP_BASE_URL", "ABTOP_PROFILE", "ABTOP_POLL_INTERVAL", "ABTOP_TIMEOUT",
+		"ABTOP_ALLOW_INSECURE_HTTP", "ABTOP_LIMITER", "ABTOP_JOURNAL", "NO_COLOR"} {
+		t.Setenv(k, "")
+	}
+	return dir
+}
+
+// writeConfig writes the default config file with body and returns its path.
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p, err := DefaultFile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func problemStrings(err error) []string {
+	ve, ok := err.(*ValidationError)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, p := range ve.Problems {
+		out = append(out, p.String())
+	}
+	return out
+}
