@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/abtop-dev/abtop/config"
+	"github.com/spf13/cobra"
+)
+
+// configState is the per-run cache behind loadConfig. It lives in a.v under
+// stateKey because app (root.go) has no field for it; it is a pointer, so
+// viper hands back the same one, and it never prints its contents.
+type configState struct {
+	cmd    *cobra.Command
+	loaded bool
+	cfg    config.Config
+	err    error
+}
+
+const stateKey = "abtop-internal-config-state"
+
+func (s *configState) String() string   { return "(abtop config state)" }
+func (s *configState) GoString() string { return s.String() }
+
+func (a *app) state() *configState {
+	if s, ok := a.v.Get(stateKey).(*configState); ok {
+		return s
+	}
+	s := &configState{}
+	a.v.Set(stateKey, s)
+	return s
+}
+
+// flagKeys maps command-line flags to config keys. Any command may define
+// these flags: preRun binds whichever the running command has, so owners of
+// other commands need no wiring of their own.
+var flagKeys = map[string]string{
+	"profile":             "profile",
+	"base-url":            "base_url",
+	"no-color":            "no_color",
+	"poll-interval":       "poll_interval",
+	"timeout":             "timeout",
+	"limiter":             "limiter",
+	"journal":             "journal",
+	"allow-insecure-http": "allow_insecure_http",
+}
+
+// preRun runs before every command. It stays cheap (no file, no network):
+// it binds the config flags the command has and remembers the command for
+// its context.
+func (a *app) preRun(cmd *cobra.Command) error {
+	a.state().cmd = cmd
+	for _, name := range append([]string{"config", "token-file", "sandbox", "traffic"}, keysOf(flagKeys)...) {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			if err := a.v.BindPFlag(name, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func keysOf(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// loadOptions turns the flags the user set into config.LoadOptions.
+func (a *app) loadOptions() config.LoadOptions {
+	opts := config.LoadOptions{
+		ConfigFile: a.v.GetString("config"),
+		TokenFile:  a.v.GetString("token-file"),
+		Flags:      map[string]string{},
+	}
+	for flag, key := range flagKeys {
+		// IsSet is true only for flags given on the command line.
+		if a.v.IsSet(flag) {
+			opts.Flags[key] = a.v.GetString(flag)
+		}
+	}
+	return opts
+}
+
+// ctx is the running command's context (Background before preRun).
+func (a *app) ctx() context.Context {
+	if c := a.state().cmd; c != nil && c.Context() != nil {
+		return c.Context()
+	}
+	return context.Background()
+}
+
+// loadWithReport loads and validates the config. With --sandbox it first
+// starts the embedded sandbox, whose base URL and token beat every other
+// source.
+func (a *app) loadWithReport(opts config.LoadOptions) (config.Config, config.Report, error) {
+	if a.v.GetBool("sandbox") {
+		baseURL, token, err := a.startEmbeddedSandbox(a.ctx(), a.v.GetBool("traffic"))
+		if err != nil {
+			return config.Config{}, config.Report{}, fmt.Errorf("--sandbox: %w", err)
+		}
+		opts.Sandbox = &config.SandboxOverride{BaseURL: baseURL, Token: token}
+	}
+	return config.Load(opts)
+}
+
+// loadConfig returns the validated config of the selected profile. It loads
+// once per run (so --sandbox starts one sandbox) and prints the warnings to
+// stderr.
+func (a *app) loadConfig() (config.Config, error) {
+	s := a.state()
+	if s.loaded {
+		return s.cfg, s.err
+	}
+	cfg, rep, err := a.loadWithReport(a.loadOptions())
+	a.printWarnings(rep.Warnings)
+	s.loaded, s.cfg, s.err = true, cfg, err
+	return cfg, err
+}
+
+func (a *app) printWarnings(ws []config.Problem) {
+	for _, w := range ws {
+		fmt.Fprintln(a.errOut, "abtop: warning:", w.String())
+	}
+}
