@@ -1,0 +1,148 @@
+package queue
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/problem"
+	"github.com/abtop-dev/abtop/apiclient/usage"
+)
+
+// outcome is what the scheduler does after a failed attempt.
+type outcome int
+
+const (
+	outFail        outcome = iota // other 4xx: the job fails with its problem
+	outRateLimit                  // 429: wait as told (embargo), same key
+	outConcurrency                // too many running jobs: wait, same key
+	outQuota                      // monthly quota: wait for its reset, same key
+	outCredits                    // out of credits: pause, never loop
+	outBackoff                    // 5xx, timeouts, drops: backoff with jitter, same key
+	outStop                       // auth: stop everything
+)
+
+// classify maps an error to an outcome. It trusts the client's Kind but
+// falls back on the status, so a missing classification never turns a 429
+// into a failed job.
+func classify(err error) outcome {
+	var te *apiclient.TransportError
+	if errors.As(err, &te) {
+		return outBackoff
+	}
+	var ae *apiclient.Error
+	if !errors.As(err, &ae) {
+		return outFail
+	}
+	switch ae.Kind {
+	case problem.KindRateLimit:
+		return outRateLimit
+	case problem.KindConcurrency:
+		return outConcurrency
+	case problem.KindQuota:
+		return outQuota
+	case problem.KindCredits:
+		return outCredits
+	case problem.KindServer:
+		return outBackoff
+	case problem.KindAuth:
+		return outStop
+	case problem.KindPlan, problem.KindConflict:
+		return outFail
+	}
+	switch {
+	case ae.Status == http.StatusTooManyRequests:
+		return outRateLimit
+	case ae.Status == http.StatusPaymentRequired && ae.Code != problem.CodePlanRequired:
+		return outCredits
+	case ae.Status >= 500 || ae.Status == http.StatusRequestTimeout:
+		return outBackoff
+	case ae.Status == http.StatusUnauthorized:
+		return outStop
+	}
+	return outFail
+}
+
+// observation turns one attempt into what the budget learns.
+func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, err error) budget.Observation {
+	o := budget.Observation{Sent: sent, Received: received, Settle: g.Cost, Write: g.Write}
+	snap := meta.Snapshot
+	var ae *apiclient.Error
+	isAPI := errors.As(err, &ae)
+	if isAPI {
+		snap = ae.Snapshot
+	} else if err != nil {
+		return o // no response: nothing learned, the cost stays spent
+	}
+	fillSnapshot(&o, snap)
+	if !isAPI {
+		return o
+	}
+	switch classify(err) {
+	case outRateLimit:
+		o.RateLimited = true
+		o.RetryAfter = ae.Wait
+		if o.RetryAfter <= 0 && snap.RetryAfter != nil {
+			o.RetryAfter = *snap.RetryAfter
+		}
+		if o.RetryAfter <= 0 {
+			// A 429 without any hint: hold everything a second rather
+			// than hammer.
+			o.RetryAfter = time.Second
+		}
+	case outQuota:
+		o.QuotaExhausted = true
+		if o.QuotaResetAfter <= 0 {
+			o.QuotaResetAfter = ae.Wait
+		}
+	case outCredits:
+		o.CreditsExhausted = true
+	case outConcurrency:
+		if ae.Problem != nil {
+			if n, ok := ae.Problem.Extensions["limit"].(float64); ok && n > 0 {
+				o.ConcurrencyLimit = int(n)
+			}
+		}
+	case outBackoff:
+		// A 503 with Retry-After is an order too.
+		if ae.Status == http.StatusServiceUnavailable && snap.RetryAfter != nil {
+			o.RetryAfter = *snap.RetryAfter
+		}
+	}
+	return o
+}
+
+func fillSnapshot(o *budget.Observation, snap usage.Snapshot) {
+	if l, ok := snap.BindingLimit(); ok && l.Limit != nil && l.Remaining != nil {
+		o.HasRate = true
+		o.Limit, o.Remaining = *l.Limit, *l.Remaining
+		if l.ResetAfter != nil {
+			o.HasReset = true
+			o.ResetAfter = *l.ResetAfter
+			o.WindowID = snap.Now().Add(*l.ResetAfter).Round(time.Second)
+		}
+		if l.Window != nil {
+			o.Window = *l.Window
+		}
+	}
+	if q := snap.Quota; q != nil && q.Remaining != nil {
+		o.HasQuota = true
+		o.QuotaRemaining = *q.Remaining
+		if q.ResetAfter != nil {
+			o.QuotaResetAfter = *q.ResetAfter
+		}
+	}
+	if snap.Credits != nil {
+		o.HasCredits, o.Credits = true, *snap.Credits
+	}
+}
+
+// unitOf returns the unit of the binding rate dimension ("" when none).
+func unitOf(snap usage.Snapshot) string {
+	if l, ok := snap.BindingLimit(); ok {
+		return l.Unit
+	}
+	return ""
+}

@@ -1,0 +1,353 @@
+// Package queue sends API requests for one organization through its budget
+// (Scheduler), and runs batches of jobs from a crash-safe journal (Queue).
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/usage"
+)
+
+// Kind names a request class; point costs are learned per kind.
+type Kind string
+
+const (
+	KindRead   Kind = "read"   // GET /v1/balance, /v1/models, /v1/jobs/{id}
+	KindCreate Kind = "create" // POST /v1/jobs
+	KindCancel Kind = "cancel" // POST /v1/jobs/{id}/cancel
+	KindPoll   Kind = "poll"   // the monitor's own polls: low priority
+)
+
+// Call describes one logical request.
+type Call struct {
+	Kind    Kind
+	Write   bool    // counts against the monthly quota
+	Credits float64 // credits it will charge (a job's model cost)
+	// Retry makes Do retry 429s, concurrency rejections, quota waits and
+	// server faults (the caller's fn must reuse its Idempotency-Key).
+	Retry bool
+	// OnAttempt runs after the budget granted attempt n and before it
+	// leaves; an error aborts without sending (the journal writes "sending"
+	// here, so a request never leaves before it is on disk).
+	OnAttempt func(n int) error
+	// OnWait reports each wait as it starts.
+	OnWait func(Wait)
+}
+
+// Wait is one wait the scheduler imposes.
+type Wait struct {
+	Reason budget.Reason // or ReasonBackoff
+	For    time.Duration
+	Text   string // "rate window 12 s", "Retry-After 30 s", "backoff 2 s", …
+}
+
+// ReasonBackoff is a wait after a server fault.
+const ReasonBackoff budget.Reason = "backoff"
+
+// BlockedError is returned when a gate cannot open by waiting (credits
+// exhausted, a quota with no known reset): the queue pauses with the reason.
+type BlockedError struct {
+	Reason budget.Reason
+	Err    error // the response that said so, when one did
+}
+
+func (e *BlockedError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("paused (%s): %v", e.Reason, e.Err)
+	}
+	return fmt.Sprintf("paused (%s)", e.Reason)
+}
+
+func (e *BlockedError) Unwrap() error { return e.Err }
+
+// Stats counts what the scheduler did.
+type Stats struct {
+	Requests  int
+	HTTP429   int
+	Retries   int
+	Units     int64 // rate units spent (requests or points) by answered requests
+	Faults    int   // 5xx and transport failures
+	FirstSent time.Time
+	LastRecv  time.Time
+	Limit     int64
+	Window    time.Duration
+}
+
+// Options configure a Scheduler.
+type Options struct {
+	Store budget.Store
+	Now   func() time.Time // default time.Now
+	// Jitter returns a uniform value in [0,1); default math/rand/v2.
+	Jitter func() float64
+	// MaxAttempts bounds attempts on server faults (default 8).
+	MaxAttempts int
+	BaseBackoff time.Duration // default 250 ms
+	MaxBackoff  time.Duration // default 30 s
+}
+
+// Scheduler is one organization's gate: every request, the monitor's polls
+// included, goes through Do.
+type Scheduler struct {
+	opts Options
+
+	mu       sync.Mutex
+	wake     chan struct{} // closed and replaced on every observation
+	costs    map[Kind]int64
+	points   bool
+	lastWin  time.Time
+	lastRem  int64
+	seq      uint64 // observations so far
+	inflight int
+	stats    Stats
+}
+
+// NewScheduler builds a scheduler over a budget store.
+func NewScheduler(o Options) *Scheduler {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Jitter == nil {
+		o.Jitter = rand.Float64
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = 250 * time.Millisecond
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}}
+}
+
+// Store returns the budget store.
+func (s *Scheduler) Store() budget.Store { return s.opts.Store }
+
+// Stats returns a copy of the counters.
+func (s *Scheduler) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// cost is the rate cost of a call: 1 per request, or the points its kind
+// was last seen to cost (seed 003: writes 3 until learned, reads 1).
+func (s *Scheduler) cost(k Kind) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.points {
+		return 1
+	}
+	if c, ok := s.costs[k]; ok {
+		return c
+	}
+	if k == KindCreate || k == KindCancel {
+		return 3
+	}
+	return 1
+}
+
+// Backoff returns the full-jitter backoff before attempt n+1 (n ≥ 1).
+func (s *Scheduler) Backoff(n int) time.Duration {
+	d := s.opts.BaseBackoff << min(n-1, 20)
+	if d > s.opts.MaxBackoff || d <= 0 {
+		d = s.opts.MaxBackoff
+	}
+	return time.Duration(s.opts.Jitter() * float64(d))
+}
+
+// Do sends fn through the budget. With c.Retry it retries as the API
+// contract says; fn must then reuse the same Idempotency-Key each time.
+func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (apiclient.Meta, error)) error {
+	faults := 0
+	for attempt := 1; ; attempt++ {
+		g, err := s.acquire(ctx, c)
+		if err != nil {
+			return err
+		}
+		if c.OnAttempt != nil {
+			if err := c.OnAttempt(attempt); err != nil {
+				_ = s.opts.Store.Cancel(context.WithoutCancel(ctx), g)
+				return err
+			}
+		}
+		err = s.send(ctx, c, g, fn)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		out := classify(err)
+		if !c.Retry {
+			if out == outCredits {
+				return &BlockedError{Reason: budget.ReasonCredits, Err: err}
+			}
+			return err
+		}
+		switch out {
+		case outRateLimit, outQuota:
+			// The budget now holds the embargo or the quota reset; the
+			// next acquire waits for it.
+		case outConcurrency:
+			var ae *apiclient.Error
+			d := s.Backoff(attempt)
+			if errors.As(err, &ae) && ae.Wait > 0 {
+				d = ae.Wait
+			}
+			if err := s.sleep(ctx, c, Wait{Reason: budget.ReasonConcurrency, For: d, Text: "concurrency limit, " + human(d)}, false); err != nil {
+				return err
+			}
+		case outBackoff:
+			faults++
+			if faults >= s.opts.MaxAttempts {
+				return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
+			}
+			d := s.Backoff(faults)
+			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}, false); err != nil {
+				return err
+			}
+		case outCredits:
+			return &BlockedError{Reason: budget.ReasonCredits, Err: err}
+		default:
+			return err
+		}
+		s.mu.Lock()
+		s.stats.Retries++
+		s.mu.Unlock()
+	}
+}
+
+// send makes one attempt and teaches the budget from it.
+func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(context.Context) (apiclient.Meta, error)) error {
+	s.mu.Lock()
+	alone := s.inflight == 0
+	seq := s.seq
+	s.inflight++
+	s.mu.Unlock()
+
+	sent := s.opts.Now()
+	meta, err := fn(ctx)
+	recv := s.opts.Now()
+	o := observation(g, sent, recv, meta, err)
+	_ = s.opts.Store.Observe(context.WithoutCancel(ctx), o)
+
+	snap := meta.Snapshot
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		snap = ae.Snapshot
+	}
+	s.learn(c.Kind, o, snap, alone, seq, sent, recv, err)
+	return err
+}
+
+// learn updates point costs and counters, then wakes every waiter.
+func (s *Scheduler) learn(k Kind, o budget.Observation, snap usage.Snapshot, alone bool, seq uint64, sent, recv time.Time, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inflight--
+	s.stats.Requests++
+	if s.stats.FirstSent.IsZero() {
+		s.stats.FirstSent = sent
+	}
+	s.stats.LastRecv = recv
+	var ae *apiclient.Error
+	var te *apiclient.TransportError
+	switch {
+	case errors.As(err, &ae) && ae.Status == 429:
+		s.stats.HTTP429++
+	case errors.As(err, &ae) && ae.Status >= 500, errors.As(err, &te):
+		s.stats.Faults++
+	}
+	if o.HasRate {
+		if unitOf(snap) == usage.UnitPoints {
+			s.points = true
+		}
+		// With nothing else in flight, the drop in Remaining within one
+		// window is exactly this request's cost.
+		if s.points && alone && seq == s.seq && o.WindowID.Equal(s.lastWin) && !o.WindowID.IsZero() {
+			if d := s.lastRem - o.Remaining; d >= 1 && d <= 10 {
+				s.costs[k] = d
+			}
+		}
+		s.lastWin, s.lastRem = o.WindowID, o.Remaining
+		s.stats.Limit = o.Limit
+		if err == nil {
+			s.stats.Units += o.Settle
+		}
+	}
+	s.seq++
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// acquire waits until the budget grants c.
+func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
+	var last budget.Reason
+	for {
+		if err := ctx.Err(); err != nil {
+			return budget.Grant{}, err
+		}
+		now := s.opts.Now()
+		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: s.cost(c.Kind), Write: c.Write, Credits: c.Credits})
+		if err != nil {
+			return budget.Grant{}, err
+		}
+		if g.OK {
+			return g, nil
+		}
+		if g.Blocked {
+			return budget.Grant{}, &BlockedError{Reason: g.Reason}
+		}
+		w := Wait{Reason: g.Reason, For: g.Wait, Text: waitText(g.Reason, g.Wait, now)}
+		if err := s.sleep(ctx, c, w, g.Reason == last); err != nil {
+			return budget.Grant{}, err
+		}
+		last = g.Reason
+	}
+}
+
+// sleep waits w.For (or until an observation may have changed the budget,
+// when wakeable), reporting the wait unless quiet.
+func (s *Scheduler) sleep(ctx context.Context, c Call, w Wait, quiet bool) error {
+	if c.OnWait != nil && !quiet && w.For >= 50*time.Millisecond {
+		c.OnWait(w)
+	}
+	s.mu.Lock()
+	wake := s.wake
+	s.mu.Unlock()
+	if w.Reason == ReasonBackoff || w.Reason == budget.ReasonConcurrency || w.Reason == budget.ReasonRetryAfter {
+		wake = nil // these end by time only
+	}
+	t := time.NewTimer(w.For)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+	case <-wake:
+	}
+	return nil
+}
+
+func waitText(r budget.Reason, d time.Duration, now time.Time) string {
+	switch r {
+	case budget.ReasonRate:
+		return "rate window " + human(d)
+	case budget.ReasonRetryAfter:
+		return "Retry-After " + human(d)
+	case budget.ReasonQuota:
+		return "quota until " + now.Add(d).UTC().Format("2 Jan 15:04")
+	}
+	return string(r) + " " + human(d)
+}
+
+func human(d time.Duration) string { return apiclient.HumanDuration(d) }
