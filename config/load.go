@@ -46,6 +46,9 @@ type SandboxOverride struct {
 type Origin struct {
 	Source Source `json:"source"`
 	Where  string `json:"where,omitempty"` // "env ABTOP_TOKEN", "/path/config.yaml: profiles.acme.token", …
+	// Invalid: the value found there was rejected (a problem says why);
+	// the Config holds the default (durations, booleans) or the raw value.
+	Invalid bool `json:"invalid,omitempty"`
 }
 
 // Report is everything Load learnt besides the Config.
@@ -122,13 +125,25 @@ func Load(opts LoadOptions) (Config, Report, error) {
 	profile, pOrigin := selectProfile(opts, getenv, fd)
 	rep.Origins["profile"] = pOrigin
 	r := resolver{opts: opts, getenv: getenv, fd: fd, profile: profile}
-	if msg := fd.checkProfile(profile); msg != "" {
-		problems = append(problems, Problem{Where: pOrigin.Where, Key: "profile", Msg: msg})
+	profileMsg := fd.checkProfile(profile)
+	if profileMsg != "" {
+		problems = append(problems, Problem{Where: pOrigin.Where, Key: "profile", Msg: profileMsg})
 	}
 	cfg, ps := r.resolve(rep.Origins)
 	cfg.File = ""
 	if rep.FileExists {
 		cfg.File = path
+	}
+	for _, p := range ps {
+		k := p.Key[strings.LastIndex(p.Key, ".")+1:]
+		if o, ok := rep.Origins[k]; ok && o.Source != SourceDefault {
+			o.Invalid = true
+			rep.Origins[k] = o
+		}
+	}
+	if profileMsg != "" {
+		// "token: not set" in a profile that does not exist is noise.
+		ps = slices.DeleteFunc(ps, func(p Problem) bool { return p.Key == "token" && strings.HasPrefix(p.Msg, "not set") })
 	}
 	problems = append(problems, ps...)
 
@@ -260,13 +275,13 @@ func permissionWarning(path string, fd fileData) []Problem {
 
 func selectProfile(opts LoadOptions, getenv func(string) string, fd fileData) (string, Origin) {
 	if p, ok := opts.Flags["profile"]; ok && p != "" {
-		return strings.ToLower(p), Origin{SourceFlag, "flag --profile"}
+		return strings.ToLower(p), Origin{Source: SourceFlag, Where: "flag --profile"}
 	}
 	if p := getenv("ABTOP_PROFILE"); p != "" {
-		return strings.ToLower(p), Origin{SourceEnv, "env ABTOP_PROFILE"}
+		return strings.ToLower(p), Origin{Source: SourceEnv, Where: "env ABTOP_PROFILE"}
 	}
 	if p, ok := fd.top["default_profile"].(string); ok && p != "" {
-		return strings.ToLower(p), Origin{SourceFile, fd.path + ": default_profile"}
+		return strings.ToLower(p), Origin{Source: SourceFile, Where: fd.path + ": default_profile"}
 	}
 	return DefaultProfile, Origin{Source: SourceDefault}
 }
@@ -326,27 +341,27 @@ func (r resolver) lookup(key string) (raw, bool, *Problem) {
 		if err != nil {
 			return raw{}, false, &Problem{Where: "flag --token-file", Key: "token", Profile: r.profile, Msg: fmt.Sprintf("cannot read the token: %v", err)}
 		}
-		return raw{strings.TrimSpace(string(b)), Origin{SourceFlag, where}, "token"}, true, nil
+		return raw{strings.TrimSpace(string(b)), Origin{Source: SourceFlag, Where: where}, "token"}, true, nil
 	}
 	if v, ok := r.opts.Flags[key]; ok {
-		return raw{v, Origin{SourceFlag, "flag " + FlagName(key)}, key}, true, nil
+		return raw{v, Origin{Source: SourceFlag, Where: "flag " + FlagName(key)}, key}, true, nil
 	}
 	if env := envNames[key]; env != "" {
 		if v := r.getenv(env); v != "" {
 			if key == "no_color" {
 				v = "true" // https://no-color.org: any non-empty value
 			}
-			return raw{v, Origin{SourceEnv, "env " + env}, key}, true, nil
+			return raw{v, Origin{Source: SourceEnv, Where: "env " + env}, key}, true, nil
 		}
 	}
 	if p, ok := r.fd.profiles[r.profile]; ok {
 		if v, ok := p[key]; ok && v != nil {
 			k := "profiles." + r.profile + "." + key
-			return raw{v, Origin{SourceFile, r.fd.path + ": " + k}, k}, true, nil
+			return raw{v, Origin{Source: SourceFile, Where: r.fd.path + ": " + k}, k}, true, nil
 		}
 	}
 	if v, ok := r.fd.top[key]; ok && v != nil {
-		return raw{v, Origin{SourceFile, r.fd.path + ": " + key}, key}, true, nil
+		return raw{v, Origin{Source: SourceFile, Where: r.fd.path + ": " + key}, key}, true, nil
 	}
 	return raw{}, false, nil
 }
@@ -520,7 +535,7 @@ func (r resolver) keys(origins map[string]Origin, ps []Problem) (map[string][]st
 		if !ok || v == nil {
 			continue
 		}
-		origins["keys"] = Origin{SourceFile, r.fd.path + ": " + sec.prefix}
+		origins["keys"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.prefix}
 		m, ok := v.(map[string]any)
 		if !ok {
 			ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix, Profile: r.profile, Msg: "must be a map of action → list of keys"})
