@@ -61,7 +61,7 @@ func waitValue(v any, unit time.Duration) (time.Duration, bool) {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f*float64(unit) > float64(maxBodyWait) {
 		return 0, false
 	}
-	return time.Duration(f * float64(unit)), true
+	return time.Duration(math.Round(f * float64(unit))), true
 }
 
 // maxDuration returns the longest of the known durations (nil when none).

@@ -152,7 +152,7 @@ func fromNumber(raw string, f float64, ref time.Time) (time.Duration, string, bo
 		sec, frac := math.Modf(f)
 		return untilInstant(raw, time.Unix(int64(sec), int64(frac*1e9)), ref)
 	default:
-		d := time.Duration(f * float64(time.Second))
+		d := seconds(f)
 		if d > maxAhead {
 			return 0, fmt.Sprintf("%s seconds is implausibly far ahead; ignored", quote(raw)), false
 		}

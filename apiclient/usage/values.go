@@ -41,7 +41,7 @@ func (p *parser) count(name string) *int64 {
 func (p *parser) parseCount(name, raw string) (int64, bool) {
 	n, note, ok := parseCountValue(raw)
 	if note != "" {
-		p.note("%s: %s", name, note)
+		p.note("%s: %s", display(name), note)
 	}
 	return n, ok
 }
@@ -97,7 +97,7 @@ func (p *parser) reset(name string) *time.Duration {
 func (p *parser) resetValue(name, v string) *time.Duration {
 	d, note, ok := parseInstant(v, p.ref)
 	if note != "" {
-		p.note("%s: %s", name, note)
+		p.note("%s: %s", display(name), note)
 	}
 	if !ok {
 		return nil
@@ -107,11 +107,12 @@ func (p *parser) resetValue(name, v string) *time.Duration {
 
 // deltaSeconds reads a header that is always a span in (decimal) seconds,
 // such as Discord's X-RateLimit-Reset-After.
-func (p *parser) deltaSeconds(name string) *time.Duration {
-	v, ok := p.get(name)
+func (p *parser) deltaSeconds(canon string) *time.Duration {
+	v, ok := p.get(canon)
 	if !ok {
 		return nil
 	}
+	name := display(canon)
 	f, ok := parseFloat(v)
 	switch {
 	case !ok:
@@ -124,8 +125,19 @@ func (p *parser) deltaSeconds(name string) *time.Duration {
 		p.note("%s: %s seconds is implausibly far ahead; ignored", name, quote(v))
 		return nil
 	}
-	d := time.Duration(f * float64(time.Second))
-	return &d
+	return ptr(seconds(f))
+}
+
+// seconds converts (decimal) seconds to a Duration, rounded to the
+// nanosecond so 64.57 is 64.57s and not 64.569999999s.
+func seconds(f float64) time.Duration {
+	return time.Duration(math.Round(f * float64(time.Second)))
+}
+
+// display spells a canonical header name the way providers document it
+// (Go canonicalizes X-RateLimit-Reset to X-Ratelimit-Reset).
+func display(name string) string {
+	return strings.ReplaceAll(name, "Ratelimit", "RateLimit")
 }
 
 // parseFloat parses a finite decimal number.
