@@ -1,0 +1,73 @@
+package queue
+
+import "sync"
+
+// EventType names what happened.
+type EventType string
+
+const (
+	EventJob     EventType = "job"     // a job changed state (Job holds the new record)
+	EventWait    EventType = "wait"    // a wait started (Wait says why and how long)
+	EventProblem EventType = "problem" // a request failed (Job.Problem holds it)
+	EventPaused  EventType = "paused"  // the queue paused (Reason says why)
+	EventResumed EventType = "resumed"
+)
+
+// Event is one thing the TUI or the progress display may show.
+type Event struct {
+	Type   EventType
+	Job    Job
+	Wait   Wait
+	Reason string
+}
+
+// hub fans events out to subscribers. A subscriber that falls behind loses
+// events (counted in Dropped) rather than stalling the queue; the queue's
+// List is always the full truth.
+type hub struct {
+	mu      sync.Mutex
+	subs    map[int]chan Event
+	next    int
+	dropped int
+}
+
+func (h *hub) subscribe(buf int) (<-chan Event, func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs == nil {
+		h.subs = map[int]chan Event{}
+	}
+	id := h.next
+	h.next++
+	ch := make(chan Event, buf)
+	h.subs[id] = ch
+	return ch, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if c, ok := h.subs[id]; ok {
+			delete(h.subs, id)
+			close(c)
+		}
+	}
+}
+
+func (h *hub) publish(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ch := range h.subs {
+		select {
+		case ch <- e:
+		default:
+			h.dropped++
+		}
+	}
+}
+
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, ch := range h.subs {
+		delete(h.subs, id)
+		close(ch)
+	}
+}

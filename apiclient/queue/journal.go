@@ -1,0 +1,168 @@
+package queue
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// State of a job in the queue.
+type State string
+
+const (
+	StatePending   State = "pending"   // waiting to be sent
+	StateSending   State = "sending"   // a request may have left: resend with the same key
+	StateCreated   State = "created"   // the server answered with a job id (queued)
+	StateRunning   State = "running"   // the server says it runs
+	StateSucceeded State = "succeeded" // finished on the server
+	StateFailed    State = "failed"    // the server refused it, or we gave up
+	StateCanceled  State = "canceled"  // canceled locally or on the server
+)
+
+// Unfinished reports whether the queue still has to send the job.
+func (s State) Unfinished() bool { return s == StatePending || s == StateSending }
+
+// Problem is the last error of a job, as the API stated it.
+type Problem struct {
+	Status int          `json:"status,omitempty"`
+	Code   string       `json:"code,omitempty"`
+	Title  string       `json:"title,omitempty"`
+	Detail string       `json:"detail,omitempty"`
+	Fields []FieldError `json:"fields,omitempty"`
+}
+
+// FieldError is one validation error (JSON pointer into the request).
+type FieldError struct {
+	Pointer string `json:"pointer"`
+	Detail  string `json:"detail"`
+}
+
+// Job is one queued job as the journal stores it.
+type Job struct {
+	Key     string          `json:"key"` // Idempotency-Key (UUID), assigned at enqueue
+	Seq     int64           `json:"seq"` // position; lower goes first
+	Model   string          `json:"model"`
+	Input   json.RawMessage `json:"input"`
+	Credits float64         `json:"credits,omitempty"` // the model's cost per job
+	Line    int             `json:"line,omitempty"`    // source line in the submitted file
+	State   State           `json:"state"`
+	JobID   string          `json:"job_id,omitempty"`
+	// ServerStatus is the job's last known status on the server.
+	ServerStatus string   `json:"server_status,omitempty"`
+	Attempts     int      `json:"attempts"`
+	Problem      *Problem `json:"problem,omitempty"`
+	// Ambiguous is set when the last attempt got no definite answer (a
+	// fault): a retry must keep the key, since the job may exist.
+	Ambiguous bool      `json:"ambiguous,omitempty"`
+	Wait      string    `json:"wait,omitempty"` // why it waits now, for display
+	Enqueued  time.Time `json:"enqueued"`
+	Updated   time.Time `json:"updated"`
+}
+
+var bucketJobs = []byte("jobs")
+
+// Journal is the crash-safe job store: a bbolt file where every write is
+// an fsync'd transaction, committed before the state change takes effect.
+type Journal struct {
+	db   *bolt.DB
+	path string
+}
+
+// OpenJournal opens (or creates) the journal at path. Only one process may
+// hold it: a second one gets an error naming the file after a short wait.
+func OpenJournal(path string) (*Journal, error) {
+	if path == "" {
+		return nil, errors.New("queue journal: no path configured")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("queue journal %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("queue journal %s is in use by another abtop process", path)
+		}
+		return nil, fmt.Errorf("queue journal %s: %w", path, err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketJobs)
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("queue journal %s: %w", path, err)
+	}
+	return &Journal{db: db, path: path}, nil
+}
+
+// Path is the file.
+func (j *Journal) Path() string { return j.path }
+
+// Close closes the file.
+func (j *Journal) Close() error { return j.db.Close() }
+
+// Put writes jobs in one durable transaction. Records are keyed by their
+// Key; Seq is a field so reordering rewrites two records, not the file.
+func (j *Journal) Put(jobs ...Job) error {
+	err := j.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJobs)
+		for _, job := range jobs {
+			data, err := json.Marshal(job)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(job.Key), data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("queue journal %s: writing %d job(s): %w", j.path, len(jobs), err)
+	}
+	return nil
+}
+
+// Delete removes jobs (finished ones the user cleared).
+func (j *Journal) Delete(keys ...string) error {
+	return j.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJobs)
+		for _, k := range keys {
+			if err := b.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Load returns every job in queue order. A record that cannot be read is
+// reported, never skipped silently.
+func (j *Journal) Load() ([]Job, error) {
+	var jobs []Job
+	var bad []string
+	err := j.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
+			var job Job
+			if err := json.Unmarshal(v, &job); err != nil || job.Key != string(k) {
+				bad = append(bad, string(k))
+				return nil
+			}
+			jobs = append(jobs, job)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue journal %s: %w", j.path, err)
+	}
+	sort.SliceStable(jobs, func(a, b int) bool { return jobs[a].Seq < jobs[b].Seq })
+	if len(bad) > 0 {
+		return jobs, fmt.Errorf("queue journal %s: %d unreadable record(s), first key %q", j.path, len(bad), bad[0])
+	}
+	return jobs, nil
+}

@@ -1,0 +1,427 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/google/uuid"
+)
+
+// API is what the queue needs from apiclient.Client.
+type API interface {
+	CreateJob(ctx context.Context, req apiclient.JobRequest, idempotencyKey string) (apiclient.Job, apiclient.Meta, error)
+	CancelJob(ctx context.Context, id, idempotencyKey string) (apiclient.Job, apiclient.Meta, error)
+	GetJob(ctx context.Context, id string) (apiclient.Job, apiclient.Meta, error)
+	Balance(ctx context.Context) (apiclient.Balance, apiclient.Meta, error)
+}
+
+// QueueOptions configure a Queue.
+type QueueOptions struct {
+	Journal   *Journal
+	Scheduler *Scheduler
+	API       API
+	// Workers is how many jobs may be between "granted" and "answered" at
+	// once (the budget still decides when each leaves). Default 4.
+	Workers int
+	Now     func() time.Time // default time.Now
+	NewKey  func() string    // default uuid.NewString
+	// SlotTTL is the concurrency lease of a created job (default 10 min).
+	SlotTTL time.Duration
+	// PollEvery is how often a job holding a concurrency slot is polled
+	// while the queue waits for a slot (default 2 s).
+	PollEvery time.Duration
+}
+
+// NewJob is a job to enqueue.
+type NewJob struct {
+	Model   string
+	Input   json.RawMessage
+	Credits float64 // the model's cost, for the credits gate
+	Line    int
+}
+
+// Queue runs jobs from the journal through the scheduler.
+type Queue struct {
+	opts QueueOptions
+	hub  hub
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	jobs    map[string]*Job
+	order   []string // keys by Seq
+	claimed map[string]bool
+	paused  string // reason; "" when running
+	nextSeq int64
+	changed chan struct{}
+}
+
+// Open loads the journal. Every job left pending or sending by an earlier
+// run keeps its key and will be sent (again) by Run.
+func Open(o QueueOptions) (*Queue, error) {
+	if o.Journal == nil || o.Scheduler == nil || o.API == nil {
+		return nil, errors.New("queue: journal, scheduler and API are required")
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NewKey == nil {
+		o.NewKey = uuid.NewString
+	}
+	if o.SlotTTL <= 0 {
+		o.SlotTTL = 10 * time.Minute
+	}
+	if o.PollEvery <= 0 {
+		o.PollEvery = 2 * time.Second
+	}
+	jobs, err := o.Journal.Load()
+	if err != nil {
+		return nil, err
+	}
+	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{})}
+	q.cond = sync.NewCond(&q.mu)
+	for i := range jobs {
+		j := jobs[i]
+		q.jobs[j.Key] = &j
+		q.order = append(q.order, j.Key)
+		q.nextSeq = max(q.nextSeq, j.Seq+1)
+	}
+	return q, nil
+}
+
+// Subscribe returns a stream of events and a function to stop it.
+func (q *Queue) Subscribe(buf int) (<-chan Event, func()) { return q.hub.subscribe(buf) }
+
+// Enqueue adds jobs, each with a fresh Idempotency-Key, in one durable
+// transaction, before any of them is sent.
+func (q *Queue) Enqueue(nj ...NewJob) ([]Job, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := q.opts.Now()
+	out := make([]Job, 0, len(nj))
+	for i, n := range nj {
+		out = append(out, Job{
+			Key: q.opts.NewKey(), Seq: q.nextSeq + int64(i), Model: n.Model, Input: n.Input,
+			Credits: n.Credits, Line: n.Line, State: StatePending, Enqueued: now, Updated: now,
+		})
+	}
+	if err := q.opts.Journal.Put(out...); err != nil {
+		return nil, err
+	}
+	q.nextSeq += int64(len(nj))
+	for i := range out {
+		j := out[i]
+		q.jobs[j.Key] = &j
+		q.order = append(q.order, j.Key)
+	}
+	q.signalLocked()
+	for _, j := range out {
+		q.hub.publish(Event{Type: EventJob, Job: j})
+	}
+	return out, nil
+}
+
+// List returns every job in order (a copy).
+func (q *Queue) List() []Job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := make([]Job, 0, len(q.order))
+	for _, k := range q.order {
+		out = append(out, *q.jobs[k])
+	}
+	return out
+}
+
+// Counts tallies jobs by state.
+func (q *Queue) Counts() map[State]int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	c := map[State]int{}
+	for _, j := range q.jobs {
+		c[j.State]++
+	}
+	return c
+}
+
+// Unfinished is the number of jobs still to send.
+func (q *Queue) Unfinished() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, j := range q.jobs {
+		if j.State.Unfinished() {
+			n++
+		}
+	}
+	return n
+}
+
+// Pause stops sending new jobs (requests in flight finish).
+func (q *Queue) Pause(reason string) {
+	if reason == "" {
+		reason = "paused"
+	}
+	q.mu.Lock()
+	q.paused = reason
+	q.signalLocked()
+	q.mu.Unlock()
+	q.hub.publish(Event{Type: EventPaused, Reason: reason})
+}
+
+// Resume sends again.
+func (q *Queue) Resume() {
+	q.mu.Lock()
+	q.paused = ""
+	q.signalLocked()
+	q.mu.Unlock()
+	q.hub.publish(Event{Type: EventResumed})
+}
+
+// Paused returns the pause reason ("" when running).
+func (q *Queue) Paused() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.paused
+}
+
+// update applies fn to a job and makes it durable before it takes effect.
+func (q *Queue) update(key string, fn func(*Job)) (Job, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	cur, ok := q.jobs[key]
+	if !ok {
+		return Job{}, fmt.Errorf("queue: no job with key %s", key)
+	}
+	next := *cur
+	fn(&next)
+	next.Updated = q.opts.Now()
+	if err := q.opts.Journal.Put(next); err != nil {
+		return *cur, err
+	}
+	*cur = next
+	q.signalLocked()
+	q.hub.publish(Event{Type: EventJob, Job: next})
+	return next, nil
+}
+
+func (q *Queue) signalLocked() {
+	q.cond.Broadcast()
+	close(q.changed)
+	q.changed = make(chan struct{})
+}
+
+// Cancel cancels a job: a pending one locally; one created on the server
+// (queued) through POST /cancel. A job already running gets the server's
+// 409 back as an *apiclient.Error.
+func (q *Queue) Cancel(ctx context.Context, key string) error {
+	q.mu.Lock()
+	j, ok := q.jobs[key]
+	if !ok {
+		q.mu.Unlock()
+		return fmt.Errorf("queue: no job with key %s", key)
+	}
+	cur := *j
+	claimed := q.claimed[key]
+	q.mu.Unlock()
+	switch {
+	case cur.State == StatePending && !claimed:
+		_, err := q.update(key, func(j *Job) { j.State, j.Wait = StateCanceled, "" })
+		return err
+	case cur.State.Unfinished():
+		return fmt.Errorf("queue: job %s is being sent; cancel it once it is created", short(key))
+	case cur.State == StateCreated || cur.State == StateRunning:
+		var got apiclient.Job
+		ck := q.opts.NewKey()
+		err := q.opts.Scheduler.Do(ctx, Call{Kind: KindCancel, Write: true, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+			var meta apiclient.Meta
+			var err error
+			got, meta, err = q.opts.API.CancelJob(ctx, cur.JobID, ck)
+			return meta, err
+		})
+		if err != nil {
+			p := problemOf(err)
+			_, _ = q.update(key, func(j *Job) { j.Problem = p })
+			q.hub.publish(Event{Type: EventProblem, Job: q.get(key)})
+			return err
+		}
+		_, err = q.update(key, func(j *Job) { j.State, j.ServerStatus = StateCanceled, got.Status })
+		q.releaseSlot(ctx, key)
+		return err
+	}
+	return fmt.Errorf("queue: job %s is already %s", short(key), cur.State)
+}
+
+// RetryFailed puts failed jobs back in the queue. A job refused outright
+// (4xx) gets a new key, since the server remembers the refusal under the
+// old one; a job we gave up on after faults keeps its key, since it may
+// have been created.
+func (q *Queue) RetryFailed() (int, error) {
+	var keys []string
+	q.mu.Lock()
+	for _, k := range q.order {
+		if q.jobs[k].State == StateFailed {
+			keys = append(keys, k)
+		}
+	}
+	q.mu.Unlock()
+	for _, k := range keys {
+		old := q.get(k)
+		if old.Ambiguous {
+			if _, err := q.update(k, func(j *Job) { j.State, j.Attempts, j.Wait = StatePending, 0, "" }); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		// Re-key: write the new record, then delete the old one; a crash in
+		// between leaves the failed record next to its pending copy, never
+		// loses it.
+		nj := old
+		nj.Key, nj.State, nj.Attempts, nj.Problem, nj.Wait = q.opts.NewKey(), StatePending, 0, nil, ""
+		nj.Updated = q.opts.Now()
+		if err := q.opts.Journal.Put(nj); err != nil {
+			return 0, err
+		}
+		if err := q.opts.Journal.Delete(k); err != nil {
+			return 0, err
+		}
+		q.mu.Lock()
+		delete(q.jobs, k)
+		q.jobs[nj.Key] = &nj
+		for i, ok := range q.order {
+			if ok == k {
+				q.order[i] = nj.Key
+			}
+		}
+		q.signalLocked()
+		q.mu.Unlock()
+		q.hub.publish(Event{Type: EventJob, Job: nj})
+	}
+	return len(keys), nil
+}
+
+// Reorder moves a pending job by delta places among the pending jobs
+// (negative: earlier).
+func (q *Queue) Reorder(key string, delta int) error {
+	q.mu.Lock()
+	var pend []string
+	at := -1
+	for _, k := range q.order {
+		if q.jobs[k].State == StatePending && !q.claimed[k] {
+			if k == key {
+				at = len(pend)
+			}
+			pend = append(pend, k)
+		}
+	}
+	if at < 0 {
+		q.mu.Unlock()
+		return fmt.Errorf("queue: job %s is not waiting to be sent", short(key))
+	}
+	to := min(max(at+delta, 0), len(pend)-1)
+	if to == at {
+		q.mu.Unlock()
+		return nil
+	}
+	// Rotate the Seq values of the pending jobs between at and to.
+	lo, hi := min(at, to), max(at, to)
+	seqs := make([]int64, 0, hi-lo+1)
+	for _, k := range pend[lo : hi+1] {
+		seqs = append(seqs, q.jobs[k].Seq)
+	}
+	moved := append([]string(nil), pend[lo:hi+1]...)
+	if to < at {
+		moved = append([]string{key}, append(moved[:at-lo:at-lo], moved[at-lo+1:]...)...)
+	} else {
+		moved = append(append(moved[:0:0], moved[:at-lo]...), moved[at-lo+1:]...)
+		moved = append(moved, key)
+	}
+	updated := make([]Job, 0, len(moved))
+	for i, k := range moved {
+		j := *q.jobs[k]
+		j.Seq = seqs[i]
+		updated = append(updated, j)
+	}
+	if err := q.opts.Journal.Put(updated...); err != nil {
+		q.mu.Unlock()
+		return err
+	}
+	for _, j := range updated {
+		*q.jobs[j.Key] = j
+	}
+	q.resortLocked()
+	q.signalLocked()
+	q.mu.Unlock()
+	for _, j := range updated {
+		q.hub.publish(Event{Type: EventJob, Job: j})
+	}
+	return nil
+}
+
+func (q *Queue) resortLocked() {
+	// Insertion sort: order is nearly sorted after a move.
+	o := q.order
+	for i := 1; i < len(o); i++ {
+		for k := i; k > 0 && q.jobs[o[k]].Seq < q.jobs[o[k-1]].Seq; k-- {
+			o[k], o[k-1] = o[k-1], o[k]
+		}
+	}
+}
+
+func (q *Queue) get(key string) Job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if j, ok := q.jobs[key]; ok {
+		return *j
+	}
+	return Job{}
+}
+
+func short(key string) string {
+	if len(key) > 8 {
+		return key[:8]
+	}
+	return key
+}
+
+// problemOf extracts the API's problem from an error.
+func problemOf(err error) *Problem {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		p := &Problem{Status: ae.Status, Code: ae.Code, Title: ae.Title, Detail: ae.Detail}
+		if p.Detail == "" {
+			p.Detail = ae.Message
+		}
+		for _, f := range ae.Fields {
+			p.Fields = append(p.Fields, FieldError{Pointer: f.Pointer, Detail: f.Detail})
+		}
+		return p
+	}
+	var be *BlockedError
+	if errors.As(err, &be) && be.Err == nil {
+		return &Problem{Code: string(be.Reason), Detail: be.Error()}
+	}
+	var te *apiclient.TransportError
+	if errors.As(err, &te) {
+		return &Problem{Code: "transport", Detail: err.Error()}
+	}
+	return &Problem{Code: "error", Detail: err.Error()}
+}
+
+// ambiguous: the job may exist on the server (no definite answer).
+func ambiguous(err error) bool {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		return ae.Status >= 500 || ae.Status == 408
+	}
+	return true
+}
+
+var _ = budget.ReasonRate

@@ -1,0 +1,318 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+)
+
+// Run sends every unfinished job, in order, until ctx ends. With
+// stopWhenIdle (abtop submit) it returns once nothing is left to send, or
+// with a *BlockedError when the queue paused on a gate that waiting cannot
+// open (credits, auth).
+func (q *Queue) Run(ctx context.Context, stopWhenIdle bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := q.checkCredits(ctx); err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for range q.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				key, ok := q.claim(ctx, stopWhenIdle)
+				if !ok {
+					return
+				}
+				err := q.send(ctx, key)
+				var be *BlockedError
+				if err != nil && (errors.As(err, &be) || classify(err) == outStop) && stopWhenIdle {
+					once.Do(func() { first = err; cancel() })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	if err := ctx.Err(); err != nil && !stopWhenIdle {
+		return err
+	}
+	if stopWhenIdle && q.Unfinished() > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// claim waits for the next unfinished job nobody is sending.
+func (q *Queue) claim(ctx context.Context, stopWhenIdle bool) (string, bool) {
+	q.mu.Lock()
+	for {
+		if ctx.Err() != nil {
+			q.mu.Unlock()
+			return "", false
+		}
+		if q.paused == "" {
+			for _, k := range q.order {
+				if q.jobs[k].State.Unfinished() && !q.claimed[k] {
+					q.claimed[k] = true
+					q.mu.Unlock()
+					return k, true
+				}
+			}
+			if stopWhenIdle {
+				q.mu.Unlock()
+				return "", false
+			}
+		}
+		ch := q.changed
+		q.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-ch:
+		}
+		q.mu.Lock()
+	}
+}
+
+func (q *Queue) unclaim(key string) {
+	q.mu.Lock()
+	delete(q.claimed, key)
+	q.signalLocked()
+	q.mu.Unlock()
+}
+
+// checkCredits asks /v1/balance before a batch that costs credits.
+func (q *Queue) checkCredits(ctx context.Context) error {
+	need := false
+	q.mu.Lock()
+	for _, j := range q.jobs {
+		if j.State.Unfinished() && j.Credits > 0 {
+			need = true
+			break
+		}
+	}
+	q.mu.Unlock()
+	if !need {
+		return nil
+	}
+	return q.opts.Scheduler.Do(ctx, Call{Kind: KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+		_, meta, err := q.opts.API.Balance(ctx)
+		return meta, err
+	})
+}
+
+// send creates one job, journaling each step before it takes effect.
+func (q *Queue) send(ctx context.Context, key string) error {
+	defer q.unclaim(key)
+	job := q.get(key)
+	if err := q.acquireSlot(ctx, key); err != nil {
+		return err
+	}
+	var created apiclient.Job
+	call := Call{
+		Kind: KindCreate, Write: true, Credits: job.Credits, Retry: true,
+		OnAttempt: func(int) error {
+			// "sending" is durable before the request leaves.
+			_, err := q.update(key, func(j *Job) { j.State, j.Attempts, j.Wait = StateSending, j.Attempts+1, "" })
+			return err
+		},
+		OnWait: func(w Wait) { q.noteWait(key, w) },
+	}
+	do := func() error {
+		return q.opts.Scheduler.Do(ctx, call, func(ctx context.Context) (apiclient.Meta, error) {
+			var meta apiclient.Meta
+			var err error
+			created, meta, err = q.opts.API.CreateJob(ctx, apiclient.JobRequest{Model: job.Model, Input: job.Input}, job.Key)
+			return meta, err
+		})
+	}
+	err := do()
+	var be *BlockedError
+	if errors.As(err, &be) && be.Reason == budget.ReasonCredits && ctx.Err() == nil {
+		// The balance may have changed since we last looked: ask once
+		// before pausing, never in a loop.
+		if q.checkCredits(ctx) == nil {
+			err = do()
+		}
+	}
+	switch {
+	case err == nil:
+		_, uerr := q.update(key, func(j *Job) {
+			j.State, j.JobID, j.ServerStatus = stateOf(created.Status), created.ID, created.Status
+			j.Problem, j.Ambiguous, j.Wait = nil, false, ""
+		})
+		if created.Finished() {
+			q.releaseSlot(ctx, key)
+		}
+		return uerr
+	case ctx.Err() != nil:
+		q.releaseSlot(context.WithoutCancel(ctx), key)
+		return ctx.Err()
+	case errors.As(err, &be):
+		q.releaseSlot(ctx, key)
+		reason := string(be.Reason)
+		if be.Reason == budget.ReasonCredits {
+			reason = q.creditsReason(job.Credits)
+		}
+		q.noteWait(key, Wait{Reason: be.Reason, Text: reason})
+		q.hub.publish(Event{Type: EventProblem, Job: q.get(key), Reason: reason})
+		q.Pause(reason)
+		return err
+	case classify(err) == outStop:
+		q.releaseSlot(ctx, key)
+		q.Pause("unauthorized: " + err.Error())
+		return err
+	default:
+		q.releaseSlot(ctx, key)
+		p := problemOf(err)
+		amb := ambiguous(err)
+		_, uerr := q.update(key, func(j *Job) { j.State, j.Problem, j.Ambiguous, j.Wait = StateFailed, p, amb, "" })
+		q.hub.publish(Event{Type: EventProblem, Job: q.get(key)})
+		return errors.Join(err, uerr)
+	}
+}
+
+func (q *Queue) creditsReason(cost float64) string {
+	st, err := q.opts.Scheduler.Store().Snapshot(context.Background())
+	if err == nil && st.CreditsKnown {
+		return fmt.Sprintf("credits: %.4g left, next job needs %.4g", st.Credits, cost)
+	}
+	return "credits exhausted"
+}
+
+// noteWait records why a job waits (display only: not a state change, so
+// not journaled) and tells subscribers.
+func (q *Queue) noteWait(key string, w Wait) {
+	q.mu.Lock()
+	if j, ok := q.jobs[key]; ok {
+		j.Wait = w.Text
+	}
+	var job Job
+	if j, ok := q.jobs[key]; ok {
+		job = *j
+	}
+	q.mu.Unlock()
+	q.hub.publish(Event{Type: EventWait, Job: job, Wait: w})
+}
+
+func stateOf(status string) State {
+	switch status {
+	case apiclient.StatusRunning:
+		return StateRunning
+	case apiclient.StatusSucceeded:
+		return StateSucceeded
+	case apiclient.StatusFailed:
+		return StateFailed
+	case apiclient.StatusCanceled:
+		return StateCanceled
+	}
+	return StateCreated
+}
+
+// acquireSlot holds a concurrency slot for the job once the server has
+// revealed a concurrency limit. Servers that queue jobs beyond their limit
+// (abstrakt: "jobs beyond it wait server-side as queued") never reveal one,
+// so jobs are created at the rate limit and the server queues them; servers
+// that reject (seed 002's CONCURRENT_LIMIT_EXCEEDED) set the limit, and
+// from then on the queue waits for a slot, polling its oldest running job
+// (one cheap GET, through the same budget) to learn when one frees up.
+func (q *Queue) acquireSlot(ctx context.Context, key string) error {
+	store := q.opts.Scheduler.Store()
+	announced := false
+	for {
+		st, err := store.Snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		if st.ConcurrencyLimit <= 0 {
+			return nil
+		}
+		ok, err := store.AcquireSlot(ctx, key, q.opts.Now(), q.opts.SlotTTL)
+		if err != nil || ok {
+			return err
+		}
+		if !announced {
+			q.noteWait(key, Wait{Reason: budget.ReasonConcurrency, For: q.opts.PollEvery,
+				Text: fmt.Sprintf("concurrency %d/%d", len(st.Slots), st.ConcurrencyLimit)})
+			announced = true
+		}
+		q.pollOldest(ctx)
+		t := time.NewTimer(q.opts.PollEvery)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func (q *Queue) releaseSlot(ctx context.Context, key string) {
+	_ = q.opts.Scheduler.Store().ReleaseSlot(ctx, key)
+}
+
+// pollOldest asks the server about the oldest job of ours still holding a
+// slot, and frees the slot when it has finished.
+func (q *Queue) pollOldest(ctx context.Context) {
+	st, err := q.opts.Scheduler.Store().Snapshot(ctx)
+	if err != nil {
+		return
+	}
+	var target Job
+	q.mu.Lock()
+	for _, k := range q.order {
+		j := q.jobs[k]
+		if _, holds := st.Slots[k]; holds && j.JobID != "" && (j.State == StateCreated || j.State == StateRunning) {
+			target = *j
+			break
+		}
+	}
+	q.mu.Unlock()
+	if target.Key == "" {
+		return
+	}
+	_ = q.Refresh(ctx, target.Key)
+}
+
+// Refresh polls one created job's status (GET /v1/jobs/{id}, through the
+// budget as a low-priority poll) and records it.
+func (q *Queue) Refresh(ctx context.Context, key string) error {
+	j := q.get(key)
+	if j.JobID == "" {
+		return fmt.Errorf("queue: job %s has no server id yet", short(key))
+	}
+	var got apiclient.Job
+	err := q.opts.Scheduler.Do(ctx, Call{Kind: KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {
+		var meta apiclient.Meta
+		var err error
+		got, meta, err = q.opts.API.GetJob(ctx, j.JobID)
+		return meta, err
+	})
+	if err != nil {
+		return err
+	}
+	if got.Status == j.ServerStatus {
+		return nil
+	}
+	_, err = q.update(key, func(j *Job) { j.State, j.ServerStatus = stateOf(got.Status), got.Status })
+	if got.Finished() {
+		q.releaseSlot(ctx, key)
+	}
+	return err
+}
