@@ -60,9 +60,10 @@ func newConfigPathCmd(a *app) *cobra.Command {
 
 // shownValue is one row of `config show`.
 type shownValue struct {
-	Value  any           `json:"value"`
-	Source config.Source `json:"source"`
-	Where  string        `json:"where,omitempty"`
+	Value   any           `json:"value"`
+	Source  config.Source `json:"source"`
+	Where   string        `json:"where,omitempty"`
+	Invalid bool          `json:"invalid,omitempty"`
 }
 
 type showJSON struct {
@@ -95,7 +96,19 @@ func displayValues(cfg config.Config, rep config.Report) map[string]shownValue {
 		if o.Source == "" {
 			o.Source = config.SourceDefault
 		}
-		out[k] = shownValue{Value: v, Source: o.Source, Where: o.Where}
+		if o.Invalid {
+			switch v.(type) {
+			case string:
+				if k != "poll_interval" && k != "timeout" {
+					v = fmt.Sprint(v, " (invalid)")
+					break
+				}
+				v = "(invalid)" // the Config holds the default, not what was written
+			default:
+				v = "(invalid)"
+			}
+		}
+		out[k] = shownValue{Value: v, Source: o.Source, Where: o.Where, Invalid: o.Invalid}
 	}
 	return out
 }
@@ -147,10 +160,10 @@ func newConfigShowCmd(a *app) *cobra.Command {
 				}
 				fmt.Fprintf(a.out, "file: %s (%s)\n", rep.File, exists)
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE\tWHERE")
+				fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
 				for _, k := range append([]string{"profile"}, append(config.Keys(), "keys")...) {
 					v := vals[k]
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k, formatValue(v.Value), v.Source, v.Where)
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", k, formatValue(v.Value), sourceText(v))
 				}
 				tw.Flush()
 				a.printWarnings(rep.Warnings)
@@ -166,6 +179,19 @@ func newConfigShowCmd(a *app) *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// sourceText is "default", "flag --base-url", "env ABTOP_TOKEN" or
+// "file /path/config.yaml: profiles.acme.token".
+func sourceText(v shownValue) string {
+	switch {
+	case v.Where == "":
+		return string(v.Source)
+	case strings.HasPrefix(v.Where, string(v.Source)+" "):
+		return v.Where
+	default:
+		return string(v.Source) + " " + v.Where
+	}
 }
 
 func formatValue(v any) string {
