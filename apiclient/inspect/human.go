@@ -332,3 +332,14 @@ func padRight(s string, n int) string {
 	}
 	return s + " "
 }
+
+// LimitLine renders one limit as Human does ("███░ 41/60 left · resets in
+// 12s"), for other surfaces (abtop status) that show the same snapshot.
+func LimitLine(l usage.Limit, color bool) string {
+	return (&printer{color: color}).limitLine(l)
+}
+
+// QuotaLine renders the monthly quota as Human does.
+func QuotaLine(q usage.Quota, color bool) string {
+	return (&printer{color: color}).quotaLine(q)
+}
