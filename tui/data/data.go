@@ -1,0 +1,88 @@
+// Package data holds the plain values the dashboard's components display:
+// a job as the queue describes it, queue events, and log entries. No
+// component computes any of these; they arrive from the queue and client.
+package data
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/problem"
+)
+
+// Job states, as the queue names them.
+const (
+	StatePending   = "pending"
+	StateSending   = "sending"
+	StateCreated   = "created"
+	StateRunning   = "running"
+	StateSucceeded = "succeeded"
+	StateFailed    = "failed"
+	StateCanceled  = "canceled"
+)
+
+// Finished reports whether a state is terminal.
+func Finished(state string) bool {
+	return state == StateSucceeded || state == StateFailed || state == StateCanceled
+}
+
+// InFlight reports whether a job of this state has left the machine or is
+// about to (so quitting now leaves it to the journal).
+func InFlight(state string) bool {
+	return state == StateSending || state == StateCreated || state == StateRunning
+}
+
+// Job is one job of the session, as the queue reports it.
+type Job struct {
+	Key      string // local id (the idempotency key); stable for the job's life
+	ID       string // server job id; "" until created
+	Model    string
+	State    string
+	Attempts int
+	// Wait says why a pending job is not being sent yet, in words
+	// ("rate window 12 s", "Retry-After 30 s", "quota until 1 Dec"); "" when none.
+	Wait string
+	// WaitUntil is when that wait ends, when known.
+	WaitUntil time.Time
+	Enqueued  time.Time
+	Updated   time.Time
+	Credits   float64
+	Output    json.RawMessage
+	// Problem is the last problem this job met (kept after a retry succeeds
+	// only if the queue says so).
+	Problem *problem.Problem
+	// Err is a failure that is not a problem body (transport, local validation).
+	Err string
+	// Next says what abtop will do about the problem ("retry at 12:04:31",
+	// "paused until credits are added", "no retry: fix the input").
+	Next  string
+	Batch string // batch name (file) the job came from; "" when typed in
+}
+
+// QueueState is the queue as a whole.
+type QueueState struct {
+	Paused      bool
+	Reason      string // why it is paused or waiting ("credits", "quota until 1 Dec", "by you")
+	Running     int    // jobs counting against concurrency
+	Concurrency int    // limit; 0 when unknown
+}
+
+// Event is one change the queue reports. Job or State (or both) is set.
+type Event struct {
+	At    time.Time
+	Job   *Job
+	State *QueueState
+	Note  string // a line for the request log, e.g. "POST /v1/jobs 429"
+}
+
+// LineError is one invalid line of a JSONL file.
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+// Spec is a job typed in the add-job form.
+type Spec struct {
+	Model string
+	Input json.RawMessage
+}

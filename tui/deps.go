@@ -1,0 +1,114 @@
+// Package tui is abtop's dashboard: a small root model that routes
+// messages to components with one job each (header, gauges, chart, jobs
+// table, detail, log, help, forms). It holds no business logic: numbers
+// come from the client's observations and polls, jobs from the queue's
+// events, and every action is a call on the Queue interface made inside a
+// tea.Cmd. It never imports viper: it gets a plain Options struct.
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/tui/data"
+)
+
+// Re-exported so callers (adapters, fakes) need one import.
+type (
+	Job        = data.Job
+	JobSpec    = data.Spec
+	QueueEvent = data.Event
+	QueueState = data.QueueState
+	LineError  = data.LineError
+)
+
+// Monitor is the read side of the API the dashboard polls.
+type Monitor interface {
+	// Poll makes the cheap request(s) of one refresh (e.g. GET /v1/balance)
+	// and says how many requests it spent.
+	Poll(ctx context.Context) (PollResult, error)
+	// Models lists the models for the add-job form (GET /v1/models).
+	Models(ctx context.Context) ([]apiclient.Model, error)
+}
+
+// PollResult is what one refresh returned.
+type PollResult struct {
+	Balance *apiclient.Balance // nil when the poll did not fetch it
+	// Snapshot of the last response; used only when the dashboard has no
+	// Observations channel (otherwise the observer already reported it).
+	Snapshot usage.Snapshot
+	Requests int // requests this poll spent (shown as abtop's own cost)
+	// Running and Concurrency, when the poll learned them (0: unknown).
+	Running     int
+	Concurrency int
+}
+
+// Queue is the batch queue as the dashboard uses it. Every method may do
+// I/O (journal, network) and is only ever called from a tea.Cmd.
+type Queue interface {
+	Events() <-chan QueueEvent
+	Jobs() []Job
+	State() QueueState
+	Enqueue(ctx context.Context, s JobSpec) error
+	// LoadFile validates a JSON Lines file and enqueues all of it, or
+	// nothing: a *FileError lists the bad lines.
+	LoadFile(ctx context.Context, path string) (int, error)
+	Pause(ctx context.Context) error
+	Resume(ctx context.Context) error
+	// Cancel cancels a job by its key (server-side when already created;
+	// a 409 comes back as an *apiclient.Error).
+	Cancel(ctx context.Context, key string) error
+	RetryFailed(ctx context.Context) (int, error)
+}
+
+// FileError is a JSONL file that failed validation, by line.
+type FileError struct {
+	Path  string
+	Lines []LineError
+}
+
+func (e *FileError) Error() string {
+	if len(e.Lines) == 0 {
+		return e.Path + ": invalid"
+	}
+	parts := make([]string, 0, 3)
+	for i, l := range e.Lines {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(e.Lines)-3))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("line %d: %s", l.Line, l.Msg))
+	}
+	return e.Path + ": " + strings.Join(parts, "; ")
+}
+
+// ErrNoQueue is returned by the placeholder queue when none is wired in.
+var errNoQueue = fmt.Errorf("the job queue is not available in this build: monitoring only")
+
+// Options configure the dashboard: a plain struct, no viper.
+type Options struct {
+	Org          string
+	Profile      string
+	MaskedToken  string // already masked (ab_…wxyz)
+	TokenSource  string
+	BaseURL      string
+	Sandbox      bool
+	NoColor      bool
+	PollInterval time.Duration       // default 5 s
+	Keys         map[string][]string // action → keys remapping
+
+	Monitor Monitor
+	Queue   Queue // nil: monitoring only; queue keys say so
+	// Observations carries every response the client saw (the client's
+	// Observer sends here); nil when not wired.
+	Observations <-chan apiclient.Observation
+
+	// Now is the clock; default time.Now. Tests pass a fixed one.
+	Now func() time.Time
+	// Context bounds every command; default context.Background().
+	Context context.Context
+}

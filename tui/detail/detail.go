@@ -1,0 +1,94 @@
+// Package detail renders the selected job: its identity and state, and
+// either its output or its problem (title, detail, stable code, field
+// errors pointer → message) with what abtop will do about it.
+package detail
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/abtop-dev/abtop/tui/data"
+	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/text"
+)
+
+// Render draws the job in at most h lines of w cells; scroll skips lines
+// of a long body.
+func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styles) []string {
+	if !ok {
+		return []string{st.Dim.Render("no job selected")}
+	}
+	var l []string
+	add := func(s string) { l = append(l, s) }
+	id := j.ID
+	if id == "" {
+		id = "not created yet"
+	}
+	add(fmt.Sprintf("%s %s · %s · %s · attempt %d", st.Title.Render("job"), id, j.Model, j.State, j.Attempts))
+	key := j.Key
+	add(st.Dim.Render("idempotency key " + key))
+	if !j.Enqueued.IsZero() {
+		age := "queued " + text.Age(now.Sub(j.Enqueued)) + " ago"
+		if j.Batch != "" {
+			age += " from " + j.Batch
+		}
+		add(st.Dim.Render(age))
+	}
+	if j.Wait != "" {
+		w := "waiting: " + j.Wait
+		if !j.WaitUntil.IsZero() {
+			w += " (until " + j.WaitUntil.Format("15:04:05") + ")"
+		}
+		add(st.Warning.Render("◷ " + w))
+	}
+	if p := j.Problem; p != nil {
+		code := p.Code
+		if code == "" {
+			code = "no code"
+		}
+		title := p.Title
+		if title == "" {
+			title = p.Message
+		}
+		add(st.Critical.Render(fmt.Sprintf("✗ %s", title)) + fmt.Sprintf("  (%s, HTTP %d)", code, p.Status))
+		if p.Detail != "" && p.Detail != title {
+			add("  " + p.Detail)
+		}
+		for _, f := range p.Fields {
+			add("  " + st.Accent.Render(f.Pointer) + " → " + f.Detail)
+		}
+	}
+	if j.Err != "" {
+		add(st.Critical.Render("✗ " + j.Err))
+	}
+	if j.Next != "" {
+		add("abtop will: " + j.Next)
+	}
+	if len(j.Output) > 0 && string(j.Output) != "null" {
+		add(st.Header.Render("output"))
+		var b bytes.Buffer
+		if json.Indent(&b, j.Output, "  ", "  ") == nil {
+			for _, s := range strings.Split(b.String(), "\n") {
+				add("  " + s)
+			}
+		} else {
+			add("  " + string(j.Output))
+		}
+	}
+	// the identity lines stay; the rest scrolls
+	const keep = 2
+	if scroll > 0 && len(l) > keep {
+		scroll = min(scroll, len(l)-keep-1)
+		l = append(l[:keep:keep], l[keep+scroll:]...)
+	}
+	for i := range l {
+		l[i] = text.Cut(l[i], w)
+	}
+	if len(l) > h {
+		l = l[:h]
+	}
+	return l
+}

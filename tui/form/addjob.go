@@ -1,0 +1,184 @@
+package form
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/tui/data"
+	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/text"
+)
+
+// Action is what a form wants after a key.
+type Action int
+
+const (
+	None   Action = iota
+	Submit        // the form is valid: read its value
+	Close         // the user closed it
+)
+
+// Spec is a job the user typed.
+type Spec = data.Spec
+
+// AddJob is the add-a-job form: model picker, prompt, extra parameters.
+type AddJob struct {
+	models  []apiclient.Model
+	loading bool
+	loadErr string
+	pick    int
+	focus   int // 0 model, 1 prompt, 2 params
+	Prompt  Field
+	Params  Field
+	err     string
+}
+
+// NewAddJob starts the form; the models arrive later with SetModels.
+func NewAddJob() AddJob {
+	return AddJob{
+		loading: true,
+		Prompt:  Field{Prompt: "prompt  ", Placeholder: "a lighthouse at dusk, 35mm"},
+		Params:  Field{Prompt: "params  ", Placeholder: `optional JSON object, e.g. {"seed": 7}`},
+	}
+}
+
+// SetModels delivers GET /v1/models (or its error).
+func (f *AddJob) SetModels(ms []apiclient.Model, err error) {
+	f.loading = false
+	if err != nil {
+		f.loadErr = err.Error()
+		return
+	}
+	f.models = ms
+	f.pick = 0
+}
+
+func (f *AddJob) setFocus(i int) {
+	f.focus = (i + 3) % 3
+	f.Prompt.Blur()
+	f.Params.Blur()
+	switch f.focus {
+	case 1:
+		f.Prompt.Focus()
+	case 2:
+		f.Params.Focus()
+	}
+}
+
+// Update handles a message; Submit means Value is ready.
+func (f *AddJob) Update(msg tea.Msg) Action {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			return Close
+		case "tab", "down":
+			if k.String() == "down" && f.focus == 0 {
+				f.pick = min(f.pick+1, max(0, len(f.models)-1))
+				return None
+			}
+			f.setFocus(f.focus + 1)
+			return None
+		case "shift+tab", "up":
+			if k.String() == "up" && f.focus == 0 {
+				f.pick = max(0, f.pick-1)
+				return None
+			}
+			f.setFocus(f.focus - 1)
+			return None
+		case "enter":
+			if f.focus < 2 {
+				f.setFocus(f.focus + 1)
+				return None
+			}
+			if _, err := f.Value(); err != nil {
+				f.err = err.Error()
+				return None
+			}
+			return Submit
+		}
+	}
+	f.err = ""
+	switch f.focus {
+	case 1:
+		f.Prompt.Update(msg)
+	case 2:
+		f.Params.Update(msg)
+	}
+	return None
+}
+
+// Value validates the form and returns the job.
+func (f *AddJob) Value() (Spec, error) {
+	if len(f.models) == 0 {
+		return Spec{}, errors.New("model: no models loaded")
+	}
+	p := strings.TrimSpace(f.Prompt.Value())
+	if p == "" {
+		return Spec{}, errors.New("prompt: must not be empty")
+	}
+	input := map[string]any{}
+	if s := strings.TrimSpace(f.Params.Value()); s != "" {
+		if err := json.Unmarshal([]byte(s), &input); err != nil {
+			return Spec{}, fmt.Errorf("params: not a JSON object: %v", err)
+		}
+	}
+	input["prompt"] = p
+	raw, err := json.Marshal(input)
+	if err != nil {
+		return Spec{}, fmt.Errorf("params: %v", err)
+	}
+	return Spec{Model: f.models[f.pick].ID, Input: raw}, nil
+}
+
+// View renders the form in w cells.
+func (f *AddJob) View(w int, st styles.Styles) []string {
+	l := []string{st.Title.Render("Add a job") + st.Dim.Render("  tab next · enter submit · esc close")}
+	marker := func(i int) string {
+		if f.focus == i {
+			return "▸ "
+		}
+		return "  "
+	}
+	switch {
+	case f.loading:
+		l = append(l, marker(0)+"model   "+st.Dim.Render("loading /v1/models…"))
+	case f.loadErr != "":
+		l = append(l, marker(0)+"model   "+st.Critical.Render("✗ "+f.loadErr))
+	default:
+		// a window of five models around the pick
+		start := max(0, min(f.pick-2, len(f.models)-5))
+		for i := start; i < min(len(f.models), start+5); i++ {
+			m := f.models[i]
+			mark := "  "
+			if i == f.pick {
+				mark = "● "
+			}
+			label := "        "
+			if i == start {
+				label = "model   "
+			}
+			line := marker(0) + label + mark + fmt.Sprintf("%-18s %-6s %s credits", m.ID, m.Kind, text.Float(m.Credits))
+			if i != start {
+				line = "  " + line[2:]
+			}
+			if i == f.pick && f.focus == 0 {
+				line = st.Selected.Render(text.Fit(line, w))
+			}
+			l = append(l, line)
+		}
+	}
+	l = append(l, marker(1)+f.Prompt.View(w-2, st.Dim))
+	l = append(l, marker(2)+f.Params.View(w-2, st.Dim))
+	if f.err != "" {
+		l = append(l, st.Critical.Render("✗ "+f.err))
+	}
+	for i := range l {
+		l[i] = text.Cut(l[i], w)
+	}
+	return l
+}

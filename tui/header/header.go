@@ -1,0 +1,85 @@
+// Package header renders the dashboard's top line: who (organization,
+// plan, profile, masked token and its source) on the left, connection state
+// and the age of the last data on the right.
+package header
+
+import (
+	"strings"
+	"time"
+
+	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/text"
+)
+
+// Conn is the connection state.
+type Conn int
+
+const (
+	Connecting Conn = iota
+	Live
+	Stale   // no fresh data for two poll intervals
+	Failing // the last poll failed
+	Embargo // the server asked for a pause (Retry-After)
+)
+
+// Info is what the header shows.
+type Info struct {
+	Org         string
+	Plan        string
+	Profile     string
+	MaskedToken string // already masked: ab_…wxyz
+	TokenSource string // flag, env, file, sandbox
+	Conn        Conn
+	LastData    time.Time // zero: never
+	Now         time.Time
+	Problem     string // last poll error in a few words (shown when Failing)
+	Sandbox     bool
+}
+
+// Render draws the header, exactly w cells wide.
+func Render(in Info, w int, st styles.Styles) string {
+	parts := []string{}
+	if in.Org != "" {
+		parts = append(parts, in.Org)
+	}
+	if in.Plan != "" {
+		parts = append(parts, strings.ToUpper(in.Plan[:1])+in.Plan[1:]+" plan")
+	}
+	if in.Profile != "" {
+		parts = append(parts, "profile "+in.Profile)
+	}
+	if in.MaskedToken != "" {
+		t := in.MaskedToken
+		if in.TokenSource != "" {
+			t += " (" + in.TokenSource + ")"
+		}
+		parts = append(parts, t)
+	}
+	if in.Sandbox {
+		parts = append(parts, st.Warning.Render("SANDBOX"))
+	}
+	left := " " + st.Title.Render("abtop") + "  " + strings.Join(parts, " · ")
+
+	var right string
+	age := ""
+	if !in.LastData.IsZero() {
+		age = " · updated " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+	}
+	switch in.Conn {
+	case Connecting:
+		right = st.Dim.Render("◌ connecting…")
+	case Live:
+		right = st.Calm.Render("● live") + age
+	case Stale:
+		right = st.Dim.Render("◌ stale" + age)
+	case Failing:
+		p := in.Problem
+		if p == "" {
+			p = "poll failed"
+		}
+		right = st.Critical.Render("✖ "+text.Cut(p, max(10, w/3))) + age
+	case Embargo:
+		right = st.Warning.Render("⏸ waiting out Retry-After") + age
+	}
+	return text.Spread(left, right+" ", w)
+}

@@ -1,0 +1,136 @@
+// Package keys is the dashboard's one key map. It implements help.KeyMap so
+// the footer and the full help are generated from the bindings themselves,
+// and so a remapped key shows up in the help as remapped.
+package keys
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap holds every binding of the dashboard.
+type KeyMap struct {
+	Help     key.Binding
+	Add      key.Binding
+	Open     key.Binding
+	Pause    key.Binding
+	Cancel   key.Binding
+	Retry    key.Binding
+	Refresh  key.Binding
+	Log      key.Binding
+	Pane     key.Binding
+	Filter   key.Binding
+	Quit     key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Back     key.Binding
+}
+
+// Default returns the documented bindings.
+func Default() KeyMap {
+	b := func(desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
+	}
+	return KeyMap{
+		Help:     b("help", "?"),
+		Add:      b("add job", "a"),
+		Open:     b("open file", "o"),
+		Pause:    b("pause/resume", "space", "p"),
+		Cancel:   b("cancel job", "x"),
+		Retry:    b("retry failed", "r"),
+		Refresh:  b("refresh now", "R"),
+		Log:      b("request log", "l"),
+		Pane:     b("switch pane", "tab"),
+		Filter:   b("filter jobs", "/"),
+		Quit:     b("quit", "q", "ctrl+c"),
+		Up:       b("up", "up", "k"),
+		Down:     b("down", "down", "j"),
+		PageUp:   b("page up", "pgup"),
+		PageDown: b("page down", "pgdown"),
+		Top:      b("first", "home", "g"),
+		Bottom:   b("last", "end", "G"),
+		Back:     b("close", "esc"),
+	}
+}
+
+// actions maps the config file's action names to bindings.
+func (k *KeyMap) actions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"help": &k.Help, "add": &k.Add, "open": &k.Open, "pause": &k.Pause,
+		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
+		"pane": &k.Pane, "filter": &k.Filter, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
+		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
+		"back": &k.Back,
+	}
+}
+
+// Actions lists the action names a config file may remap, sorted.
+func Actions() []string {
+	k := Default()
+	var names []string
+	for n := range k.actions() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New returns the default bindings with remap applied (action → keys, as
+// in the config file's keys section). Unknown actions or empty key lists
+// are reported and left at their defaults; the rest still applies.
+func New(remap map[string][]string) (KeyMap, []error) {
+	k := Default()
+	acts := k.actions()
+	var errs []error
+	names := make([]string, 0, len(remap))
+	for n := range remap {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		keys := remap[name]
+		b, ok := acts[name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("keys.%s: unknown action (known: %s)", name, strings.Join(Actions(), ", ")))
+			continue
+		}
+		var clean []string
+		for _, s := range keys {
+			if s = strings.TrimSpace(s); s != "" {
+				clean = append(clean, s)
+			}
+		}
+		if len(clean) == 0 {
+			errs = append(errs, fmt.Errorf("keys.%s: no keys given; keeping %s", name, b.Help().Key))
+			continue
+		}
+		b.SetKeys(clean...)
+		b.SetHelp(helpKeys(clean), b.Help().Desc)
+	}
+	return k, errs
+}
+
+// helpKeys is how a key list is shown in help: "space/p".
+func helpKeys(keys []string) string { return strings.Join(keys, "/") }
+
+// ShortHelp is the footer.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Add, k.Open, k.Pause, k.Cancel, k.Retry, k.Refresh, k.Log, k.Pane, k.Filter, k.Help, k.Quit}
+}
+
+// FullHelp groups the bindings into columns: queue, view, navigation, app.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
+		{k.Refresh, k.Log, k.Pane, k.Filter},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Back, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,140 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/abtop-dev/abtop/apiclient"
+)
+
+// Messages. Commands only carry values back; all state changes happen in
+// Update when these arrive.
+type (
+	// frameMsg redraws once a second so ages and countdowns move. There is
+	// exactly one chain of them: started in Init, renewed on arrival.
+	frameMsg struct{}
+	// pollTickMsg asks for a poll. gen is the generation that scheduled it;
+	// a tick from an older generation (before a manual refresh) is dropped,
+	// so ticks can never multiply.
+	pollTickMsg struct{ gen int }
+	pollDoneMsg struct {
+		gen int
+		res PollResult
+		err error
+	}
+	obsMsg       []apiclient.Observation
+	obsClosedMsg struct{}
+	queueMsg     []QueueEvent
+	queueGoneMsg struct{}
+	queueInitMsg struct {
+		jobs  []Job
+		state QueueState
+	}
+	modelsMsg struct {
+		models []apiclient.Model
+		err    error
+	}
+	actionDoneMsg struct {
+		what string // "enqueue", "cancel", "retry", "pause", "resume"
+		n    int
+		err  error
+	}
+	loadDoneMsg struct {
+		path string
+		n    int
+		err  error
+	}
+)
+
+const drainMax = 512
+
+func frameCmd() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return frameMsg{} })
+}
+
+func pollTickCmd(gen int, after time.Duration) tea.Cmd {
+	if after <= 0 {
+		return func() tea.Msg { return pollTickMsg{gen} }
+	}
+	return tea.Tick(after, func(time.Time) tea.Msg { return pollTickMsg{gen} })
+}
+
+func pollCmd(ctx context.Context, mon Monitor, gen int) tea.Cmd {
+	return func() tea.Msg {
+		res, err := mon.Poll(ctx)
+		return pollDoneMsg{gen: gen, res: res, err: err}
+	}
+}
+
+// listenObs waits for the next observations and drains what else is
+// already queued, so a burst costs one Update, not hundreds.
+func listenObs(ch <-chan apiclient.Observation) tea.Cmd {
+	return func() tea.Msg {
+		o, ok := <-ch
+		if !ok {
+			return obsClosedMsg{}
+		}
+		batch := obsMsg{o}
+		for len(batch) < drainMax {
+			select {
+			case o, ok := <-ch:
+				if !ok {
+					return batch
+				}
+				batch = append(batch, o)
+			default:
+				return batch
+			}
+		}
+		return batch
+	}
+}
+
+func listenQueue(ch <-chan QueueEvent) tea.Cmd {
+	return func() tea.Msg {
+		e, ok := <-ch
+		if !ok {
+			return queueGoneMsg{}
+		}
+		batch := queueMsg{e}
+		for len(batch) < drainMax {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return batch
+				}
+				batch = append(batch, e)
+			default:
+				return batch
+			}
+		}
+		return batch
+	}
+}
+
+func queueInitCmd(q Queue) tea.Cmd {
+	return func() tea.Msg { return queueInitMsg{jobs: q.Jobs(), state: q.State()} }
+}
+
+func modelsCmd(ctx context.Context, mon Monitor) tea.Cmd {
+	return func() tea.Msg {
+		ms, err := mon.Models(ctx)
+		return modelsMsg{ms, err}
+	}
+}
+
+func actionCmd(what string, f func() (int, error)) tea.Cmd {
+	return func() tea.Msg {
+		n, err := f()
+		return actionDoneMsg{what: what, n: n, err: err}
+	}
+}
+
+func loadCmd(ctx context.Context, q Queue, path string) tea.Cmd {
+	return func() tea.Msg {
+		n, err := q.LoadFile(ctx, path)
+		return loadDoneMsg{path: path, n: n, err: err}
+	}
+}

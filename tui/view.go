@@ -1,0 +1,362 @@
+package tui
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/abtop-dev/abtop/tui/chart"
+	"github.com/abtop-dev/abtop/tui/detail"
+	"github.com/abtop-dev/abtop/tui/frame"
+	"github.com/abtop-dev/abtop/tui/gauges"
+	"github.com/abtop-dev/abtop/tui/header"
+	"github.com/abtop-dev/abtop/tui/text"
+	"github.com/abtop-dev/abtop/tui/usagestate"
+)
+
+// Layout modes by terminal size.
+type mode int
+
+const (
+	gaugesOnly mode = iota // below 60×20
+	compact                // below 100 columns: one column, no boxes
+	wide                   // 100 columns and more
+)
+
+// Minimum sizes.
+const (
+	minW, minH = 60, 20
+	wideW      = 100
+	sideW      = 140 // from here the detail/log sit beside the jobs
+)
+
+// plan is the vertical budget of one frame.
+type plan struct {
+	mode      mode
+	chartRows int // braille rows (0: no chart)
+	lower     int // lines left for the queue/detail/log area
+	side      int // width of the side column (wide ≥ 140), else 0
+	bottom    int // lines of the detail/log box under the jobs (wide < 140)
+	tableRows int // job rows that fit
+}
+
+func (m *Model) plan() plan {
+	w, h := m.width, m.height
+	p := plan{mode: wide}
+	switch {
+	case w < minW || h < minH:
+		p.mode = gaugesOnly
+		return p
+	case w < wideW:
+		p.mode = compact
+	}
+	if p.mode == compact {
+		// header, 4 gauge lines, binding, footer
+		rest := h - 1 - 4 - 1 - 1
+		if h >= 28 {
+			p.chartRows = 2
+			rest -= p.chartRows + 1
+		}
+		p.lower = rest
+		// progress (2) and table heading + filter line (2)
+		p.tableRows = max(1, rest-4)
+		return p
+	}
+	// header, gauge boxes (5), binding, footer
+	rest := h - 1 - 5 - 1 - 1
+	switch {
+	case h >= 40:
+		p.chartRows = 4
+	case h >= 28:
+		p.chartRows = 2
+	}
+	if p.chartRows > 0 {
+		rest -= p.chartRows + 3
+	}
+	p.lower = rest
+	if w >= sideW {
+		p.side = w * 2 / 5
+	} else if rest >= 16 {
+		p.bottom = min(rest/3, 10)
+	}
+	// queue box: borders (2), progress bar (1), heading + filter (2)
+	p.tableRows = max(1, rest-p.bottom-5)
+	return p
+}
+
+// layout tells the components their sizes after a resize or pane change.
+func (m *Model) layout() {
+	m.jobs.SetHeight(m.plan().tableRows)
+}
+
+func (m *Model) bodyRows() int { return m.plan().tableRows }
+
+// View renders the whole screen from the model; it reads no clock.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "abtop"
+	return v
+}
+
+// Render is the screen as text, exactly width×height cells.
+func (m *Model) Render() string {
+	w, h := m.width, m.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	st := m.st
+	p := m.plan()
+	gin := m.gaugeInput()
+	gs := gauges.Build(gin, st)
+	lines := make([]string, 0, h)
+	lines = append(lines, header.Render(m.headerInfo(), w, st))
+
+	if m.overlay == helpOverlay {
+		lines = append(lines, "", st.Title.Render(" Keys")+st.Dim.Render("  (any key closes)"), "")
+		for _, l := range text.Lines(m.help.FullHelpView(m.keys.FullHelp())) {
+			lines = append(lines, " "+l)
+		}
+		return finish(lines, w, h)
+	}
+
+	switch p.mode {
+	case gaugesOnly:
+		lines = append(lines, gauges.Stacked(gs, w, true, st)...)
+		lines = append(lines, gauges.Binding(gin, st, w))
+		lines = append(lines, st.Dim.Render(text.Cut(" enlarge to 60×20 for jobs and charts", w)))
+		return finish(lines, w, h)
+	case compact:
+		lines = append(lines, gauges.Stacked(gs, w, false, st)...)
+		lines = append(lines, gauges.Binding(gin, st, w))
+		if p.chartRows > 0 {
+			lines = append(lines, m.chartLines(w, p.chartRows)...)
+		}
+		lines = append(lines, m.lowerCompact(w, p)...)
+	case wide:
+		boxes := gs[:3]
+		if w >= sideW {
+			boxes = gs
+		}
+		lines = append(lines, gauges.Boxes(boxes, w, st)...)
+		lines = append(lines, gauges.Binding(gin, st, w))
+		if p.chartRows > 0 {
+			lines = append(lines, frame.Box(m.chartTitle(), m.chartLines(w-2, p.chartRows), w, p.chartRows+3, st.Border, st.Title)...)
+		}
+		lines = append(lines, m.lowerWide(w, p)...)
+	}
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines[:min(len(lines), h-1)], m.footer(w))
+	return finish(lines, w, h)
+}
+
+// finish cuts or pads to exactly h lines of w cells.
+func finish(lines []string, w, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(text.Fit(lines[i], w))
+		} else {
+			b.WriteString(strings.Repeat(" ", w))
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) headerInfo() header.Info {
+	in := header.Info{
+		Org: m.opts.Org, Plan: m.usage.Plan, Profile: m.opts.Profile,
+		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
+		Now: m.now, Sandbox: m.opts.Sandbox,
+	}
+	last := m.lastPoll
+	if r := m.usage.Rate; r != nil && r.At.After(last) {
+		last = r.At
+	}
+	in.LastData = last
+	switch {
+	case m.usage.Embargoed(m.now):
+		in.Conn = header.Embargo
+	case m.pollErr != nil:
+		in.Conn = header.Failing
+		in.Problem = describe(m.pollErr)
+	case last.IsZero():
+		in.Conn = header.Connecting
+	case m.now.Sub(last) > 2*m.pollInterval()+m.opts.PollInterval:
+		in.Conn = header.Stale
+	default:
+		in.Conn = header.Live
+	}
+	return in
+}
+
+func (m *Model) gaugeInput() gauges.Input {
+	in := gauges.Input{S: m.usage, Now: m.now, PollInterval: m.opts.PollInterval, Running: m.running()}
+	switch {
+	case m.queue.Concurrency > 0:
+		in.Concurrency, in.ConcFrom = m.queue.Concurrency, "queue"
+	case m.conc > 0:
+		in.Concurrency, in.ConcFrom = m.conc, "server"
+	default:
+		if c, ok := usagestate.PlanConcurrency(m.usage.Plan); ok {
+			in.Concurrency, in.ConcFrom = c, m.usage.Plan+" plan default"
+		}
+	}
+	return in
+}
+
+func (m *Model) chartTitle() string {
+	span := m.usage.Hist.BucketSize() * 2 * 60
+	return "Remaining rate budget · req/min · ✕ 429 · last " + text.Duration(span)
+}
+
+// chartLines draws the remaining-budget area chart and a requests/min
+// sparkline with 429s marked, w cells wide.
+func (m *Model) chartLines(w, rows int) []string {
+	st := m.st
+	const label = 6
+	cw := max(1, w-label)
+	rem, rpm, thr := m.usage.Hist.Series(m.now, 2*cw)
+	top := 0.0
+	if r := m.usage.Rate; r != nil {
+		if l, ok := r.BindingLimit(); ok && l.Limit != nil {
+			top = float64(*l.Limit)
+		}
+	}
+	area := chart.Area(rem, cw, rows, top)
+	out := make([]string, 0, rows+1)
+	topLabel := "max"
+	if top > 0 {
+		topLabel = text.Int(int64(top))
+	}
+	for i, l := range area {
+		lab := "     │"
+		switch i {
+		case 0:
+			lab = text.FitRight(topLabel, 5) + "┤"
+		case len(area) - 1:
+			lab = "    0┤"
+		}
+		out = append(out, st.Dim.Render(lab)+st.Accent.Render(l))
+	}
+	// one sparkline cell per two buckets, aligned with the area above
+	pairs := make([]float64, cw)
+	marks := make([]bool, cw)
+	for i := range cw {
+		a, b := rpm[2*i], rpm[2*i+1]
+		switch {
+		case math.IsNaN(a):
+			pairs[i] = b
+		case math.IsNaN(b):
+			pairs[i] = a
+		default:
+			pairs[i] = max(a, b)
+		}
+		marks[i] = thr[2*i] || thr[2*i+1]
+	}
+	spark := []rune(chart.Sparkline(pairs, cw, 0))
+	var sb strings.Builder
+	sb.WriteString(st.Dim.Render("req/m▕"))
+	for i, r := range spark {
+		if marks[i] {
+			sb.WriteString(st.Critical.Render("✕"))
+		} else {
+			sb.WriteRune(r)
+		}
+	}
+	out = append(out, sb.String())
+	return out
+}
+
+func (m *Model) queueTitle(w int) (string, string) {
+	pl := m.jobs.Progress(w, m.now, m.queue, m.st)
+	return "Queue · " + pl[0], pl[1]
+}
+
+func (m *Model) lowerWide(w int, p plan) []string {
+	st := m.st
+	if m.overlay == addOverlay || m.overlay == openOverlay {
+		return frame.Box("", m.formLines(w-2, p.lower-2), w, p.lower, st.Border, st.Title)
+	}
+	qw := w - p.side
+	title, bar := m.queueTitle(qw - 4)
+	body := append([]string{bar}, m.jobs.View(qw-2, p.lower-p.bottom-3, m.now, st, m.focus == paneJobs)...)
+	qTitle := title
+	if m.focus == paneJobs {
+		qTitle = "▸ " + title
+	}
+	queue := frame.Box(qTitle, body, qw, p.lower-p.bottom, st.Border, st.Title)
+	switch {
+	case p.side > 0:
+		return frame.Row(queue, m.sideBox(p.side, p.lower))
+	case p.bottom > 0:
+		return append(queue, m.sideBox(w, p.bottom)...)
+	case m.focus == paneDetail || m.focus == paneLog:
+		return m.sideBox(w, p.lower)
+	}
+	return queue
+}
+
+// sideBox is the detail of the selected job, or the log when shown.
+func (m *Model) sideBox(w, h int) []string {
+	st := m.st
+	mark := func(p pane, s string) string {
+		if m.focus == p {
+			return "▸ " + s
+		}
+		return s
+	}
+	if m.showLog {
+		return frame.Box(mark(paneLog, "Requests & errors (l closes)"), m.log.View(w-2, h-2, st), w, h, st.Border, st.Title)
+	}
+	j, ok := m.jobs.Selected()
+	return frame.Box(mark(paneDetail, "Job detail"), detail.Render(j, ok, w-2, h-2, m.detailScroll, m.now, st), w, h, st.Border, st.Title)
+}
+
+func (m *Model) lowerCompact(w int, p plan) []string {
+	st := m.st
+	if m.overlay == addOverlay || m.overlay == openOverlay {
+		return m.formLines(w, p.lower)
+	}
+	switch {
+	case m.focus == paneLog && m.showLog:
+		return append([]string{st.Title.Render("▸ Requests & errors") + st.Dim.Render(" (l closes)")}, m.log.View(w, p.lower-1, st)...)
+	case m.focus == paneDetail:
+		j, ok := m.jobs.Selected()
+		return append([]string{st.Title.Render("▸ Job detail") + st.Dim.Render(" (tab: next pane)")}, detail.Render(j, ok, w, p.lower-1, m.detailScroll, m.now, st)...)
+	}
+	pl := m.jobs.Progress(w, m.now, m.queue, st)
+	out := append([]string{pl[0], pl[1]}, m.jobs.View(w, p.lower-2, m.now, st, true)...)
+	return out
+}
+
+func (m *Model) formLines(w, h int) []string {
+	if m.overlay == addOverlay {
+		return m.add.View(w, m.st)
+	}
+	return m.open.View(w, h, m.st)
+}
+
+func (m *Model) footer(w int) string {
+	st := m.st
+	if m.status != "" && (m.confirmQuit || m.now.Sub(m.statusAt) < statusShown) {
+		return " " + st.For(m.statusLvl).Render(text.Cut(m.statusLvl.Glyph()+" "+m.status, w-2))
+	}
+	hm := m.help // a copy: View must not change the model
+	hm.SetWidth(w - 1)
+	return " " + hm.ShortHelpView(m.keys.ShortHelp())
+}
+
+// statusShown is how long an action's result replaces the key hints.
+const statusShown = 8 * time.Second
