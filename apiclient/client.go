@@ -301,8 +301,12 @@ func (c *Client) apiError(method, path string, resp *http.Response, body []byte,
 	// A server that echoes the token back must not make abtop print it.
 	scrub := func(s string) string { return scrubToken(s, c.opts.Token) }
 	p.Title, p.Detail, p.Message = scrub(p.Title), scrub(p.Detail), scrub(p.Message)
+	p.Type, p.Instance = scrub(p.Type), scrub(p.Instance)
 	for i := range p.Fields {
 		p.Fields[i].Detail = scrub(p.Fields[i].Detail)
+	}
+	for k, v := range p.Extensions {
+		p.Extensions[k] = scrubAny(v, c.opts.Token)
 	}
 	cl := problem.Classify(p, snap)
 	return &Error{

@@ -330,7 +330,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(401)
 		// A careless server echoing the credential it rejected.
-		fmt.Fprintf(w, `{"title":"Unauthorized %[1]s","status":401,"detail":"token %[1]s was revoked","code":"unauthorized"}`, testToken)
+		fmt.Fprintf(w, `{"title":"Unauthorized %[1]s","status":401,"detail":"token %[1]s was revoked","code":"unauthorized","instance":"/v1/balance?t=%[1]s","seen":{"tokens":["%[1]s"]}}`, testToken)
 	})
 	c, _ := newTestClient(t, h, nil)
 	_, _, err := c.Balance(context.Background())
@@ -338,7 +338,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%v", e.Problem), e.Message, e.Detail, e.Title} {
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%+v", *e.Problem), e.Message, e.Detail, e.Title} {
 		if strings.Contains(s, testToken) {
 			t.Fatalf("token leaked into %q", s)
 		}

@@ -98,6 +98,23 @@ func scrubToken(s, tok string) string {
 	return strings.ReplaceAll(s, tok, MaskToken(tok))
 }
 
+// scrubAny scrubs tok from every string inside a decoded JSON value.
+func scrubAny(v any, tok string) any {
+	switch x := v.(type) {
+	case string:
+		return scrubToken(x, tok)
+	case map[string]any:
+		for k, e := range x {
+			x[k] = scrubAny(e, tok)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = scrubAny(e, tok)
+		}
+	}
+	return v
+}
+
 // oneLine collapses whitespace runs so an error stays on one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
