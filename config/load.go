@@ -186,7 +186,7 @@ func readFile(path string, explicit bool) (fileData, error) {
 	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
 	if err := v.ReadInConfig(); err != nil {
-		return fd, fmt.Errorf("config file %s: %w", path, err)
+		return fd, fmt.Errorf("config file %s: %s", path, scrub(err.Error()))
 	}
 	fd.top = v.AllSettings()
 	if fd.top == nil {

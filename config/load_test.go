@@ -233,3 +233,14 @@ func TestMalformedYAML(t *testing.T) {
 		t.Fatalf("got %v, want an error naming %s", err, p)
 	}
 }
+
+// TestParseErrorsAreScrubbed: the YAML parser quotes keys in its errors; a
+// token pasted as a key must come out masked.
+func TestParseErrorsAreScrubbed(t *testing.T) {
+	isolate(t)
+	writeConfig(t, tok("k")+": 1\n"+tok("k")+": 2\n")
+	_, _, err := Load(LoadOptions{})
+	if err == nil || strings.Contains(err.Error(), tok("k")) || !strings.Contains(err.Error(), "ab_…kkkk") {
+		t.Fatalf("got %v", err)
+	}
+}

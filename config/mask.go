@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // MaskToken returns a form of t that is safe to print: "ab_…" plus the last
 // four characters, e.g. "ab_…wxyz". Tokens shorter than 12 characters show
@@ -20,4 +23,12 @@ func MaskToken(t string) string {
 		tail = string(r[len(r)-4:])
 	}
 	return prefix + "…" + tail
+}
+
+var tokenLikeRE = regexp.MustCompile("ab_[^\\s\"'`,;]+")
+
+// scrub masks anything token-shaped in text we did not write ourselves
+// (YAML parser errors quote keys and values).
+func scrub(s string) string {
+	return tokenLikeRE.ReplaceAllStringFunc(s, MaskToken)
 }

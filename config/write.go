@@ -80,7 +80,7 @@ func setTokenYAML(src []byte, profile, token string) ([]byte, error) {
 	var doc yaml.Node
 	if len(bytes.TrimSpace(src)) > 0 {
 		if err := yaml.Unmarshal(src, &doc); err != nil {
-			return nil, fmt.Errorf("not valid YAML, not touching it: %w", err)
+			return nil, fmt.Errorf("not valid YAML, not touching it: %s", scrub(err.Error()))
 		}
 	}
 	if doc.Kind == 0 {

@@ -257,3 +257,27 @@ func TestSandboxFlagUsesSandbox(t *testing.T) {
 func newTestApp(errOut io.Writer) *app {
 	return &app{in: strings.NewReader(""), out: io.Discard, errOut: errOut, v: viper.New()}
 }
+
+// TestBoolFlagsReachConfig: a bool flag given on the command line is a
+// flag-sourced value; one not given stays at its lower-precedence source.
+func TestBoolFlagsReachConfig(t *testing.T) {
+	isolateConfig(t)
+	writeCfg(t, "token: "+cfgTok("b")+"\n")
+	t.Setenv("NO_COLOR", "")
+	_, out, errOut := runCmd(t, nil, "config", "show", "--json", "--no-color")
+	var shown struct {
+		Values map[string]struct {
+			Value  any
+			Source string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &shown); err != nil {
+		t.Fatalf("%v: %s%s", err, out, errOut)
+	}
+	if v := shown.Values["no_color"]; v.Value != true || v.Source != "flag" {
+		t.Errorf("no_color %+v", v)
+	}
+	if v := shown.Values["base_url"]; v.Source != "default" {
+		t.Errorf("base_url %+v: an unset flag must not count", v)
+	}
+}
