@@ -503,3 +503,13 @@ func TestHumanDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskToken(t *testing.T) {
+	for _, tc := range []struct{ tok, want string }{
+		{testToken, "ab_…wxyz"}, {"", "(none)"}, {"ab_short", "ab_…"}, {"zz_0123456789abcd", "…abcd"},
+	} {
+		if got := MaskToken(tc.tok); got != tc.want {
+			t.Errorf("MaskToken(%q) = %q, want %q", tc.tok, got, tc.want)
+		}
+	}
+}

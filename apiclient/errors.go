@@ -82,12 +82,23 @@ func HumanDuration(d time.Duration) string {
 }
 
 // MaskToken shows a token as "ab_…wxyz" (prefix and last four), the only
-// form in which abtop ever prints one.
+// form in which abtop ever prints one. Same rule as config.MaskToken (which
+// apiclient does not import): no tail for tokens under 12 characters, no
+// prefix for tokens that do not start with "ab_".
 func MaskToken(tok string) string {
-	if len(tok) <= 8 {
-		return "ab_…"
+	if tok == "" {
+		return "(none)"
 	}
-	return "ab_…" + tok[len(tok)-4:]
+	prefix := ""
+	if strings.HasPrefix(tok, "ab_") {
+		prefix = "ab_"
+	}
+	r := []rune(tok)
+	tail := ""
+	if len(r) >= 12 {
+		tail = string(r[len(r)-4:])
+	}
+	return prefix + "…" + tail
 }
 
 // scrubToken replaces every occurrence of tok in s with its masked form.
