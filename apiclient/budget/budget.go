@@ -43,6 +43,9 @@ type Request struct {
 	Cost int64     // units of the rate dimension (1 per request, or its points); ≥ 1
 	// Write requests count against the monthly quota.
 	Write bool
+	// Exclusive asks to go out only when nothing else is in flight (the
+	// caller is not sure of the cost yet and will learn it from the answer).
+	Exclusive bool
 	// Credits this request will charge (a job's model cost); 0 for reads.
 	Credits float64
 }

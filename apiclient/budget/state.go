@@ -220,6 +220,9 @@ func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
 		return Grant{}, true
 	}
 	s.roll(now)
+	if r.Exclusive && s.InFlight > 0 {
+		return wait(5 * time.Millisecond)
+	}
 	if s.Remaining < r.Cost {
 		if s.EndHi.IsZero() {
 			return wait(s.Window / time.Duration(max(s.Limit, 1)))

@@ -138,21 +138,21 @@ func (s *Scheduler) Stats() Stats {
 	return s.stats
 }
 
-// cost is the rate cost of a call: 1 per request, or the points its kind
-// was last seen to cost (seed 003: writes 3 until learned, reads 1).
-func (s *Scheduler) cost(k Kind) int64 {
+// cost is the rate cost of a call: what its kind was last seen to cost
+// (the drop in Remaining when it was alone in flight: 1 for request
+// budgets, 1–10 for point budgets), and whether that is known yet. Until
+// it is, the guess follows seed 003 (writes 3, reads 1) and the request
+// goes out alone.
+func (s *Scheduler) cost(k Kind) (int64, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.points {
-		return 1
-	}
 	if c, ok := s.costs[k]; ok {
-		return c
+		return c, true
 	}
-	if k == KindCreate || k == KindCancel {
-		return 3
+	if s.points && (k == KindCreate || k == KindCancel) {
+		return 3, false
 	}
-	return 1
+	return 1, false
 }
 
 // Backoff returns the full-jitter backoff before attempt n+1 (n ≥ 1).
@@ -273,7 +273,7 @@ func (s *Scheduler) learn(k Kind, o budget.Observation, snap usage.Snapshot, alo
 		}
 		// With nothing else in flight, the drop in Remaining within one
 		// window is exactly this request's cost.
-		if s.points && alone && seq == s.seq && o.WindowID.Equal(s.lastWin) && !o.WindowID.IsZero() {
+		if alone && seq == s.seq && o.WindowID.Equal(s.lastWin) && !o.WindowID.IsZero() {
 			if d := s.lastRem - o.Remaining; d >= 1 && d <= 10 {
 				s.costs[k] = d
 			}
@@ -297,7 +297,8 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 			return budget.Grant{}, err
 		}
 		now := s.opts.Now()
-		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: s.cost(c.Kind), Write: c.Write, Credits: c.Credits})
+		cost, sure := s.cost(c.Kind)
+		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Exclusive: !sure, Write: c.Write, Credits: c.Credits})
 		if err != nil {
 			return budget.Grant{}, err
 		}
