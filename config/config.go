@@ -2,6 +2,31 @@
 // environment variables and command-line flags (flag > env > file >
 // default), validates it, and hands the rest of the program a plain Config.
 // Nothing outside config/ and cmd/ imports viper.
+//
+// The file ($XDG_CONFIG_HOME/abtop/config.yaml, else
+// ~/.config/abtop/config.yaml, or --config) holds top-level settings and
+// named profiles; a profile's values override the top-level ones:
+//
+//	default_profile: acme
+//	poll_interval: 5s           # 1s..10m
+//	timeout: 30s                # 1s..5m
+//	profiles:
+//	  acme:
+//	    token: ab_…             # 51 characters; set with `abtop config set-token`
+//	    base_url: https://api.abstrakt.dev
+//	    allow_insecure_http: false  # http:// only to loopback unless true
+//	    limiter: redis://localhost:6379/0
+//	    journal: ~/q.db
+//	keys:
+//	  pause: ["p", "space"]
+//
+// The profile is --profile, else ABTOP_PROFILE, else default_profile, else
+// "default" (the top-level values). Profile names are case-insensitive
+// (viper lower-cases keys) and limited to a-z, 0-9, _ and - because they
+// name files: the journal defaults to $XDG_STATE_HOME/abtop/queue.db
+// (else ~/.local/state/abtop/) for the "default" profile and
+// queue-<profile>.db for any other, queue-sandbox.db under --sandbox, so
+// two organisations never share a journal.
 package config
 
 import (

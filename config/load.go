@@ -148,25 +148,41 @@ func Load(opts LoadOptions) (Config, Report, error) {
 	problems = append(problems, ps...)
 
 	if opts.AllProfiles {
-		for _, name := range sortedKeys(fd.profiles) {
-			if name == profile || !profileNameRE.MatchString(name) {
-				continue
-			}
-			other := resolver{opts: opts, getenv: getenv, fd: fd, profile: name}
-			_, ps := other.resolve(map[string]Origin{})
-			for _, p := range ps {
-				// Only what lives in that profile's own section: shared
-				// values were already checked for the selected profile.
-				if strings.HasPrefix(p.Key, "profiles."+name+".") {
-					problems = append(problems, p)
-				}
-			}
-		}
+		problems = append(problems, fd.profileSectionProblems(getenv, problems)...)
 	}
 	if len(problems) > 0 {
 		return cfg, rep, &ValidationError{Problems: problems}
 	}
 	return cfg, rep, nil
+}
+
+// profileSectionProblems checks what each profile section of the file says,
+// as if no flag or env var overrode it (abtop config validate checks the
+// file, not only the values in effect now). seen are the problems already
+// reported.
+func (fd fileData) profileSectionProblems(getenv func(string) string, seen []Problem) []Problem {
+	fileOnly := func(k string) string {
+		if strings.HasPrefix(k, "ABTOP_") || k == "NO_COLOR" {
+			return ""
+		}
+		return getenv(k)
+	}
+	var out []Problem
+	for _, name := range sortedKeys(fd.profiles) {
+		if !profileNameRE.MatchString(name) {
+			continue
+		}
+		r := resolver{getenv: fileOnly, fd: fd, profile: name}
+		_, ps := r.resolve(map[string]Origin{})
+		for _, p := range ps {
+			// Only what lives in that profile's own section: shared values
+			// were checked for the selected profile.
+			if strings.HasPrefix(p.Key, "profiles."+name+".") && !slices.Contains(seen, p) && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 func readFile(path string, explicit bool) (fileData, error) {

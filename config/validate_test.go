@@ -141,6 +141,8 @@ func TestAllProfiles(t *testing.T) {
 	if _, _, err := Load(LoadOptions{}); err != nil {
 		t.Fatalf("selected profile is fine: %v", err)
 	}
+	// ABTOP_TOKEN would win at run time, but validate checks the file.
+	t.Setenv("ABTOP_TOKEN", tok("e"))
 	_, _, err := Load(LoadOptions{AllProfiles: true})
 	got := problemStrings(err)
 	if len(got) != 2 || !strings.Contains(got[0], "profiles.bad.token: must start") || !strings.Contains(got[1], "profiles.bad.timeout: 0s is out of bounds") {
