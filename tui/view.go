@@ -144,7 +144,7 @@ func (m *Model) Render() string {
 		lines = append(lines, gauges.Boxes(boxes, w, st)...)
 		lines = append(lines, gauges.Binding(gin, st, w))
 		if p.chartRows > 0 {
-			lines = append(lines, frame.Box(m.chartTitle(), m.chartLines(w-2, p.chartRows), w, p.chartRows+3, st.Border, st.Title)...)
+			lines = append(lines, frame.Box(m.chartTitle(w-2), m.chartLines(w-2, p.chartRows), w, p.chartRows+3, st.Border, st.Title)...)
 		}
 		lines = append(lines, m.lowerWide(w, p)...)
 	}
@@ -216,17 +216,19 @@ func (m *Model) gaugeInput() gauges.Input {
 	return in
 }
 
-func (m *Model) chartTitle() string {
-	span := m.usage.Hist.BucketSize() * 2 * 60
+func (m *Model) chartTitle(w int) string {
+	span := m.usage.Hist.BucketSize() * time.Duration(2*max(1, w-chartLabel))
 	return "Remaining rate budget · req/min · ✕ 429 · last " + text.Duration(span)
 }
+
+// chartLabel is the width of the chart's y-axis labels.
+const chartLabel = 6
 
 // chartLines draws the remaining-budget area chart and a requests/min
 // sparkline with 429s marked, w cells wide.
 func (m *Model) chartLines(w, rows int) []string {
 	st := m.st
-	const label = 6
-	cw := max(1, w-label)
+	cw := max(1, w-chartLabel)
 	rem, rpm, thr := m.usage.Hist.Series(m.now, 2*cw)
 	top := 0.0
 	if r := m.usage.Rate; r != nil {
@@ -290,7 +292,7 @@ func (m *Model) lowerWide(w int, p plan) []string {
 		return frame.Box("", m.formLines(w-2, p.lower-2), w, p.lower, st.Border, st.Title)
 	}
 	qw := w - p.side
-	title, bar := m.queueTitle(qw - 4)
+	title, bar := m.queueTitle(qw - 2)
 	body := append([]string{bar}, m.jobs.View(qw-2, p.lower-p.bottom-3, m.now, st, m.focus == paneJobs)...)
 	qTitle := title
 	if m.focus == paneJobs {

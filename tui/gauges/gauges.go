@@ -143,7 +143,7 @@ func quota(in Input, st styles.Styles) Gauge {
 		pace = st.Critical.Render("✖ exhausted: writes wait for the reset")
 	case fc.Consuming && hasReset && fc.EmptyIn < resetIn:
 		g.Level = max(g.Level, styles.Warning)
-		pace = st.Warning.Render("⚠ at this pace: exhausted in " + text.Duration(fc.EmptyIn) + ", before the reset")
+		pace = st.Warning.Render("⚠ at this pace: out in " + text.Duration(fc.EmptyIn))
 	case fc.Consuming:
 		pace = fmt.Sprintf("~ %s/h · at this pace lasts past the reset", text.Float(fc.PerHour))
 	case fc.OK:
@@ -267,7 +267,7 @@ func Boxes(gs []Gauge, w int, st styles.Styles) []string {
 // is true, its detail lines indented beneath.
 func Stacked(gs []Gauge, w int, detail bool, st styles.Styles) []string {
 	var out []string
-	const label = 14
+	const label = 15
 	for _, g := range gs {
 		head := text.Fit(g.Title, label) + st.For(g.Level).Render(g.Level.Glyph()) + " "
 		out = append(out, head+text.Cut(headline(g, w-label-2, st), w-label-2))

@@ -36,21 +36,32 @@ func stateLabel(j *data.Job) (glyph, word string, lvl styles.Level) {
 // Column widths; the wait column takes what is left.
 const (
 	colState = 10
-	colModel = 14
 	colAtt   = 4
-	colID    = 14
 	colAge   = 5
-	fixed    = colState + 1 + colModel + 1 + colAtt + 1 + colID + 1 + colAge
 )
 
-func shortID(id string) string {
+// cols adapts the table to the width: narrow tables drop the job id and
+// shorten the model so the wait/result column stays readable.
+type cols struct{ model, id, wait int }
+
+func columns(w int) cols {
+	c := cols{model: 14, id: 14}
+	if w < 90 {
+		c.model, c.id = 12, 0
+	}
+	fixed := colState + 1 + c.model + 1 + colAtt + 1 + colAge
+	if c.id > 0 {
+		fixed += c.id + 1
+	}
+	c.wait = max(8, w-fixed-1)
+	return c
+}
+
+func shortID(id string, w int) string {
 	if id == "" {
 		return "—"
 	}
-	if text.Width(id) > colID-1 {
-		return text.Cut(id, colID-1)
-	}
-	return id
+	return text.Cut(id, w-1)
 }
 
 // what is the wait/result column of a job.
@@ -110,26 +121,32 @@ func second(j *data.Job) string {
 }
 
 func heading(w int, st styles.Styles) string {
-	ww := max(8, w-fixed-1)
-	return st.Header.Render(text.Fit("STATE", colState) + " " + text.Fit("MODEL", colModel) + " " +
-		text.Fit("ATT", colAtt) + " " + text.Fit("WAIT / RESULT", ww) + " " + text.Fit("JOB ID", colID) + " " + text.FitRight("AGE", colAge))
+	c := columns(w)
+	s := text.Fit("STATE", colState) + " " + text.Fit("MODEL", c.model) + " " +
+		text.Fit("ATT", colAtt) + " " + text.Fit("WAIT / RESULT", c.wait) + " "
+	if c.id > 0 {
+		s += text.Fit("JOB ID", c.id) + " "
+	}
+	return st.Header.Render(text.Fit(s+text.FitRight("AGE", colAge), w))
 }
 
 // row renders one job line of exactly w cells.
 func row(b *strings.Builder, j *data.Job, w int, now time.Time, st styles.Styles, selected bool) string {
 	b.Reset()
 	glyph, word, lvl := stateLabel(j)
-	ww := max(8, w-fixed-1)
+	c := columns(w)
 	state := text.Fit(glyph+" "+word, colState)
 	b.WriteByte(' ')
-	b.WriteString(text.Fit(j.Model, colModel))
+	b.WriteString(text.Fit(j.Model, c.model))
 	b.WriteByte(' ')
 	b.WriteString(text.FitRight(strconv.Itoa(j.Attempts), colAtt-1))
 	b.WriteString("  ")
-	b.WriteString(text.Fit(what(j, now), ww))
+	b.WriteString(text.Fit(what(j, now), c.wait))
 	b.WriteByte(' ')
-	b.WriteString(text.Fit(shortID(j.ID), colID))
-	b.WriteByte(' ')
+	if c.id > 0 {
+		b.WriteString(text.Fit(shortID(j.ID, c.id), c.id))
+		b.WriteByte(' ')
+	}
 	age := "—"
 	if !j.Enqueued.IsZero() {
 		age = text.Age(now.Sub(j.Enqueued))

@@ -303,12 +303,12 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 	}
 	parts = append(parts, state)
 	summary := strings.Join(parts, " · ")
-	bw := w - 6
+	bw := w - 5
 	frac := 0.0
 	if total > 0 {
 		frac = float64(done) / float64(total)
 	}
 	filled := min(bw, int(frac*float64(max(0, bw))+0.5))
 	bar := st.Calm.Render(strings.Repeat("█", max(0, filled))) + st.Dim.Render(strings.Repeat("░", max(0, bw-filled)))
-	return []string{text.Fit(summary, w), bar + fmt.Sprintf(" %3d%%", int(frac*100))}
+	return []string{text.Cut(summary, w), bar + fmt.Sprintf("%4d%%", int(frac*100))}
 }
