@@ -134,14 +134,17 @@ func stripTags(s string) string {
 
 // clean makes s safe and short for one line of a terminal.
 func clean(s string) string {
-	s = strings.ToValidUTF8(s, "")
+	s = stripANSI(strings.ToValidUTF8(s, ""))
 	var b strings.Builder
 	space := false
 	n := 0
 	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsSpace(r) {
 			space = b.Len() > 0
 			continue
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) {
+			continue // terminal escapes, bidi overrides: never shown
 		}
 		if space {
 			b.WriteByte(' ')
@@ -170,4 +173,40 @@ func cut(s string) string {
 		n++
 	}
 	return s
+}
+
+// stripANSI removes terminal control sequences (CSI "ESC [ … final" and
+// OSC "ESC ] … BEL/ST"), so a hostile body cannot restyle or retitle the
+// user's terminal.
+func stripANSI(s string) string {
+	if !strings.ContainsRune(s, 0x1b) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != 0x1b || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch s[i+1] {
+		case '[':
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+		case ']':
+			j := i + 2
+			for j < len(s) && s[j] != 0x07 && !(s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\') {
+				j++
+			}
+			if j < len(s) && s[j] == 0x1b {
+				j++
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return b.String()
 }

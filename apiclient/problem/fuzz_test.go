@@ -1,0 +1,82 @@
+package problem
+
+import (
+	"net/http"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/abtop-dev/abtop/apiclient/usage"
+)
+
+var bodySeeds = []struct {
+	status int
+	ct     string
+	body   string
+}{
+	{422, "application/problem+json", `{"type":"about:blank","title":"Validation failed","status":422,"detail":"bad","code":"validation_failed","errors":[{"pointer":"/input/prompt","detail":"must not be empty"}],"x":{"y":[1,2]}}`},
+	{429, "application/json", `{"error":{"type":"rate_limit_error","message":"Concurrent prediction limit exceeded. 5/5 predictions running.","code":"CONCURRENT_LIMIT_EXCEEDED","details":{"limit":5,"active":5}}}`},
+	{429, "application/json", `{"error":{"message":"quota","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}`},
+	{429, "application/json", `{"error":{"code":429,"message":"x","status":"RESOURCE_EXHAUSTED","details":[{"@type":"t"}]}}`},
+	{401, "application/json", `{"error":"invalid_token","error_description":"expired"}`},
+	{404, "application/json", `{"message":"nope","retry_after":"6m0s"}`},
+	{422, "application/json", `{"detail":[{"loc":["body",0,"a/b~c"],"msg":"x"}]}`},
+	{200, "application/json", `{"errors":[{"message":"Throttled","path":["a",1],"extensions":{"code":"THROTTLED"}}]}`},
+	{422, "application/vnd.api+json", `{"errors":[{"source":{"parameter":"page"},"title":"t"}]}`},
+	{429, "application/json", `{"message":"slow","retry_after":1e308,"retry_after_ms":-1,"retryAfter":"NaN"}`},
+	{502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"},
+	{503, "", "<!DOCTYPE html><script>x</script><style>y</style><!-- z --><p>a &amp; b"},
+	{500, "text/plain", "upstream error \x1b]0;title\x07 \x1b[31mred\xff\xfe"},
+	{500, "application/json", `{"error": "trunc`},
+	{0, "", ""},
+	{418, "application/problem+json", `{"title":7,"status":"x","detail":null,"errors":"no"}`},
+	{429, "", `[{"message":"a"},"b",3,null]`},
+}
+
+func FuzzParseErrorBody(f *testing.F) {
+	for _, s := range bodySeeds {
+		f.Add(s.status, s.ct, []byte(s.body))
+	}
+	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
+		h := http.Header{}
+		h.Set("Content-Type", ct)
+		p := Parse(status, h, body)
+		if p == nil {
+			t.Fatal("nil problem")
+		}
+		if p.Shape == "" || p.Message == "" {
+			t.Fatalf("empty shape or message: %+v", p)
+		}
+		if p.BodyRetryAfter != nil && *p.BodyRetryAfter < 0 {
+			t.Fatalf("negative body retry-after %v", *p.BodyRetryAfter)
+		}
+		switch p.Shape {
+		case ShapeText, ShapeHTML, ShapeInvalidJSON:
+			if utf8.RuneCountInString(p.Message) > maxExcerpt || !utf8.ValidString(p.Message) {
+				t.Fatalf("excerpt not clean: %q", p.Message)
+			}
+			for _, r := range p.Message {
+				if r < 0x20 || r == 0x7f {
+					t.Fatalf("control character in excerpt %q", p.Message)
+				}
+			}
+		}
+		c := Classify(p, usage.Snapshot{Binding: -1})
+		if c.Wait < 0 {
+			t.Fatalf("negative wait %v", c.Wait)
+		}
+		if c.Exhausted != ExhaustedNone && c.Retryable {
+			t.Fatalf("exhausted yet retryable: %+v", c)
+		}
+	})
+}
+
+// BenchmarkParseProblem measures a typical abstrakt problem+json body.
+func BenchmarkParseProblem(b *testing.B) {
+	h := http.Header{}
+	h.Set("Content-Type", "application/problem+json")
+	body := []byte(bodySeeds[0].body)
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse(422, h, body)
+	}
+}
