@@ -1,0 +1,324 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/config"
+	"github.com/spf13/cobra"
+)
+
+type submitFlags struct {
+	json        bool
+	resume      bool
+	skipInvalid bool
+	workers     int
+}
+
+func newSubmitCmd(a *app) *cobra.Command {
+	var f submitFlags
+	cmd := &cobra.Command{
+		Use:   "submit [FILE]",
+		Short: "Submit a batch of jobs at the full allowed rate, never early, never twice",
+		Long: `submit reads jobs from FILE (standard input when absent): JSON Lines of
+{"model": "flux-schnell", "input": {…}}, or one JSON array of them. The whole
+file is checked against GET /v1/models first; every bad line is reported with
+its line number and nothing is sent (unless --skip-invalid).
+
+Each job gets its Idempotency-Key when it is queued, in a journal on disk,
+before any request. Jobs go out as fast as the rate limit, the Retry-After of
+a 429, the monthly quota, the credits and the concurrency limit allow, and
+not one request faster. After a crash or ctrl+c, "abtop submit --resume"
+sends what is left with the same keys, so no job is created twice; a new
+submit also resumes unfinished jobs first.
+
+Exit status: 0 when every job was created; 1 when a job failed, the batch
+paused (credits) or was interrupted; 2 when the input has bad lines.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file := ""
+			if len(args) == 1 {
+				file = args[0]
+			}
+			return a.runSubmit(cmd.Context(), file, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.json, "json", false, "print one JSON summary object at the end instead of a human summary")
+	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
+	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
+	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
+	return cmd
+}
+
+// submitSummary is the --json output.
+type submitSummary struct {
+	Submitted     int      `json:"submitted"`
+	Failed        int      `json:"failed"`
+	Canceled      int      `json:"canceled"`
+	Pending       int      `json:"pending"`
+	HTTP429       int      `json:"http_429"`
+	Retries       int      `json:"retries"`
+	ElapsedS      float64  `json:"elapsed_s"`
+	AllowanceUsed float64  `json:"allowance_used"`
+	Paused        string   `json:"paused,omitempty"`
+	Failures      []string `json:"failures,omitempty"`
+}
+
+func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if f.resume && file != "" {
+		return errors.New("submit: give either FILE or --resume, not both")
+	}
+	if f.workers < 1 {
+		return fmt.Errorf("submit: --workers %d must be at least 1", f.workers)
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	client, err := a.newClient(cfg, nil)
+	if err != nil {
+		return err
+	}
+	store, err := budgetStore(cfg)
+	if err != nil {
+		return err
+	}
+	journal, err := queue.OpenJournal(cfg.JournalPath)
+	if err != nil {
+		return err
+	}
+	defer journal.Close()
+	sched := queue.NewScheduler(queue.Options{Store: store})
+	q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Workers: f.workers})
+	if err != nil {
+		return err
+	}
+
+	// The batch is every job still to send from an earlier run plus the
+	// new ones.
+	batch := map[string]bool{}
+	for _, j := range q.List() {
+		if j.State.Unfinished() {
+			batch[j.Key] = true
+		}
+	}
+	if len(batch) > 0 {
+		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
+	}
+
+	if !f.resume {
+		var in io.Reader = a.in
+		name := "standard input"
+		if file != "" && file != "-" {
+			fh, err := os.Open(file)
+			if err != nil {
+				return fmt.Errorf("submit: %w", err)
+			}
+			defer fh.Close()
+			in, name = fh, file
+		} else if isTerminal(a.in) {
+			if len(batch) == 0 {
+				return errors.New("submit: no jobs: give a FILE or pipe JSON Lines into standard input")
+			}
+			in = nil
+		}
+		if in != nil {
+			jobs, err := a.readJobs(ctx, sched, client, in, name, f.skipInvalid)
+			if err != nil {
+				return err
+			}
+			added, err := q.Enqueue(jobs...)
+			if err != nil {
+				return err
+			}
+			for _, j := range added {
+				batch[j.Key] = true
+			}
+			if !f.json {
+				fmt.Fprintf(a.errOut, "abtop: queued %d job(s) from %s (journal %s)\n", len(added), name, journal.Path())
+			}
+		}
+	} else if len(batch) == 0 {
+		fmt.Fprintf(a.errOut, "abtop: nothing to resume in %s\n", journal.Path())
+	}
+
+	start := time.Now()
+	prog := newProgress(a.errOut, isTerminal(a.errOut), q, sched, batch)
+	events, unsub := q.Subscribe(1024)
+	progDone := make(chan struct{})
+	go func() { defer close(progDone); prog.run(ctx, events) }()
+	runErr := q.Run(ctx, true)
+	unsub()
+	<-progDone
+
+	sum := a.summarize(q, sched, store, batch, start, runErr)
+	if f.json {
+		enc := json.NewEncoder(a.out)
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		a.printSummary(sum)
+	}
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(a.errOut, "abtop: interrupted with %d job(s) left; run \"abtop submit --resume\" to continue\n", sum.Pending)
+		return exitError{code: 1}
+	case runErr != nil && sum.Paused == "":
+		return runErr
+	case sum.Pending > 0 || sum.Failed > 0 || sum.Canceled > 0:
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// readJobs fetches the model list (through the budget) and validates the
+// whole input before anything is queued.
+func (a *app) readJobs(ctx context.Context, sched *queue.Scheduler, client *apiclient.Client, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
+	var models []apiclient.Model
+	err := sched.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+		var meta apiclient.Meta
+		var err error
+		models, meta, err = client.Models(ctx)
+		return meta, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
+	}
+	parsed, probs, err := parseSubmit(in, models)
+	if err != nil {
+		return nil, fmt.Errorf("submit: %s: %w", name, err)
+	}
+	for _, p := range probs {
+		fmt.Fprintf(a.errOut, "%s: %s\n", name, p)
+	}
+	if len(probs) > 0 && !skipInvalid {
+		fmt.Fprintf(a.errOut, "abtop: %d bad line(s) in %s; nothing was sent (fix them, or use --skip-invalid)\n", len(probs), name)
+		return nil, exitError{code: 2}
+	}
+	if len(probs) > 0 {
+		fmt.Fprintf(a.errOut, "abtop: skipping %d bad line(s)\n", len(probs))
+	}
+	if len(parsed) == 0 && len(probs) == 0 {
+		fmt.Fprintf(a.errOut, "abtop: %s has no jobs\n", name)
+	}
+	out := make([]queue.NewJob, len(parsed))
+	for i, p := range parsed {
+		out[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Cost, Line: p.Line}
+	}
+	return out, nil
+}
+
+func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Store, batch map[string]bool, start time.Time, runErr error) submitSummary {
+	st := sched.Stats()
+	sum := submitSummary{HTTP429: st.HTTP429, Retries: st.Retries, ElapsedS: roundTo(time.Since(start).Seconds(), 3), Paused: q.Paused()}
+	for _, j := range q.List() {
+		if !batch[j.Key] {
+			continue
+		}
+		switch j.State {
+		case queue.StateCreated, queue.StateRunning, queue.StateSucceeded:
+			sum.Submitted++
+		case queue.StateFailed:
+			sum.Failed++
+			sum.Failures = append(sum.Failures, failureLine(j))
+		case queue.StateCanceled:
+			sum.Canceled++
+		default:
+			sum.Pending++
+		}
+	}
+	if bs, err := store.Snapshot(context.Background()); err == nil && bs.Known && bs.Limit > 0 && st.Units > 0 {
+		w := bs.Window
+		span := st.LastRecv.Sub(st.FirstSent)
+		windows := max(float64(span)/float64(w), 1)
+		sum.AllowanceUsed = roundTo(float64(st.Units)/(float64(bs.Limit)*windows), 3)
+	}
+	if runErr != nil && sum.Paused == "" && !errors.Is(runErr, context.Canceled) {
+		sum.Paused = runErr.Error()
+	}
+	return sum
+}
+
+func failureLine(j queue.Job) string {
+	where := "job " + j.Key
+	if j.Line > 0 {
+		where = fmt.Sprintf("line %d", j.Line)
+	}
+	if j.Problem == nil {
+		return where + ": failed"
+	}
+	s := fmt.Sprintf("%s: %s", where, j.Problem.Code)
+	if j.Problem.Detail != "" {
+		s += " — " + j.Problem.Detail
+	}
+	for _, fe := range j.Problem.Fields {
+		s += fmt.Sprintf(" [%s: %s]", fe.Pointer, fe.Detail)
+	}
+	return s
+}
+
+func (a *app) printSummary(s submitSummary) {
+	parts := []string{fmt.Sprintf("%d created", s.Submitted)}
+	if s.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", s.Failed))
+	}
+	if s.Canceled > 0 {
+		parts = append(parts, fmt.Sprintf("%d canceled", s.Canceled))
+	}
+	if s.Pending > 0 {
+		parts = append(parts, fmt.Sprintf("%d not sent", s.Pending))
+	}
+	fmt.Fprintf(a.out, "%s in %.1fs · %d×429 · %d retries · %.0f%% of the rate allowance used\n",
+		strings.Join(parts, ", "), s.ElapsedS, s.HTTP429, s.Retries, 100*s.AllowanceUsed)
+	if s.Paused != "" {
+		fmt.Fprintf(a.out, "paused: %s\n", s.Paused)
+	}
+	fails := append([]string(nil), s.Failures...)
+	sort.Strings(fails)
+	for _, f := range fails {
+		fmt.Fprintln(a.out, "  "+f)
+	}
+}
+
+// budgetStore picks the org budget backend. The shared (Redis) backend is
+// wired by the limiter feature; until then a configured limiter is refused
+// rather than silently ignored, since two processes on an in-process budget
+// would each spend the whole window.
+func budgetStore(cfg config.Config) (budget.Store, error) {
+	if cfg.Limiter != "" {
+		return nil, fmt.Errorf("submit: limiter %q is configured but this build has no shared budget backend", redactURL(cfg.Limiter))
+	}
+	return budget.NewMemory(budget.PlanNamed("free")), nil
+}
+
+func isTerminal(x any) bool {
+	f, ok := x.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func roundTo(v float64, places int) float64 {
+	p := 1.0
+	for range places {
+		p *= 10
+	}
+	return float64(int64(v*p+0.5)) / p
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/queue"
+)
+
+// progress shows a batch going out: on a terminal one redrawn line with a
+// bar, rate, ETA and the current wait; otherwise a plain line every few
+// seconds (and on every pause), so logs stay readable.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	q     *queue.Queue
+	sched *queue.Scheduler
+	batch map[string]bool
+	start time.Time
+	wait  string
+	drawn bool
+}
+
+func newProgress(w io.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
+	return &progress{w: w, tty: tty, q: q, sched: s, batch: batch, start: time.Now()}
+}
+
+func (p *progress) run(ctx context.Context, events <-chan queue.Event) {
+	every := 5 * time.Second
+	if p.tty {
+		every = 200 * time.Millisecond
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				p.draw(true)
+				return
+			}
+			switch ev.Type {
+			case queue.EventWait:
+				p.wait = ev.Wait.Text
+			case queue.EventJob:
+				if !ev.Job.State.Unfinished() {
+					p.wait = ""
+				}
+			case queue.EventPaused:
+				p.wait = "paused: " + ev.Reason
+				if !p.tty {
+					p.draw(false)
+				}
+			}
+		case <-t.C:
+			p.draw(false)
+		case <-ctx.Done():
+			p.draw(true)
+			return
+		}
+	}
+}
+
+func (p *progress) draw(final bool) {
+	done, total := 0, 0
+	for _, j := range p.q.List() {
+		if !p.batch[j.Key] {
+			continue
+		}
+		total++
+		if !j.State.Unfinished() {
+			done++
+		}
+	}
+	el := time.Since(p.start)
+	rate := 0.0
+	if el > 0 {
+		rate = float64(done) / el.Seconds()
+	}
+	eta := "—"
+	if rate > 0 && done < total {
+		eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+	}
+	st := p.sched.Stats()
+	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
+	if p.wait != "" && done < total {
+		line += " · waiting: " + p.wait
+	}
+	if p.tty {
+		const width = 24
+		fill := 0
+		if total > 0 {
+			fill = done * width / total
+		}
+		bar := "[" + strings.Repeat("█", fill) + strings.Repeat("·", width-fill) + "] "
+		fmt.Fprintf(p.w, "\r\x1b[2K%s%s", bar, line)
+		p.drawn = true
+		if final {
+			fmt.Fprintln(p.w)
+		}
+		return
+	}
+	if final && done == total {
+		return // the summary says it
+	}
+	fmt.Fprintln(p.w, "abtop: "+line)
+}
