@@ -8,9 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// configState is the per-run cache behind loadConfig. It lives in a.v under
-// stateKey because app (root.go) has no field for it; it is a pointer, so
-// viper hands back the same one, and it never prints its contents.
+// configState is the per-run cache behind loadConfig. It never prints its
+// contents, so a stray %v cannot leak the token.
 type configState struct {
 	cmd    *cobra.Command
 	loaded bool
@@ -18,19 +17,10 @@ type configState struct {
 	err    error
 }
 
-const stateKey = "abtop-internal-config-state"
-
 func (s *configState) String() string   { return "(abtop config state)" }
 func (s *configState) GoString() string { return s.String() }
 
-func (a *app) state() *configState {
-	if s, ok := a.v.Get(stateKey).(*configState); ok {
-		return s
-	}
-	s := &configState{}
-	a.v.Set(stateKey, s)
-	return s
-}
+func (a *app) state() *configState { return &a.conf }
 
 // flagKeys maps command-line flags to config keys. Any command may define
 // these flags: preRun binds whichever the running command has, so owners of

@@ -25,6 +25,7 @@ type app struct {
 	errOut   io.Writer
 	v        *viper.Viper
 	cleanups []func()
+	conf     configState // per-run cache behind loadConfig
 }
 
 // exitError carries a specific exit code without printing anything more.
@@ -81,11 +82,9 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 	pf.String("config", "", "config file (default $XDG_CONFIG_HOME/abtop/config.yaml)")
 	pf.String("profile", "", "profile to use (default: the file's default_profile, else \"default\")")
 	pf.String("base-url", "", "API base URL (default https://api.abstrakt.dev)")
+	pf.String("token-file", "", "read the API token from this file (tokens never go on the command line)")
 	pf.Bool("no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.Bool("sandbox", false, "run against an embedded sandbox API with a generated token")
-	for _, name := range []string{"config", "profile", "base-url", "no-color", "sandbox"} {
-		_ = a.v.BindPFlag(name, pf.Lookup(name))
-	}
 
 	root.AddCommand(
 		newVersionCmd(a),
