@@ -143,7 +143,8 @@ func (s *Sandbox) Start(addr string) (baseURL string, stop func(context.Context)
 
 // ServeInMemory serves the sandbox over an in-memory network, for tests
 // inside a testing/synctest bubble: the returned client reaches it at
-// baseURL. Call stop before the test ends so no goroutine is left behind.
+// baseURL (a loopback URL, so clients that refuse plain http elsewhere
+// accept it; the address is not dialled). Call stop before the test ends so no goroutine is left behind.
 func (s *Sandbox) ServeInMemory() (client *http.Client, baseURL string, stop func()) {
 	ln := memnet.Listen()
 	base, cancel := context.WithCancel(context.Background())
@@ -160,5 +161,5 @@ func (s *Sandbox) ServeInMemory() (client *http.Client, baseURL string, stop fun
 		_ = srv.Close()
 		<-done
 	}
-	return &http.Client{Transport: tr}, "http://sandbox.test", stop
+	return &http.Client{Transport: tr}, "http://127.0.0.1", stop
 }
