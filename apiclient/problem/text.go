@@ -67,7 +67,7 @@ func htmlExcerpt(b []byte) string {
 
 // between returns the content of the first <tag …>…</tag> (case-insensitive).
 func between(s, open, close string) string {
-	lower := strings.ToLower(s)
+	lower := asciiLower(s)
 	i := strings.Index(lower, open)
 	if i < 0 {
 		return ""
@@ -87,7 +87,7 @@ func between(s, open, close string) string {
 // stripTags removes markup, keeping text. The <head> (title included) is
 // dropped with scripts and styles: the title is read separately.
 func stripTags(s string) string {
-	lower := strings.ToLower(s)
+	lower := asciiLower(s)
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
@@ -209,4 +209,17 @@ func stripANSI(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// asciiLower lower-cases ASCII letters only. Unlike strings.ToLower it
+// keeps every byte offset (invalid UTF-8 would otherwise grow into U+FFFD),
+// so indexes found in the result are valid in the original.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
