@@ -1,0 +1,251 @@
+package redisbudget
+
+import (
+	"context"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
+)
+
+// fallback is what a Store needs to keep deciding while Redis is away, and
+// to hand back to Redis when it returns. All fields are guarded by Store.mu.
+type fallback struct {
+	degraded bool
+	err      error     // why, while degraded
+	since    time.Time // local time it became degraded
+	nextTry  time.Time // next reconnection attempt from an operation
+
+	last     budget.State // last shared state seen (seeds the local share and a restarted Redis)
+	haveLast bool
+	peers    int // last known number of live processes (≥ 1)
+
+	// local is this process's share of last while degraded: limits ÷ peers.
+	local budget.State
+
+	// Units this process holds in flight, by who granted them: Redis or the
+	// local fallback. Settles go to whoever granted (Redis first: its grants
+	// are older). Settles owed to an unreachable Redis wait in pending*.
+	redisOut, redisWrites       int64
+	localOut, localWrites       int64
+	pendingSettle, pendingWrite int64
+	pendingRelease              map[string]bool
+	held                        map[string]time.Time // slots this process holds (holder → lease expiry)
+}
+
+func (f *fallback) init() {
+	if f.held == nil {
+		f.held = map[string]time.Time{}
+	}
+	if f.pendingRelease == nil {
+		f.pendingRelease = map[string]bool{}
+	}
+}
+
+// share divides n by the number of peers, rounding down but never below 1:
+// a conservative slice of the org's budget that needs nobody's agreement.
+func (f *fallback) share(n int64) int64 {
+	return max(1, n/int64(max(1, f.peers)))
+}
+
+// degradeLocked switches to local decisions from the last known state
+// scaled to this process's share. Calling it while degraded only updates
+// the error.
+func (s *Store) degradeLocked(err error) {
+	f := &s.f
+	f.init()
+	f.err = err
+	if f.degraded {
+		return
+	}
+	f.degraded, f.since = true, time.Now()
+	f.nextTry = f.since.Add(s.opts.RetryEvery)
+	loc := budget.NewState(s.opts.Plan)
+	if f.haveLast {
+		loc = f.last.Clone()
+	}
+	// Everyone's in-flight units are already out of Remaining; from here
+	// on only this process's local grants count.
+	loc.InFlight, loc.WritesInFlight = 0, 0
+	loc.Limit = f.share(loc.Limit)
+	if loc.Remaining > 0 {
+		loc.Remaining = loc.Remaining / int64(max(1, f.peers))
+	}
+	if loc.ConcurrencyLimit > 0 {
+		loc.ConcurrencyLimit = int(f.share(int64(loc.ConcurrencyLimit)))
+	}
+	loc.Slots = map[string]time.Time{}
+	for h, exp := range f.held {
+		loc.Slots[h] = exp
+	}
+	f.local = loc
+	f.localOut, f.localWrites = 0, 0
+	s.opts.Logger.Warn("limiter degraded to a local share", "redis", s.shown, "org", s.org, "share", s.shareText(), "err", err)
+}
+
+func (f *fallback) reserve(r budget.Request) budget.Grant {
+	g := f.local.Reserve(r)
+	if g.OK {
+		f.localOut += g.Cost
+		if g.Write {
+			f.localWrites++
+		}
+	}
+	return g
+}
+
+func (f *fallback) cancel(g budget.Grant) {
+	if f.localOut >= g.Cost {
+		f.localOut -= g.Cost
+		if g.Write {
+			f.localWrites = max(0, f.localWrites-1)
+		}
+		f.local.Cancel(g)
+		return
+	}
+	// A Redis grant canceled while Redis is away: settle it there later
+	// (without the refund: conservative).
+	f.owe(g.Cost, g.Write)
+}
+
+// owe records units granted by Redis whose settle could not reach it.
+func (f *fallback) owe(cost int64, write bool) {
+	n := min(cost, f.redisOut)
+	f.redisOut -= n
+	f.pendingSettle += n
+	if write && f.redisWrites > 0 {
+		f.redisWrites--
+		f.pendingWrite++
+	}
+}
+
+// settledShared records units settled in Redis.
+func (f *fallback) settledShared(cost int64, write bool) {
+	f.redisOut = max(0, f.redisOut-cost)
+	if write {
+		f.redisWrites = max(0, f.redisWrites-1)
+	}
+}
+
+// observe applies an observation to the local share: the org-wide numbers
+// the server states are scaled to this process's share, and settles are
+// split between Redis grants (owed) and local ones.
+func (f *fallback) observe(o budget.Observation) {
+	fromRedis := min(o.Settle, f.redisOut)
+	if fromRedis > 0 {
+		f.owe(fromRedis, o.Write)
+	}
+	o.Settle -= fromRedis
+	if o.Settle > 0 {
+		f.localOut = max(0, f.localOut-o.Settle)
+		if o.Write {
+			f.localWrites = max(0, f.localWrites-1)
+		}
+	} else {
+		o.Write = false // its write was settled above, not locally
+	}
+	if o.HasRate {
+		if o.Limit > 0 {
+			o.Limit = f.share(o.Limit)
+		}
+		o.Remaining = max(0, o.Remaining) / int64(max(1, f.peers))
+	}
+	if o.ConcurrencyLimit > 0 {
+		o.ConcurrencyLimit = int(f.share(int64(o.ConcurrencyLimit)))
+	}
+	f.local.Observe(o)
+}
+
+func (f *fallback) acquireSlot(holder string, now time.Time, ttl time.Duration) bool {
+	ok := f.local.AcquireSlot(holder, now, ttl)
+	if ok {
+		f.held[holder] = now.Add(ttl)
+		delete(f.pendingRelease, holder)
+	}
+	return ok
+}
+
+func (f *fallback) releaseSlot(holder string) {
+	f.local.ReleaseSlot(holder)
+	f.pendingRelease[holder] = true
+}
+
+// reconnect tries Redis and, when it answers, hands it what happened while
+// away in one atomic update: settles it is owed (update always flushes
+// those), the local grants still in flight (so their settles find them),
+// the embargo if it is later, slot leases taken and released. A Redis that
+// lost its data is seeded from the last state seen first (see decode). On
+// success the store is shared again.
+func (s *Store) reconnect(ctx context.Context) error {
+	s.mu.Lock()
+	f := &s.f
+	if !f.degraded {
+		s.mu.Unlock()
+		return nil
+	}
+	localOut, localWrites := f.localOut, f.localWrites
+	embargo := f.local.Embargo
+	released := make([]string, 0, len(f.pendingRelease))
+	for h := range f.pendingRelease {
+		released = append(released, h)
+	}
+	held := make(map[string]time.Time, len(f.held))
+	for h, exp := range f.held {
+		held[h] = exp
+	}
+	s.mu.Unlock()
+
+	_, err := s.update(ctx, func(st *budget.State) {
+		st.InFlight += localOut
+		st.Remaining -= localOut
+		st.WritesInFlight += localWrites
+		if embargo.After(st.Embargo) {
+			st.Embargo = embargo
+		}
+		if st.Slots == nil {
+			st.Slots = map[string]time.Time{}
+		}
+		for _, h := range released {
+			delete(st.Slots, h)
+		}
+		for h, exp := range held {
+			if cur, ok := st.Slots[h]; !ok || exp.After(cur) {
+				st.Slots[h] = exp
+			}
+		}
+	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		f.err = err
+		return err
+	}
+	// Local grants made while the update ran are not in Redis; their
+	// settles will floor at zero there, which errs on the side of fewer
+	// grants only for that instant's few units.
+	f.redisOut += f.localOut
+	f.redisWrites += f.localWrites
+	f.localOut, f.localWrites = 0, 0
+	for _, h := range released {
+		delete(f.pendingRelease, h)
+	}
+	f.degraded, f.err = false, nil
+	s.opts.Logger.Info("limiter reconnected to redis", "redis", s.shown, "org", s.org, "after", time.Since(f.since).Round(time.Millisecond))
+	return nil
+}
+
+// takeOwed hands the settles owed to Redis to an update (which flushes them
+// with whatever it does); giveBackOwed returns them when it failed.
+func (s *Store) takeOwed() (settle, writes int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	settle, writes = s.f.pendingSettle, s.f.pendingWrite
+	s.f.pendingSettle, s.f.pendingWrite = 0, 0
+	return settle, writes
+}
+
+func (s *Store) giveBackOwed(settle, writes int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.f.pendingSettle += settle
+	s.f.pendingWrite += writes
+}

@@ -1,0 +1,489 @@
+// Package redisbudget shares one organization's budget.State between abtop
+// processes on several machines through Redis, so a team running batches
+// from three machines splits the org's limits instead of collecting 429s.
+//
+// The state is the very budget.State the in-process store keeps, stored as
+// JSON in one hash per organization ("abtop:{org}:state"; never per token:
+// every key of an org spends the same budget). Each decision reads it,
+// applies the same pure State method as budget.Memory and commits it with a
+// compare-and-set Lua script, retrying on conflict, so Redis and in-process
+// behave identically (budgettest.Run passes for both) and no grant is ever
+// made from a state another process already changed. What any process
+// learns from a response (remaining, reset, a Retry-After embargo) is
+// therefore seen by all at their next decision; the embargo only extends.
+//
+// The contract is clock-explicit: instants come from the caller. Processes
+// on different machines need one reference clock, and Store.Now provides it:
+// the local clock corrected to the Redis server's TIME, measured at every
+// heartbeat. Peers are counted by the server's TIME too.
+//
+// When Redis is unreachable or slow (short timeouts), the store degrades: it
+// keeps deciding locally from its last known state scaled to this process's
+// share (limits ÷ last known number of peers), never the full rate, says so
+// in Status, and reconnects by itself, merging what happened meanwhile.
+package redisbudget
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+)
+
+// Options tune a Store. Zero values take the defaults.
+type Options struct {
+	// Plan is the starting point when Redis holds no state for the org yet.
+	Plan budget.Plan
+	// ProcessID names this process among the peers; default host-pid-random.
+	ProcessID string
+	// KeyPrefix prefixes every key; default "abtop:".
+	KeyPrefix string
+	// HeartbeatEvery is how often this process says it is alive (and
+	// measures the clock offset); default 1 s. Peers that miss PeerTTL
+	// (default 3 × HeartbeatEvery) no longer count.
+	HeartbeatEvery time.Duration
+	PeerTTL        time.Duration
+	// RetryEvery is how often a degraded store tries Redis again from a
+	// caller's operation (the heartbeat tries too); default 1 s.
+	RetryEvery time.Duration
+	// OpTimeout bounds one operation against Redis, retries included;
+	// default 750 ms. Past it the operation is decided locally.
+	OpTimeout time.Duration
+	// StateTTL is how long an org's state outlives its last change;
+	// default 7 days (everything in it is re-learned from responses).
+	StateTTL time.Duration
+	// AssumedPeers is the peer count used for the local share before the
+	// first heartbeat succeeded (Redis unreachable at start); default 2.
+	AssumedPeers int
+	// Logger receives mode changes (degraded, reconnected); default none.
+	Logger *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.ProcessID == "" {
+		host, _ := os.Hostname()
+		o.ProcessID = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), uuid.NewString()[:8])
+	}
+	if o.KeyPrefix == "" {
+		o.KeyPrefix = "abtop:"
+	}
+	if o.HeartbeatEvery <= 0 {
+		o.HeartbeatEvery = time.Second
+	}
+	if o.PeerTTL <= 0 {
+		o.PeerTTL = 3 * o.HeartbeatEvery
+	}
+	if o.RetryEvery <= 0 {
+		o.RetryEvery = time.Second
+	}
+	if o.OpTimeout <= 0 {
+		o.OpTimeout = 750 * time.Millisecond
+	}
+	if o.StateTTL <= 0 {
+		o.StateTTL = 7 * 24 * time.Hour
+	}
+	if o.AssumedPeers <= 0 {
+		o.AssumedPeers = 2
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// ErrAuth marks authentication failures at construction.
+var ErrAuth = errors.New("authentication failed")
+
+// maxCAS bounds compare-and-set retries of one operation; each retry means
+// another process committed, so the org as a whole made progress.
+const maxCAS = 200
+
+// Store is a budget.Store shared through Redis. Safe for concurrent use.
+type Store struct {
+	rdb   *redis.Client
+	org   string
+	shown string // URL with the password masked
+	opts  Options
+	key   string
+	peers string
+
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+
+	mu    sync.Mutex
+	f     fallback   // guarded by mu
+	clock clockState // guarded by mu
+}
+
+var _ budget.Store = (*Store)(nil)
+
+// New connects to the Redis at rawURL (redis://[user:pass@]host:port/db or
+// rediss://…) for organization org and checks it with PING. Bad URLs and
+// authentication failures are errors. An unreachable Redis is not: the
+// store starts degraded (Status says so) at a local share of
+// 1/AssumedPeers and connects by itself when Redis comes up.
+// Close releases it.
+func New(ctx context.Context, rawURL, org string, opts Options) (*Store, error) {
+	if err := checkOrg(org); err != nil {
+		return nil, err
+	}
+	ro, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	opts.defaults()
+	s := &Store{
+		rdb:   redis.NewClient(ro),
+		org:   org,
+		shown: Redacted(rawURL),
+		opts:  opts,
+		key:   stateKey(opts.KeyPrefix, org),
+		peers: peersKey(opts.KeyPrefix, org),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	s.f.init()
+	s.f.peers = opts.AssumedPeers
+	pctx, cancel := context.WithTimeout(ctx, ro.DialTimeout+ro.ReadTimeout)
+	err = s.rdb.Ping(pctx).Err()
+	cancel()
+	switch {
+	case err == nil:
+		s.beat(ctx)
+	case isAuthError(err):
+		s.rdb.Close()
+		return nil, fmt.Errorf("limiter redis %s: %w: %v", s.shown, ErrAuth, err)
+	case ctx.Err() != nil:
+		s.rdb.Close()
+		return nil, ctx.Err()
+	default:
+		s.mu.Lock()
+		s.degradeLocked(fmt.Errorf("unreachable at start: %w", err))
+		s.mu.Unlock()
+	}
+	go s.heartbeatLoop()
+	return s, nil
+}
+
+// checkOrg rejects org names that would break the key layout.
+func checkOrg(org string) error {
+	if org == "" {
+		return errors.New("limiter: organization name is empty")
+	}
+	if strings.ContainsAny(org, "{}") || strings.IndexFunc(org, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+		return fmt.Errorf("limiter: organization name %q must not contain braces or control characters", org)
+	}
+	return nil
+}
+
+func isAuthError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"NOAUTH", "WRONGPASS", "invalid password", "invalid username-password", "AUTH <password> called without any password"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Close stops the heartbeat, leaves the peers (so the others' share grows
+// at once) and closes the connection. Slots still held stay leased until
+// their TTL. Close is idempotent.
+func (s *Store) Close() error {
+	s.once.Do(func() {
+		close(s.stop)
+		<-s.done
+		ctx, cancel := context.WithTimeout(context.Background(), s.opts.OpTimeout)
+		_ = leaveScript.Run(ctx, s.rdb, []string{s.peers}, s.opts.ProcessID).Err()
+		cancel()
+	})
+	return s.rdb.Close()
+}
+
+// read returns the org's state and its version ("0" when Redis has none).
+func (s *Store) read(ctx context.Context) (string, budget.State, error) {
+	vals, err := s.rdb.HMGet(ctx, s.key, "v", "s").Result()
+	if err != nil {
+		return "", budget.State{}, err
+	}
+	v, _ := vals[0].(string)
+	enc, _ := vals[1].(string)
+	return s.decode(v, enc)
+}
+
+// decode turns a stored version and encoding into a State. A missing state
+// starts from this process's last view of it when it has one (Redis lost
+// its data: restarted or evicted), so a restart never hands out a fresh
+// full window; else from the plan.
+func (s *Store) decode(v, enc string) (string, budget.State, error) {
+	if v == "" || v == "0" || enc == "" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.f.haveLast {
+			return "0", s.f.last.Clone(), nil
+		}
+		return "0", budget.NewState(s.opts.Plan), nil
+	}
+	var st budget.State
+	if err := json.Unmarshal([]byte(enc), &st); err != nil {
+		return "", st, fmt.Errorf("limiter redis %s: state of org %q (key %s) is not valid JSON: %v", s.shown, s.org, s.key, err)
+	}
+	return v, st.Clone(), nil
+}
+
+// update applies fn to the shared state atomically (read, apply, CAS; on
+// conflict apply again to the state the script returned), together with any
+// settles owed from a time Redis was away. fn may run several times and
+// must only depend on the state it is given.
+func (s *Store) update(ctx context.Context, fn func(*budget.State)) (budget.State, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
+	defer cancel()
+	owedSettle, owedWrites := s.takeOwed()
+	st, err := s.cas(ctx, func(st *budget.State) {
+		if owedSettle > 0 || owedWrites > 0 {
+			st.InFlight = max(0, st.InFlight-owedSettle)
+			st.WritesInFlight = max(0, st.WritesInFlight-owedWrites)
+		}
+		fn(st)
+	})
+	if err != nil {
+		s.giveBackOwed(owedSettle, owedWrites)
+	}
+	return st, err
+}
+
+// cas is update without the owed settles.
+func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, error) {
+	ver, st, err := s.read(ctx)
+	if err != nil {
+		return st, err
+	}
+	ttl := s.opts.StateTTL.Milliseconds()
+	for range maxCAS {
+		next := st.Clone()
+		fn(&next)
+		enc, err := json.Marshal(next)
+		if err != nil {
+			return st, fmt.Errorf("encoding budget state: %w", err)
+		}
+		res, err := casScript.Run(ctx, s.rdb, []string{s.key}, ver, enc, ttl).Slice()
+		if err != nil {
+			return st, err
+		}
+		if ok, _ := res[0].(int64); ok == 1 {
+			s.remember(next)
+			return next, nil
+		}
+		cur, _ := res[1].(string)
+		curEnc, _ := res[2].(string)
+		if ver, st, err = s.decode(cur, curEnc); err != nil {
+			return st, err
+		}
+	}
+	return st, fmt.Errorf("limiter redis %s: state of org %q changed by others %d times in a row", s.shown, s.org, maxCAS)
+}
+
+func (s *Store) remember(st budget.State) {
+	s.mu.Lock()
+	s.f.last, s.f.haveLast = st.Clone(), true
+	s.mu.Unlock()
+}
+
+// shared runs op against Redis unless the store is degraded and not yet due
+// for a retry. It reports whether op ran successfully; on a Redis failure
+// (not the caller's cancellation) it degrades the store.
+func (s *Store) shared(ctx context.Context, op func(context.Context) error) (bool, error) {
+	if !s.tryShared(ctx) {
+		return false, nil
+	}
+	err := op(ctx)
+	if err == nil {
+		return true, nil
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	s.mu.Lock()
+	s.degradeLocked(err)
+	s.mu.Unlock()
+	return false, nil
+}
+
+// tryShared says whether to use Redis now: yes when connected; when
+// degraded, only once RetryEvery has passed, after merging the local state
+// back (which is the reconnection).
+func (s *Store) tryShared(ctx context.Context) bool {
+	s.mu.Lock()
+	if !s.f.degraded {
+		s.mu.Unlock()
+		return true
+	}
+	if time.Now().Before(s.f.nextTry) {
+		s.mu.Unlock()
+		return false
+	}
+	s.f.nextTry = time.Now().Add(s.opts.RetryEvery)
+	s.mu.Unlock()
+	return s.reconnect(ctx) == nil
+}
+
+// Reserve implements budget.Store.
+func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, error) {
+	if err := ctx.Err(); err != nil {
+		return budget.Grant{}, err
+	}
+	var g budget.Grant
+	ok, err := s.shared(ctx, func(ctx context.Context) error {
+		_, err := s.update(ctx, func(st *budget.State) { g = st.Reserve(r) })
+		return err
+	})
+	if err != nil {
+		return budget.Grant{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		if g.OK {
+			s.f.redisOut += g.Cost
+			if g.Write {
+				s.f.redisWrites++
+			}
+		}
+		return g, nil
+	}
+	return s.f.reserve(r), nil
+}
+
+// Cancel implements budget.Store.
+func (s *Store) Cancel(ctx context.Context, g budget.Grant) error {
+	if !g.OK {
+		return nil
+	}
+	if s.ownedLocally(g.Cost) {
+		s.mu.Lock()
+		s.f.cancel(g)
+		s.mu.Unlock()
+		return nil
+	}
+	ok, err := s.shared(ctx, func(ctx context.Context) error {
+		_, err := s.update(ctx, func(st *budget.State) { st.Cancel(g) })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		s.f.settledShared(g.Cost, g.Write)
+		return nil
+	}
+	s.f.cancel(g)
+	return nil
+}
+
+// ownedLocally says whether units being settled belong to grants the local
+// fallback made and Redis never saw (only possible while degraded).
+func (s *Store) ownedLocally(cost int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.f.degraded && s.f.redisOut < cost && s.f.localOut > 0
+}
+
+// Observe implements budget.Store. Every process writes what it learned,
+// so all obey the same embargo and remaining at their next decision.
+func (s *Store) Observe(ctx context.Context, o budget.Observation) error {
+	ok, err := s.shared(ctx, func(ctx context.Context) error {
+		_, err := s.update(ctx, func(st *budget.State) { st.Observe(o) })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		s.f.settledShared(o.Settle, o.Write && o.Settle > 0)
+		return nil
+	}
+	s.f.observe(o)
+	return nil
+}
+
+// AcquireSlot implements budget.Store. Slots are leases in the shared state
+// (holder → expiry on the reference clock): a killed process's slots free
+// themselves when their ttl passes.
+func (s *Store) AcquireSlot(ctx context.Context, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	var got bool
+	ok, err := s.shared(ctx, func(ctx context.Context) error {
+		_, err := s.update(ctx, func(st *budget.State) { got = st.AcquireSlot(holder, now, ttl) })
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		if got {
+			s.f.held[holder] = now.Add(ttl)
+		}
+		return got, nil
+	}
+	return s.f.acquireSlot(holder, now, ttl), nil
+}
+
+// ReleaseSlot implements budget.Store.
+func (s *Store) ReleaseSlot(ctx context.Context, holder string) error {
+	ok, err := s.shared(ctx, func(ctx context.Context) error {
+		_, err := s.update(ctx, func(st *budget.State) { st.ReleaseSlot(holder) })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.f.held, holder)
+	if !ok {
+		s.f.releaseSlot(holder)
+	}
+	return nil
+}
+
+// Snapshot implements budget.Store: the shared state, or the local share
+// while degraded.
+func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
+	var st budget.State
+	ok, err := s.shared(ctx, func(ctx context.Context) error {
+		rctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
+		defer cancel()
+		var err error
+		_, st, err = s.read(rctx)
+		if err == nil {
+			s.remember(st)
+		}
+		return err
+	})
+	if err != nil {
+		return budget.State{}, err
+	}
+	if ok {
+		return st, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.f.local.Clone(), nil
+}
