@@ -74,7 +74,10 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 		if err := enc.Encode(r.json()); err != nil {
 			return err
 		}
-		if r.apiErr != nil || r.otherErr != nil {
+		if r.otherErr != nil {
+			return r.otherErr
+		}
+		if r.apiErr != nil {
 			return exitError{code: 1}
 		}
 		return nil
@@ -88,6 +91,9 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 	}
 	if r.apiErr != nil {
 		printProblem(a.errOut, r.apiErr)
+		if r.otherErr != nil {
+			fmt.Fprintln(a.errOut, "abtop:", r.otherErr)
+		}
 		return exitError{code: 1}
 	}
 	return r.otherErr
