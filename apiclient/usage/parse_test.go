@@ -445,3 +445,27 @@ func assertSane(t *testing.T, s Snapshot) {
 		t.Errorf("binding %d out of range for %d limits", s.Binding, len(s.Limits))
 	}
 }
+
+func TestParseReportsEveryGarbageHeader(t *testing.T) {
+	// The sandbox's "garbage headers" fault sends these together.
+	garbage := map[string]string{
+		"X-RateLimit-Limit": "lots", "X-RateLimit-Remaining": "-3", "X-RateLimit-Reset": "soon",
+		"X-Quota-Limit": "1e400", "X-Quota-Remaining": "12.5.1", "X-Quota-Reset": "next month",
+		"X-Credits-Remaining": "NaN",
+	}
+	h := http.Header{}
+	for k, v := range garbage {
+		h.Set(k, v)
+	}
+	s := Parse(h, received)
+	for k, v := range garbage {
+		wantProblem(t, s, k+":", fmt.Sprintf("%q", v))
+	}
+	if len(s.Problems) != len(garbage) {
+		t.Errorf("want one note per header, got %q", s.Problems)
+	}
+	if len(s.Limits) != 0 || s.Credits != nil || s.Quota == nil || s.Quota.Limit != nil || s.Binding != -1 {
+		t.Errorf("garbage leaked into the snapshot: %+v", s)
+	}
+	assertSane(t, s)
+}

@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -61,11 +62,13 @@ func parseCountValue(raw string) (int64, string, bool) {
 			return 0, fmt.Sprintf("%s is negative; ignored", quote(raw)), false
 		}
 		return n, "", true
-	} else if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+	} else if errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Sprintf("%s is out of range", quote(raw)), false
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Sprintf("%s is out of range", quote(raw)), false
 	case err != nil:
 		return 0, fmt.Sprintf("%s is not a number", quote(raw)), false
 	case math.IsNaN(f) || math.IsInf(f, 0):
