@@ -233,3 +233,18 @@ func queryOf(path string) string {
 	}
 	return ""
 }
+
+// Options.IETFHeaders: the draft-08+ fields, with the daily write limit
+// that the X- headers cannot express.
+func TestIETFHeaders(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, sandbox.Options{IETFHeaders: true, Window: 10 * time.Second}, sandbox.OrgOptions{Plan: sandbox.PlanFree, Credits: 5})
+		time.Sleep(4 * time.Second)
+		e.createJob(fluxBody, nil)
+		r := e.do("GET", "/v1/balance", "", nil)
+		wantHeader(t, r.header, "RateLimit-Policy", `"window";q=10;w=10, "daily";q=100;w=86400`)
+		wantHeader(t, r.header, "RateLimit", `"window";r=8;t=6, "daily";r=99;t=86396`)
+		plain := newEnv(t, sandbox.Options{}, sandbox.OrgOptions{})
+		wantHeader(t, plain.do("GET", "/v1/balance", "", nil).header, "RateLimit", "")
+	})
+}

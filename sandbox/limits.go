@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -113,4 +114,23 @@ func (s *Sandbox) orgHeaders(h http.Header, o *org, now time.Time) {
 		h.Set("X-Quota-Reset", monthStart(now).AddDate(0, 1, 0).Format(http.TimeFormat))
 	}
 	h.Set("X-Credits-Remaining", strconv.FormatFloat(o.credits, 'f', -1, 64))
+	if s.opts.IETFHeaders {
+		s.ietfHeaders(h, o, now)
+	}
+}
+
+// ietfHeaders sets RateLimit-Policy and RateLimit (structured-field lists
+// keyed by policy name; q quota, w window seconds, r remaining, t seconds
+// until reset).
+func (s *Sandbox) ietfHeaders(h http.Header, o *org, now time.Time) {
+	limit := s.rateLimit(o.limits)
+	reset := ceilSeconds(o.win.start.Add(s.opts.Window).Sub(now))
+	policy := fmt.Sprintf(`"window";q=%d;w=%d`, limit, int64(s.opts.Window/time.Second))
+	state := fmt.Sprintf(`"window";r=%d;t=%d`, max(limit-o.win.used, 0), reset)
+	if d := o.limits.DailyWrites; d > 0 {
+		policy += fmt.Sprintf(`, "daily";q=%d;w=86400`, d)
+		state += fmt.Sprintf(`, "daily";r=%d;t=%d`, max(d-o.day.used, 0), ceilSeconds(dayStart(now).AddDate(0, 0, 1).Sub(now)))
+	}
+	h.Set("RateLimit-Policy", policy)
+	h.Set("RateLimit", state)
 }

@@ -90,6 +90,10 @@ type Options struct {
 	StallFor time.Duration
 	// Logger receives one line per request (tokens masked). Nil: no log.
 	Logger *slog.Logger
+	// IETFHeaders adds the IETF RateLimit and RateLimit-Policy fields
+	// (draft-ietf-httpapi-ratelimit-headers 08+) next to the X- ones: the
+	// "window" policy and, on plans with a daily write limit, "daily".
+	IETFHeaders bool
 }
 
 // Sandbox is the fake API. All methods are safe for concurrent use.
