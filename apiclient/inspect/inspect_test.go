@@ -104,9 +104,10 @@ func TestNotHTTP(t *testing.T) {
 	}{
 		{"empty file", "", "empty input"},
 		{"only whitespace", " \n\r\n ", "empty input"},
-		{"a JSON body without headers (curl -s without -i)", `{"credits":1}`, `the first line "{\"credits\":1}" is not a status line`},
+		{"a JSON body without headers (curl -s without -i)", `{"credits":1}`, `the first line "{\"credits\":1}" is not a status line like "HTTP/1.1 200 OK" (this looks like a body without headers`},
 		{"an HTML page", "<!doctype html>\n<html>", "not an HTTP response"},
-		{"a request, not a response", "GET /v1/balance HTTP/1.1\nHost: x\n\n", "not an HTTP response"},
+		{"a request, not a response", "GET /v1/balance HTTP/1.1\nHost: x\n\n", "looks like a request"},
+		{"curl -v output", "*   Trying 127.0.0.1:443...\n> GET /v1/balance HTTP/1.1\n", "curl -v"},
 		{"status code not numeric", "HTTP/1.1 abc OK\n\n", "no 3-digit status code"},
 		{"status code too short", "HTTP/1.1 42\n\n", "no 3-digit status code"},
 		{"bad version", "HTTP/x 200 OK\n\n", "not an HTTP version"},

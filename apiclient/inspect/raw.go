@@ -36,7 +36,7 @@ func splitResponse(raw []byte) (rawResponse, error) {
 	}
 	first, _ := nextLine(rest)
 	if _, _, _, err := parseStatusLine(first); err != nil {
-		return rawResponse{}, err
+		return rawResponse{}, withHint(first, err)
 	}
 	var r rawResponse
 	skipped := 0
@@ -138,6 +138,19 @@ func parseStatusLine(line string) (proto string, status int, reason string, err 
 		return "", 0, "", fmt.Errorf("not an HTTP response: the status line %s has no 3-digit status code", quote(line))
 	}
 	return proto, n, strings.TrimSpace(reason), nil
+}
+
+// withHint adds what the first line looks like when it is a common mistake.
+func withHint(first string, err error) error {
+	switch {
+	case strings.HasPrefix(first, "* ") || strings.HasPrefix(first, "> ") || strings.HasPrefix(first, "< "):
+		return fmt.Errorf("%w (this looks like curl -v output; save the response with curl -si instead)", err)
+	case strings.HasSuffix(first, " HTTP/1.1") || strings.HasSuffix(first, " HTTP/1.0") || strings.HasSuffix(first, " HTTP/2"):
+		return fmt.Errorf("%w (this looks like a request, not a response)", err)
+	case strings.HasPrefix(first, "{") || strings.HasPrefix(first, "["):
+		return fmt.Errorf("%w (this looks like a body without headers; use curl -si to include them)", err)
+	}
+	return err
 }
 
 func isStatusLine(line string) bool {
