@@ -61,6 +61,10 @@ func (s *Sandbox) traffic(ctx context.Context, tok string, every time.Duration) 
 		}
 		resp, _ := s.serveAPI(req, false)
 		s.count(resp.status)
+		if s.opts.Logger != nil {
+			s.opts.Logger.Info("request", "method", req.method, "path", req.path, "status", resp.status,
+				"token", maskToken(tok), "client", "simulated traffic")
+		}
 		wait = every
 		if secs, err := strconv.Atoi(resp.header.Get("Retry-After")); err == nil && secs > 0 {
 			wait = time.Duration(secs) * time.Second
