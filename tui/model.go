@@ -119,10 +119,11 @@ func (m *Model) restyle() {
 	m.st = styles.New(m.noColor, m.isDark)
 	hs := help.DefaultStyles(m.isDark)
 	if m.noColor {
-		hs = help.Styles{Ellipsis: m.st.Dim, ShortKey: m.st.Key, ShortDesc: m.st.Dim, ShortSeparator: m.st.Dim,
-			FullKey: m.st.Key, FullDesc: m.st.Dim, FullSeparator: m.st.Dim}
+		d := m.st.DimStyle
+		hs = help.Styles{Ellipsis: d, ShortKey: m.st.KeyStyle, ShortDesc: d, ShortSeparator: d,
+			FullKey: m.st.KeyStyle, FullDesc: d, FullSeparator: d}
 	} else {
-		hs.ShortKey, hs.FullKey = m.st.Key, m.st.Key
+		hs.ShortKey, hs.FullKey = m.st.KeyStyle, m.st.KeyStyle
 	}
 	m.help.Styles = hs
 }

@@ -79,7 +79,7 @@ func (m *Model) plan() plan {
 	if w >= sideW {
 		p.side = w * 2 / 5
 	} else if rest >= 16 {
-		p.bottom = min(rest/3, 10)
+		p.bottom = min(max(6, rest/3), 10)
 	}
 	// queue box: borders (2), progress bar (1), heading + filter (2)
 	p.tableRows = max(1, rest-p.bottom-5)

@@ -28,22 +28,8 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 		id = "not created yet"
 	}
 	add(fmt.Sprintf("%s %s · %s · %s · attempt %d", st.Title.Render("job"), id, j.Model, j.State, j.Attempts))
-	key := j.Key
-	add(st.Dim.Render("idempotency key " + key))
-	if !j.Enqueued.IsZero() {
-		age := "queued " + text.Age(now.Sub(j.Enqueued)) + " ago"
-		if j.Batch != "" {
-			age += " from " + j.Batch
-		}
-		add(st.Dim.Render(age))
-	}
-	if j.Wait != "" {
-		w := "waiting: " + j.Wait
-		if !j.WaitUntil.IsZero() {
-			w += " (until " + j.WaitUntil.Format("15:04:05") + ")"
-		}
-		add(st.Warning.Render("◷ " + w))
-	}
+	// what went wrong and what abtop does about it come first: they are
+	// why someone selects a job
 	if p := j.Problem; p != nil {
 		code := p.Code
 		if code == "" {
@@ -54,18 +40,35 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 			title = p.Message
 		}
 		add(st.Critical.Render(fmt.Sprintf("✗ %s", title)) + fmt.Sprintf("  (%s, HTTP %d)", code, p.Status))
-		if p.Detail != "" && p.Detail != title {
-			add("  " + p.Detail)
-		}
-		for _, f := range p.Fields {
-			add("  " + st.Accent.Render(f.Pointer) + " → " + f.Detail)
-		}
 	}
 	if j.Err != "" {
 		add(st.Critical.Render("✗ " + j.Err))
 	}
 	if j.Next != "" {
 		add("abtop will: " + j.Next)
+	}
+	if p := j.Problem; p != nil {
+		if p.Detail != "" && p.Detail != p.Title {
+			add("  " + p.Detail)
+		}
+		for _, f := range p.Fields {
+			add("  " + st.Accent.Render(f.Pointer) + " → " + f.Detail)
+		}
+	}
+	if j.Wait != "" {
+		w := "waiting: " + j.Wait
+		if !j.WaitUntil.IsZero() {
+			w += " (until " + j.WaitUntil.Format("15:04:05") + ")"
+		}
+		add(st.Warning.Render("◷ " + w))
+	}
+	add(st.Dim.Render("idempotency key " + j.Key))
+	if !j.Enqueued.IsZero() {
+		age := "queued " + text.Age(now.Sub(j.Enqueued)) + " ago"
+		if j.Batch != "" {
+			age += " from " + j.Batch
+		}
+		add(st.Dim.Render(age))
 	}
 	if len(j.Output) > 0 && string(j.Output) != "null" {
 		add(st.Header.Render("output"))
@@ -78,8 +81,8 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 			add("  " + string(j.Output))
 		}
 	}
-	// the identity lines stay; the rest scrolls
-	const keep = 2
+	// the identity line stays; the rest scrolls
+	const keep = 1
 	if scroll > 0 && len(l) > keep {
 		scroll = min(scroll, len(l)-keep-1)
 		l = append(l[:keep:keep], l[keep+scroll:]...)

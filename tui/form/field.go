@@ -8,8 +8,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-
+	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
@@ -112,7 +111,7 @@ func (f *Field) Update(msg tea.Msg) bool {
 
 // View renders the field in w cells; the cursor is a reverse-video cell
 // (visible without colour).
-func (f *Field) View(w int, dim lipgloss.Style) string {
+func (f *Field) View(w int, dim styles.Paint) string {
 	room := max(1, w-text.Width(f.Prompt)-1)
 	if len(f.value) == 0 && !f.focused {
 		return f.Prompt + dim.Render(text.Cut(f.Placeholder, room))

@@ -6,15 +6,16 @@ package frame
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"github.com/abtop-dev/abtop/tui/text"
 )
+
+// Renderer styles a line of text (styles.Paint, lipgloss.Style).
+type Renderer interface{ Render(strs ...string) string }
 
 // Box draws lines inside a rounded border of exactly width×height cells
 // (height ≤ 0: as many lines as given, plus the border). The title sits in
 // the top edge. Lines are cut to fit; missing lines are blank.
-func Box(title string, lines []string, width, height int, border, titleStyle lipgloss.Style) []string {
+func Box(title string, lines []string, width, height int, border, titleStyle Renderer) []string {
 	if width < 4 {
 		return nil
 	}

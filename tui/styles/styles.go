@@ -6,6 +6,7 @@ package styles
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 )
@@ -68,21 +69,52 @@ func (l Level) Word() string {
 	}
 }
 
+// Paint is a style reduced to the escape sequences around one line of
+// text. lipgloss.Style.Render measures, wraps and pads on every call; the
+// dashboard styles hundreds of short single-line strings per frame, so it
+// renders each style once (in New) and reuses the result.
+type Paint struct{ open, close string }
+
+// marker is a private-use rune no dashboard text contains.
+const marker = "\uE000"
+
+func paint(st lipgloss.Style) Paint {
+	out := st.Render(marker)
+	i := strings.Index(out, marker)
+	if i < 0 {
+		return Paint{}
+	}
+	return Paint{open: out[:i], close: out[i+len(marker):]}
+}
+
+// Render wraps one line of text (several are joined) in the style.
+func (p Paint) Render(strs ...string) string {
+	s := strings.Join(strs, "")
+	if p.open == "" && p.close == "" {
+		return s
+	}
+	return p.open + s + p.close
+}
+
 // Styles is every style the dashboard uses.
 type Styles struct {
 	NoColor bool
 
-	Calm     lipgloss.Style
-	Warning  lipgloss.Style
-	Critical lipgloss.Style
-	Unknown  lipgloss.Style
-	Dim      lipgloss.Style // stale or secondary values
-	Title    lipgloss.Style // box titles, app name
-	Border   lipgloss.Style
-	Key      lipgloss.Style // key names in the footer
-	Selected lipgloss.Style // the selected table row
-	Header   lipgloss.Style // table column headings
-	Accent   lipgloss.Style
+	Calm     Paint
+	Warning  Paint
+	Critical Paint
+	Unknown  Paint
+	Dim      Paint // stale or secondary values
+	Title    Paint // box titles, app name
+	Border   Paint
+	Key      Paint // key names in the footer
+	Selected Paint // the selected table row
+	Header   Paint // table column headings
+	Accent   Paint
+
+	// KeyStyle and DimStyle are the lipgloss forms, for bubbles/help.
+	KeyStyle lipgloss.Style
+	DimStyle lipgloss.Style
 }
 
 // New builds the styles. noColor drops every colour; isDark picks the
@@ -90,19 +122,16 @@ type Styles struct {
 func New(noColor, isDark bool) Styles {
 	if noColor {
 		plain := lipgloss.NewStyle()
+		bold := paint(plain.Bold(true))
 		return Styles{
 			NoColor:  true,
-			Calm:     plain,
-			Warning:  plain,
-			Critical: plain.Bold(true),
-			Unknown:  plain,
-			Dim:      plain,
-			Title:    plain.Bold(true),
-			Border:   plain,
-			Key:      plain.Bold(true),
-			Selected: plain.Reverse(true),
-			Header:   plain.Bold(true),
-			Accent:   plain,
+			Critical: bold,
+			Title:    bold,
+			Key:      bold,
+			Selected: paint(plain.Reverse(true)),
+			Header:   bold,
+			KeyStyle: plain.Bold(true),
+			DimStyle: plain,
 		}
 	}
 	ld := lipgloss.LightDark(isDark)
@@ -110,23 +139,27 @@ func New(noColor, isDark bool) Styles {
 		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
 	}
 	var selBG color.Color = ld(lipgloss.Color("#D0D7E5"), lipgloss.Color("#2C3548"))
+	key := fg("#0550AE", "#79C0FF").Bold(true)
+	dim := fg("#8C959F", "#6E7681")
 	return Styles{
-		Calm:     fg("#1A7F37", "#3FB950"),
-		Warning:  fg("#9A6700", "#D29922"),
-		Critical: fg("#CF222E", "#F85149").Bold(true),
-		Unknown:  fg("#6E7781", "#8B949E"),
-		Dim:      fg("#8C959F", "#6E7681"),
-		Title:    fg("#0550AE", "#79C0FF").Bold(true),
-		Border:   fg("#AFB8C1", "#484F58"),
-		Key:      fg("#0550AE", "#79C0FF").Bold(true),
-		Selected: lipgloss.NewStyle().Background(selBG).Bold(true),
-		Header:   fg("#57606A", "#8B949E").Bold(true),
-		Accent:   fg("#8250DF", "#D2A8FF"),
+		Calm:     paint(fg("#1A7F37", "#3FB950")),
+		Warning:  paint(fg("#9A6700", "#D29922")),
+		Critical: paint(fg("#CF222E", "#F85149").Bold(true)),
+		Unknown:  paint(fg("#6E7781", "#8B949E")),
+		Dim:      paint(dim),
+		Title:    paint(fg("#0550AE", "#79C0FF").Bold(true)),
+		Border:   paint(fg("#AFB8C1", "#484F58")),
+		Key:      paint(key),
+		Selected: paint(lipgloss.NewStyle().Background(selBG).Bold(true)),
+		Header:   paint(fg("#57606A", "#8B949E").Bold(true)),
+		Accent:   paint(fg("#8250DF", "#D2A8FF")),
+		KeyStyle: key,
+		DimStyle: dim,
 	}
 }
 
 // For returns the style of a level.
-func (s Styles) For(l Level) lipgloss.Style {
+func (s Styles) For(l Level) Paint {
 	switch l {
 	case Calm:
 		return s.Calm

@@ -14,14 +14,14 @@ import (
 )
 
 // Width is the number of cells s occupies.
-func Width(s string) int { return ansi.StringWidth(s) }
+func Width(s string) int { return width(s) }
 
 // Cut truncates s to at most w cells, ending with "…" when something was cut.
 func Cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= w {
+	if width(s) <= w {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
@@ -33,7 +33,7 @@ func Fit(s string, w int) string {
 		return ""
 	}
 	s = Cut(s, w)
-	if n := ansi.StringWidth(s); n < w {
+	if n := width(s); n < w {
 		s += strings.Repeat(" ", w-n)
 	}
 	return s
@@ -45,7 +45,7 @@ func FitRight(s string, w int) string {
 		return ""
 	}
 	s = Cut(s, w)
-	if n := ansi.StringWidth(s); n < w {
+	if n := width(s); n < w {
 		s = strings.Repeat(" ", w-n) + s
 	}
 	return s
@@ -54,7 +54,7 @@ func FitRight(s string, w int) string {
 // Spread puts left and right on one line of exactly w cells, cutting the
 // left part first when both do not fit.
 func Spread(left, right string, w int) string {
-	rw := ansi.StringWidth(right)
+	rw := width(right)
 	if rw >= w {
 		return Fit(right, w)
 	}
