@@ -179,12 +179,15 @@ func TestAuthentication(t *testing.T) {
 		}
 		wantHeader(t, r.header, "WWW-Authenticate", `Bearer realm="abstrakt"`)
 		// Another org's job is not found, not forbidden.
-		id := ""
-		other, tok2, _ := e.sb.Bootstrap(sandbox.OrgOptions{Credits: 5})
-		_ = other
-		e.tok = tok2
-		id = e.createJob(fluxBody, nil)
-		e.tok, _ = e.sb.IssueToken(e.org)
+		_, otherTok, err := e.sb.Bootstrap(sandbox.OrgOptions{Credits: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tok = otherTok
+		id := e.createJob(fluxBody, nil)
+		if e.tok, err = e.sb.IssueToken(e.org); err != nil {
+			t.Fatal(err)
+		}
 		if r := e.do("GET", "/v1/jobs/"+id, "", nil); r.status != http.StatusNotFound {
 			t.Errorf("another org's job: %d, want 404", r.status)
 		}

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -131,6 +132,7 @@ func New(opts Options) (*Sandbox, error) {
 	if err := opts.Faults.validate(); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
+	opts.Faults = maps.Clone(opts.Faults) // the caller may reuse its map
 	if opts.StartDelay == 0 {
 		opts.StartDelay = 500 * time.Millisecond
 	} else if opts.StartDelay < 0 {
