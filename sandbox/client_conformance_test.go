@@ -344,3 +344,39 @@ func TestClientFaults(t *testing.T) {
 		})
 	}
 }
+
+// The rate limit in every dialect: the client reads the 429 (problem+json
+// Retry-After with an HTTP-date or Unix reset, or a points budget) as a
+// retryable wait that, obeyed, succeeds without a violation.
+func TestClientRateLimitPerDialect(t *testing.T) {
+	for _, d := range sandbox.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newClientEnv(t, sandbox.Options{Dialect: d, Window: 20 * time.Second},
+					sandbox.OrgOptions{Limits: &sandbox.Limits{Requests: 3, Points: 3}})
+				ctx := context.Background()
+				time.Sleep(5 * time.Second)
+				var err error
+				for range 4 {
+					if _, _, err = e.c.Balance(ctx); err != nil {
+						break
+					}
+				}
+				ae := apiErr(t, err)
+				if ae.Status != 429 || ae.Kind != problem.KindRateLimit || !ae.Retryable || ae.Wait != 15*time.Second {
+					t.Fatalf("%v (kind %v, wait %v): want a retryable rate limit, wait 15s", ae, ae.Kind, ae.Wait)
+				}
+				if l, ok := ae.Snapshot.BindingLimit(); !ok || *l.Remaining != 0 || *l.ResetAfter != 15*time.Second {
+					t.Errorf("binding limit %+v: want 0 left, reset in 15s", l)
+				}
+				time.Sleep(ae.Wait)
+				if _, m, err := e.c.Balance(ctx); err != nil || *m.Snapshot.Limits[0].Remaining != 2 {
+					t.Errorf("after the wait: %v, want success with a fresh window", err)
+				}
+				if v := e.sb.Stats().RetryAfterViolations; v != 0 {
+					t.Errorf("%d retry-after violations", v)
+				}
+			})
+		})
+	}
+}
