@@ -17,7 +17,8 @@ type fallback struct {
 
 	last     budget.State // last shared state seen (seeds the local share and a restarted Redis)
 	haveLast bool
-	peers    int // last known number of live processes (≥ 1)
+	lastVer  int64 // its version
+	peers    int   // last known number of live processes (≥ 1)
 
 	// local is this process's share of last while degraded: limits ÷ peers.
 	local budget.State

@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -270,6 +271,9 @@ func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, 
 	ttl := s.opts.StateTTL.Milliseconds()
 	for range maxCAS {
 		next := st.Clone()
+		if last, lost := s.lostData(ver); lost {
+			mergeView(&next, last)
+		}
 		fn(&next)
 		enc, err := json.Marshal(next)
 		if err != nil {
@@ -280,7 +284,8 @@ func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, 
 			return st, err
 		}
 		if ok, _ := res[0].(int64); ok == 1 {
-			s.remember(next)
+			nv, _ := res[1].(string)
+			s.remember(next, nv)
 			return next, nil
 		}
 		cur, _ := res[1].(string)
@@ -292,10 +297,56 @@ func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, 
 	return st, fmt.Errorf("limiter redis %s: state of org %q changed by others %d times in a row", s.shown, s.org, maxCAS)
 }
 
-func (s *Store) remember(st budget.State) {
+// remember keeps the last shared state seen and its version.
+func (s *Store) remember(st budget.State, ver string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.f.last, s.f.haveLast = st.Clone(), true
-	s.mu.Unlock()
+	if v, err := strconv.ParseInt(ver, 10, 64); err == nil {
+		s.f.lastVer = v
+	}
+}
+
+// lostData says whether Redis lost the org's state since this process last
+// saw it (restart without persistence, eviction, failover to a stale
+// replica): versions only grow within one lifetime of the key, so a lower
+// one means it was recreated. It returns the last state seen to merge in.
+func (s *Store) lostData(ver string) (budget.State, bool) {
+	v, err := strconv.ParseInt(ver, 10, 64)
+	if err != nil {
+		return budget.State{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.f.haveLast || v >= s.f.lastVer {
+		return budget.State{}, false
+	}
+	return s.f.last.Clone(), true
+}
+
+// mergeView folds this process's last view into a state Redis recreated
+// after losing it, keeping the more conservative of each: within the same
+// window remaining only falls (but for cancels), so the lower count is the
+// safe one; embargoes only extend; leases this process knew stay taken
+// until they expire.
+func mergeView(st *budget.State, last budget.State) {
+	if st.Known && last.Known && st.WindowID.Equal(last.WindowID) && st.EndHi.Equal(last.EndHi) {
+		st.Remaining = min(st.Remaining, last.Remaining)
+	}
+	if last.Embargo.After(st.Embargo) {
+		st.Embargo = last.Embargo
+	}
+	if st.QuotaKnown && last.QuotaKnown {
+		st.QuotaRemaining = min(st.QuotaRemaining, last.QuotaRemaining)
+	}
+	if st.Slots == nil {
+		st.Slots = map[string]time.Time{}
+	}
+	for h, exp := range last.Slots {
+		if cur, ok := st.Slots[h]; !ok || exp.After(cur) {
+			st.Slots[h] = exp
+		}
+	}
 }
 
 // shared runs op against Redis unless the store is degraded and not yet due
@@ -471,9 +522,10 @@ func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
 		rctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
 		defer cancel()
 		var err error
-		_, st, err = s.read(rctx)
-		if err == nil {
-			s.remember(st)
+		var ver string
+		ver, st, err = s.read(rctx)
+		if err == nil && ver != "0" {
+			s.remember(st, ver)
 		}
 		return err
 	})
