@@ -469,3 +469,13 @@ func TestParseReportsEveryGarbageHeader(t *testing.T) {
 	}
 	assertSane(t, s)
 }
+
+func TestParseThousandsSeparatorIsOneNumber(t *testing.T) {
+	s := Parse(hdr("X-Quota-Limit", "25,000", "X-Quota-Remaining", "24,880", "X-RateLimit-Remaining", "10,3"), received)
+	if *s.Quota.Limit != 25000 || *s.Quota.Remaining != 24880 {
+		t.Errorf("quota = %d/%d, want 24880/25000", *s.Quota.Remaining, *s.Quota.Limit)
+	}
+	if *s.Limits[0].Remaining != 3 {
+		t.Errorf("\"10,3\" is two folded values, want the smaller 3, got %d", *s.Limits[0].Remaining)
+	}
+}

@@ -28,7 +28,11 @@ func (p *parser) count(name string) *int64 {
 	}
 	var best *int64
 	for _, v := range vs {
-		for _, item := range strings.Split(v, ",") {
+		items := strings.Split(v, ",")
+		if thousands(v) {
+			items = []string{strings.ReplaceAll(v, ",", "")}
+		}
+		for _, item := range items {
 			n, ok := p.parseCount(name, item)
 			if ok && (best == nil || n < *best) {
 				best = &n
@@ -153,3 +157,24 @@ func parseFloat(v string) (float64, bool) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// thousands reports whether v is one number written with thousands
+// separators ("25,000"), not duplicates folded by a proxy ("60, 59", which
+// net/http joins with ", ").
+func thousands(v string) bool {
+	groups := strings.Split(strings.TrimSpace(v), ",")
+	if len(groups) < 2 || len(groups[0]) == 0 || len(groups[0]) > 3 {
+		return false
+	}
+	for i, g := range groups {
+		if i > 0 && len(g) != 3 {
+			return false
+		}
+		for _, c := range g {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
