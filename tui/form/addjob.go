@@ -158,14 +158,11 @@ func (f *AddJob) View(w int, st styles.Styles) []string {
 			if i == f.pick {
 				mark = "● "
 			}
-			label := "        "
+			prefix := "          "
 			if i == start {
-				label = "model   "
+				prefix = marker(0) + "model   "
 			}
-			line := marker(0) + label + mark + fmt.Sprintf("%-18s %-6s %s credits", m.ID, m.Kind, text.Float(m.Credits))
-			if i != start {
-				line = "  " + line[2:]
-			}
+			line := prefix + mark + fmt.Sprintf("%-18s %-6s %s credits", m.ID, m.Kind, text.Float(m.Credits))
 			if i == f.pick && f.focus == 0 {
 				line = st.Selected.Render(text.Fit(line, w))
 			}

@@ -1,0 +1,167 @@
+package main
+
+// The dashboard command (abtop with no subcommand): wires the real client,
+// scheduler and queue into the TUI through thin adapters. The TUI itself
+// (package tui) sees only small interfaces and a plain Options struct.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/tui"
+)
+
+func (a *app) runDashboard(cmd *cobra.Command) error {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if a.v.GetBool("sandbox") {
+		// a new user should see a live dashboard: a second simulated client
+		// spends part of the sandbox's budget unless --traffic=false says no
+		a.v.SetDefault("traffic", true)
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	// Without a terminal a full-screen program would garble the output:
+	// print the one-shot summary instead.
+	if !isTerminal(a.out) || !isTerminal(a.in) {
+		fmt.Fprintln(a.errOut, "abtop: not a terminal; printing a one-shot summary (the same as \"abtop status\")")
+		return a.runStatus(ctx, cfg, false)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Every response the client sees reaches the dashboard. The send blocks
+	// (the TUI drains continuously) rather than dropping what it learned.
+	obs := make(chan apiclient.Observation, 1024)
+	observer := func(o apiclient.Observation) {
+		select {
+		case obs <- o:
+		case <-ctx.Done():
+		}
+	}
+	client, err := a.newClient(cfg, observer)
+	if err != nil {
+		return err
+	}
+	store, err := budgetStore(cfg)
+	if err != nil {
+		return err
+	}
+	sched := queue.NewScheduler(queue.Options{Store: store})
+	mon := &monitorAdapter{client: client, sched: sched}
+
+	opts := tui.Options{
+		Profile:      cfg.Profile,
+		MaskedToken:  config.MaskToken(cfg.Token),
+		TokenSource:  string(cfg.TokenSource),
+		BaseURL:      cfg.BaseURL,
+		Sandbox:      a.v.GetBool("sandbox"),
+		NoColor:      cfg.NoColor || a.v.GetBool("no-color") || tui.NoColorFromEnv(),
+		PollInterval: cfg.PollInterval,
+		Keys:         cfg.Keys,
+		Monitor:      mon,
+		Observations: obs,
+		Context:      ctx,
+	}
+
+	// The queue is optional: if its journal is held by another abtop (a
+	// running "abtop submit"), the dashboard still monitors.
+	var runErr chan error
+	journal, jerr := queue.OpenJournal(cfg.JournalPath)
+	if jerr == nil {
+		defer journal.Close()
+		q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client})
+		if err != nil {
+			return err
+		}
+		qa := newQueueAdapter(ctx, q, store, mon)
+		opts.Queue = qa
+		runErr = make(chan error, 1)
+		go func() { runErr <- q.Run(ctx, false) }()
+	} else {
+		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", jerr)
+	}
+
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out)}
+	if opts.NoColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	p := tea.NewProgram(tui.New(opts), popts...)
+	_, err = p.Run()
+	cancel()
+	if runErr != nil {
+		if qerr := <-runErr; qerr != nil && !errors.Is(qerr, context.Canceled) {
+			fmt.Fprintln(a.errOut, "abtop: queue:", qerr)
+		}
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// monitorAdapter is the dashboard's read side: polls go through the
+// scheduler as low-priority KindPoll calls, so they spend the same budget
+// as the queue and wait out the same embargoes.
+type monitorAdapter struct {
+	client *apiclient.Client
+	sched  *queue.Scheduler
+
+	mu     sync.Mutex
+	models []apiclient.Model
+}
+
+func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
+	var res tui.PollResult
+	err := m.sched.Do(ctx, queue.Call{Kind: queue.KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {
+		res.Requests++
+		b, meta, err := m.client.Balance(ctx)
+		if err == nil {
+			res.Balance = &b
+			res.Snapshot = meta.Snapshot
+		}
+		return meta, err
+	})
+	if st, serr := m.sched.Store().Snapshot(ctx); serr == nil {
+		res.Concurrency = st.ConcurrencyLimit
+		res.Running = len(st.Slots)
+	}
+	return res, err
+}
+
+func (m *monitorAdapter) Models(ctx context.Context) ([]apiclient.Model, error) {
+	m.mu.Lock()
+	cached := m.models
+	m.mu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
+	var ms []apiclient.Model
+	err := m.sched.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+		var meta apiclient.Meta
+		var err error
+		ms, meta, err = m.client.Models(ctx)
+		return meta, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing models: %w", err)
+	}
+	m.mu.Lock()
+	m.models = ms
+	m.mu.Unlock()
+	return ms, nil
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/problem"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/tui"
+	"github.com/abtop-dev/abtop/tui/data"
+)
+
+// queueAdapter presents *queue.Queue as tui.Queue: it converts jobs and
+// events to the TUI's plain values and nothing more.
+type queueAdapter struct {
+	q      *queue.Queue
+	store  budget.Store
+	mon    *monitorAdapter
+	events chan data.Event
+}
+
+func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter) *queueAdapter {
+	a := &queueAdapter{q: q, store: store, mon: mon, events: make(chan data.Event, 1024)}
+	src, unsub := q.Subscribe(4096)
+	go func() {
+		defer close(a.events)
+		defer unsub()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-src:
+				if !ok {
+					return
+				}
+				select {
+				case a.events <- a.convertEvent(e):
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return a
+}
+
+func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
+	out := data.Event{At: e.Job.Updated}
+	switch e.Type {
+	case queue.EventPaused:
+		st := a.State()
+		st.Paused, st.Reason = true, "paused: "+e.Reason
+		out.State = &st
+		out.Note = "queue paused: " + e.Reason
+	case queue.EventResumed:
+		st := a.State()
+		st.Paused, st.Reason = false, ""
+		out.State = &st
+		out.Note = "queue resumed"
+	default:
+		j := convertJob(e.Job)
+		if e.Type == queue.EventWait && e.Wait.Text != "" {
+			j.Wait = e.Wait.Text
+			if !e.Job.Updated.IsZero() {
+				j.WaitUntil = e.Job.Updated.Add(e.Wait.For)
+			}
+		}
+		out.Job = &j
+		if e.Type == queue.EventProblem && e.Job.Problem != nil {
+			out.Note = fmt.Sprintf("job %s: %d %s %s", short(e.Job.Key), e.Job.Problem.Status, e.Job.Problem.Code, e.Job.Problem.Title)
+		}
+	}
+	return out
+}
+
+func short(key string) string {
+	if len(key) > 8 {
+		return key[:8]
+	}
+	return key
+}
+
+func convertJob(j queue.Job) data.Job {
+	out := data.Job{
+		Key: j.Key, ID: j.JobID, Model: j.Model, State: string(j.State), Attempts: j.Attempts,
+		Wait: j.Wait, Enqueued: j.Enqueued, Updated: j.Updated, Credits: j.Credits,
+	}
+	if j.Line > 0 {
+		out.Batch = fmt.Sprintf("line %d", j.Line)
+	}
+	if p := j.Problem; p != nil {
+		fields := make([]problem.FieldError, len(p.Fields))
+		for i, f := range p.Fields {
+			fields[i] = problem.FieldError{Pointer: f.Pointer, Detail: f.Detail}
+		}
+		out.Problem = &problem.Problem{Status: p.Status, Code: p.Code, Title: p.Title, Detail: p.Detail, Fields: fields}
+	}
+	// what abtop will do, in words, from the state the queue recorded
+	switch {
+	case j.State == queue.StateFailed:
+		out.Next = "no automatic retry: fix the cause, then r retries failed jobs"
+	case j.State.Unfinished() && j.Problem != nil:
+		out.Next = "retry with the same Idempotency-Key when the wait ends"
+	}
+	return out
+}
+
+func (a *queueAdapter) Events() <-chan data.Event { return a.events }
+
+func (a *queueAdapter) Jobs() []data.Job {
+	list := a.q.List()
+	out := make([]data.Job, len(list))
+	for i, j := range list {
+		out[i] = convertJob(j)
+	}
+	return out
+}
+
+func (a *queueAdapter) State() data.QueueState {
+	st := data.QueueState{}
+	if r := a.q.Paused(); r != "" {
+		st.Paused, st.Reason = true, "paused: "+r
+	}
+	if bs, err := a.store.Snapshot(context.Background()); err == nil {
+		st.Concurrency = bs.ConcurrencyLimit
+		st.Running = len(bs.Slots)
+	}
+	return st
+}
+
+func (a *queueAdapter) Enqueue(ctx context.Context, s data.Spec) error {
+	cost := 0.0
+	if ms, err := a.mon.Models(ctx); err == nil {
+		for _, m := range ms {
+			if m.ID == s.Model {
+				cost = m.Credits
+			}
+		}
+	}
+	_, err := a.q.Enqueue(queue.NewJob{Model: s.Model, Input: s.Input, Credits: cost})
+	return err
+}
+
+// LoadFile validates the whole file against /v1/models (the same parser
+// as abtop submit) and queues all of it or nothing.
+func (a *queueAdapter) LoadFile(ctx context.Context, path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return 0, fmt.Errorf("%s is a directory, not a JSON Lines file", path)
+	}
+	models, err := a.mon.Models(ctx)
+	if err != nil {
+		return 0, err
+	}
+	parsed, probs, err := parseSubmit(f, models)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(probs) > 0 {
+		fe := &tui.FileError{Path: path}
+		for _, p := range probs {
+			fe.Lines = append(fe.Lines, data.LineError{Line: p.Line, Msg: p.Msg})
+		}
+		return 0, fe
+	}
+	if len(parsed) == 0 {
+		return 0, fmt.Errorf("%s has no jobs", path)
+	}
+	jobs := make([]queue.NewJob, len(parsed))
+	for i, p := range parsed {
+		jobs[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Cost, Line: p.Line}
+	}
+	added, err := a.q.Enqueue(jobs...)
+	return len(added), err
+}
+
+func (a *queueAdapter) Pause(ctx context.Context) error  { a.q.Pause("by you"); return nil }
+func (a *queueAdapter) Resume(ctx context.Context) error { a.q.Resume(); return nil }
+func (a *queueAdapter) Cancel(ctx context.Context, key string) error {
+	return a.q.Cancel(ctx, key)
+}
+func (a *queueAdapter) RetryFailed(ctx context.Context) (int, error) { return a.q.RetryFailed() }
