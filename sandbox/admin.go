@@ -3,6 +3,8 @@ package sandbox
 import (
 	"fmt"
 	"time"
+
+	"github.com/abtop-dev/abtop/config"
 )
 
 // OrgOptions describe a new organization.
@@ -102,7 +104,7 @@ func (s *Sandbox) RevokeToken(tok string) error {
 	defer s.mu.Unlock()
 	t := s.tokens[tok]
 	if t == nil {
-		return fmt.Errorf("sandbox: revoke token %s: %w", maskToken(tok), errNotFound)
+		return fmt.Errorf("sandbox: revoke token %s: %w", config.MaskToken(tok), errNotFound)
 	}
 	t.revoked = true
 	return nil
@@ -168,18 +170,4 @@ func (s *Sandbox) randomString(n int) string {
 		b[i] = alphanum[s.rng.IntN(len(alphanum))]
 	}
 	return string(b)
-}
-
-// maskToken shows a token the way abtop does: ab_… and the last 4.
-func maskToken(t string) string {
-	switch {
-	case t == "":
-		return "-"
-	case len(t) < 8:
-		return "…"
-	case len(t) > 3 && t[:3] == "ab_":
-		return "ab_…" + t[len(t)-4:]
-	default:
-		return "…" + t[len(t)-4:]
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/sandbox/memnet"
 )
 
@@ -99,9 +100,9 @@ func (s *Sandbox) log(r *http.Request, status int, tok *token, fault FaultKind, 
 		return
 	}
 	_, sent, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	who := maskToken(strings.TrimSpace(sent))
+	who := config.MaskToken(strings.TrimSpace(sent))
 	if tok != nil {
-		who = maskToken(tok.value)
+		who = config.MaskToken(tok.value)
 	}
 	attrs := []any{"method", r.Method, "path", r.URL.RequestURI(), "status", status, "token", who,
 		"duration", s.now().Sub(start)}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/abtop-dev/abtop/config"
 )
 
 // StartTraffic runs a simulated second client of the org: with its own
@@ -63,7 +65,7 @@ func (s *Sandbox) traffic(ctx context.Context, tok string, every time.Duration) 
 		s.count(resp.status)
 		if s.opts.Logger != nil {
 			s.opts.Logger.Info("request", "method", req.method, "path", req.path, "status", resp.status,
-				"token", maskToken(tok), "client", "simulated traffic")
+				"token", config.MaskToken(tok), "client", "simulated traffic")
 		}
 		wait = every
 		if secs, err := strconv.Atoi(resp.header.Get("Retry-After")); err == nil && secs > 0 {
