@@ -87,7 +87,7 @@ func (s *Sandbox) issueToken(orgID string, simulated bool) (string, error) {
 	defer s.mu.Unlock()
 	o := s.orgs[orgID]
 	if o == nil {
-		return "", fmt.Errorf("sandbox: issue token: org %q %w", orgID, errNotFound)
+		return "", fmt.Errorf("sandbox: issue token: org %q %w", orgID, ErrNotFound)
 	}
 	for {
 		v := "ab_" + s.randomString(48)
@@ -104,7 +104,7 @@ func (s *Sandbox) RevokeToken(tok string) error {
 	defer s.mu.Unlock()
 	t := s.tokens[tok]
 	if t == nil {
-		return fmt.Errorf("sandbox: revoke token %s: %w", config.MaskToken(tok), errNotFound)
+		return fmt.Errorf("sandbox: revoke token %s: %w", config.MaskToken(tok), ErrNotFound)
 	}
 	t.revoked = true
 	return nil
@@ -119,7 +119,7 @@ func (s *Sandbox) SetCredits(orgID string, credits float64) error {
 	defer s.mu.Unlock()
 	o := s.orgs[orgID]
 	if o == nil {
-		return fmt.Errorf("sandbox: set credits: org %q %w", orgID, errNotFound)
+		return fmt.Errorf("sandbox: set credits: org %q %w", orgID, ErrNotFound)
 	}
 	o.credits = credits
 	return nil
@@ -131,7 +131,7 @@ func (s *Sandbox) Credits(orgID string) (float64, error) {
 	defer s.mu.Unlock()
 	o := s.orgs[orgID]
 	if o == nil {
-		return 0, fmt.Errorf("sandbox: credits: org %q %w", orgID, errNotFound)
+		return 0, fmt.Errorf("sandbox: credits: org %q %w", orgID, ErrNotFound)
 	}
 	return o.credits, nil
 }
@@ -145,7 +145,7 @@ func (s *Sandbox) SetLimits(orgID string, l Limits) error {
 	defer s.mu.Unlock()
 	o := s.orgs[orgID]
 	if o == nil {
-		return fmt.Errorf("sandbox: set limits: org %q %w", orgID, errNotFound)
+		return fmt.Errorf("sandbox: set limits: org %q %w", orgID, ErrNotFound)
 	}
 	o.limits = l
 	return nil

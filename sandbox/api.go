@@ -59,8 +59,6 @@ func matchRoute(method, path string) route {
 	return route{name: routeNotFound}
 }
 
-func isWrite(r route) bool { return r.name == routeCreateJob || r.name == routeCancelJob }
-
 // apiRequest is what serveAPI needs of an HTTP request; the body is read
 // before the lock is taken.
 type apiRequest struct {

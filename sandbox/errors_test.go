@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"strings"
@@ -215,8 +216,8 @@ func TestOptionErrors(t *testing.T) {
 	if _, err := sb.CreateOrg(sandbox.OrgOptions{Plan: "platinum"}); err == nil || !strings.Contains(err.Error(), "platinum") {
 		t.Errorf("unknown plan: %v", err)
 	}
-	if _, err := sb.IssueToken("org_404"); err == nil {
-		t.Error("token for a missing org: no error")
+	if _, err := sb.IssueToken("org_404"); !errors.Is(err, sandbox.ErrNotFound) {
+		t.Errorf("token for a missing org: %v, want ErrNotFound", err)
 	}
 	if _, err := sb.CreateOrg(sandbox.OrgOptions{Limits: &sandbox.Limits{Requests: -1}}); err == nil {
 		t.Error("negative limit: no error")

@@ -159,13 +159,7 @@ func New(opts Options) (*Sandbox, error) {
 	}, nil
 }
 
-// Window returns the rate-limit window length in use.
-func (s *Sandbox) Window() time.Duration { return s.opts.Window }
-
-// Dialect returns the dialect in use.
-func (s *Sandbox) Dialect() Dialect { return s.opts.Dialect }
-
 func (s *Sandbox) now() time.Time { return s.opts.Now().UTC() }
 
-// errNotFound is returned by admin methods for an unknown org or token.
-var errNotFound = errors.New("not found")
+// ErrNotFound is wrapped by admin methods given an unknown org or token.
+var ErrNotFound = errors.New("not found")
