@@ -336,7 +336,11 @@ func (m *Model) onAction(msg actionDoneMsg) {
 	}
 	switch msg.what {
 	case "retry":
-		m.setStatus(styles.Calm, fmt.Sprintf("retrying %d failed jobs", msg.n))
+		if msg.n == 0 {
+			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
+			return
+		}
+		m.setStatus(styles.Calm, fmt.Sprintf("retrying %d failed jobs with their original keys", msg.n))
 	case "enqueue":
 		m.setStatus(styles.Calm, "job queued")
 	case "pause":

@@ -89,6 +89,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 			return err
 		}
 		qa := newQueueAdapter(ctx, q, store, mon)
+		mon.sync = qa.syncServer
 		opts.Queue = qa
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
@@ -121,6 +122,10 @@ type monitorAdapter struct {
 	client *apiclient.Client
 	sched  *queue.Scheduler
 
+	// sync, when a queue is wired, refreshes the server status of created
+	// jobs as part of each poll and returns the requests it spent.
+	sync func(context.Context) int
+
 	mu     sync.Mutex
 	models []apiclient.Model
 }
@@ -136,6 +141,9 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 		}
 		return meta, err
 	})
+	if err == nil && m.sync != nil {
+		res.Requests += m.sync(ctx)
+	}
 	if st, serr := m.sched.Store().Snapshot(ctx); serr == nil {
 		res.Concurrency = st.ConcurrencyLimit
 		res.Running = len(st.Slots)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/queue"
@@ -19,10 +20,12 @@ type queueAdapter struct {
 	store  budget.Store
 	mon    *monitorAdapter
 	events chan data.Event
+	view   *serverView
 }
 
 func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter) *queueAdapter {
-	a := &queueAdapter{q: q, store: store, mon: mon, events: make(chan data.Event, 1024)}
+	a := &queueAdapter{q: q, store: store, mon: mon, events: make(chan data.Event, 1024),
+		view: &serverView{byID: map[string]apiclient.Job{}}}
 	src, unsub := q.Subscribe(4096)
 	go func() {
 		defer close(a.events)
@@ -60,7 +63,7 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 		out.State = &st
 		out.Note = "queue resumed"
 	default:
-		j := convertJob(e.Job)
+		j := a.view.overlay(convertJob(e.Job))
 		if e.Type == queue.EventWait && e.Wait.Text != "" {
 			j.Wait = e.Wait.Text
 			if !e.Job.Updated.IsZero() {
@@ -113,7 +116,7 @@ func (a *queueAdapter) Jobs() []data.Job {
 	list := a.q.List()
 	out := make([]data.Job, len(list))
 	for i, j := range list {
-		out[i] = convertJob(j)
+		out[i] = a.view.overlay(convertJob(j))
 	}
 	return out
 }

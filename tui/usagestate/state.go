@@ -163,8 +163,12 @@ type Forecast struct {
 	Consuming bool          // PerHour > 0
 }
 
-// forecastWindow is how much history a burn rate looks at.
-const forecastWindow = 30 * time.Minute
+// forecastWindow is how much history a burn rate looks at, and
+// minForecastHistory how much it needs before it says anything.
+const (
+	forecastWindow     = 30 * time.Minute
+	minForecastHistory = time.Minute
+)
 
 func addPoint(ps []point, at time.Time, v float64) []point {
 	ps = append(ps, point{at, v})
@@ -185,8 +189,8 @@ func forecast(ps []point, remaining float64) Forecast {
 	}
 	first, last := ps[0], ps[len(ps)-1]
 	el := last.at.Sub(first.at)
-	if el < 20*time.Second {
-		return Forecast{}
+	if el < minForecastHistory {
+		return Forecast{} // a burst of seconds is not a pace
 	}
 	used := first.v - last.v
 	if used <= 0 { // refilled or idle: no consumption to project
