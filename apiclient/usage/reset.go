@@ -148,7 +148,11 @@ func fromNumber(raw string, f float64, ref time.Time) (time.Duration, string, bo
 		}
 		ms := int64(f)
 		return untilInstant(raw, time.UnixMilli(ms), ref)
-	case f >= epochSecondsMin:
+	case f >= epochSecondsMin || (f > maxAhead.Seconds() && !ref.IsZero() &&
+		math.Abs(f-float64(ref.Unix())) <= maxAhead.Seconds()):
+		// Also below 1e9: a number too large to be a delta is an instant
+		// when a clock is known (a server clock in 2000, say, or a test's
+		// fake clock); untilInstant rejects it if it lies nowhere near ref.
 		sec, frac := math.Modf(f)
 		return untilInstant(raw, time.Unix(int64(sec), int64(frac*1e9)), ref)
 	default:

@@ -107,3 +107,17 @@ func TestParseRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+func TestParseResetEpochBelow1e9WithOldClock(t *testing.T) {
+	// testing/synctest's fake clock starts at 2000-01-01 (946684800 s): a
+	// Unix reset from such a clock must still read as an instant.
+	ref := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	got, ok := ParseReset("946684830", ref)
+	if !ok || got != 30*time.Second {
+		t.Fatalf("ParseReset(946684830) = %v, %v; want 30s, true", got, ok)
+	}
+	// A plain delta is still a delta.
+	if got, ok := ParseReset("30", ref); !ok || got != 30*time.Second {
+		t.Fatalf("ParseReset(30) = %v, %v; want 30s", got, ok)
+	}
+}
