@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -81,7 +83,18 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	// The queue is optional: if its journal is held by another abtop (a
 	// running "abtop submit"), the dashboard still monitors.
 	var runErr chan error
-	journal, jerr := queue.OpenJournal(cfg.JournalPath)
+	journalPath := cfg.JournalPath
+	if opts.Sandbox {
+		// sandbox jobs must never land in the real journal, where a later
+		// "abtop submit --resume" would send them to the real API
+		dir, err := os.MkdirTemp("", "abtop-sandbox-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		journalPath = filepath.Join(dir, "queue.db")
+	}
+	journal, jerr := queue.OpenJournal(journalPath)
 	if jerr == nil {
 		defer journal.Close()
 		q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client})
