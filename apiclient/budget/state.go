@@ -65,6 +65,9 @@ type State struct {
 	// WindowID is the current window's reset instant on the server's clock,
 	// as the server reported it (identity only, never compared to Now).
 	WindowID time.Time
+	// MaxResetAfter is the longest time-to-reset any response stated: a
+	// lower bound on the window length.
+	MaxResetAfter time.Duration
 	// EndLo < true end of the current window ≤ EndHi (reference clock).
 	// Remaining refills at EndHi. The last unit of a window is spent as a
 	// probe between them, which halves the interval each window, so the
@@ -139,8 +142,8 @@ func (s *State) roll(now time.Time) {
 		}
 	} else {
 		// Without a known period the next boundary is learned from the
-		// next response.
-		s.EndHi, s.EndLo, s.WindowID = time.Time{}, time.Time{}, time.Time{}
+		// next response (whose new WindowID also teaches the period).
+		s.EndHi, s.EndLo = time.Time{}, time.Time{}
 	}
 	s.Remaining = s.Limit - s.InFlight
 	if !s.Limited && s.Share < 1 {
@@ -235,7 +238,13 @@ func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
 		if s.InFlight > 0 {
 			return wait(10 * time.Millisecond)
 		}
-		gap := time.Duration(float64(s.Window) / (float64(s.Limit) * s.Share) * float64(r.Cost))
+		// Spread what is left of the window over the time left, slowed
+		// by our share.
+		per := float64(s.Window) / float64(s.Limit)
+		if !s.EndHi.IsZero() && s.EndHi.After(now) && s.Remaining > 0 {
+			per = float64(s.EndHi.Sub(now)) / float64(s.Remaining)
+		}
+		gap := time.Duration(per / s.Share * float64(r.Cost))
 		if next := s.LastGrant.Add(gap); now.Before(next) {
 			return wait(next.Sub(now))
 		}
@@ -350,12 +359,26 @@ func (s *State) observeRate(o Observation) {
 		s.Remaining = min(s.Remaining, srv)
 		return
 	}
+	slack := s.sameWindowSlack()
+	if o.HasReset && o.ResetAfter > s.MaxResetAfter {
+		s.MaxResetAfter = o.ResetAfter
+	}
+	if !o.WindowID.IsZero() && !s.WindowID.IsZero() && o.Window <= 0 {
+		// Two different windows teach the window length: the smallest
+		// gap between window ids (idle windows give multiples), never
+		// less than the longest reset seen (a jittery delta-seconds
+		// reset must not pass for a short window).
+		d := o.WindowID.Sub(s.WindowID)
+		if d >= slack && d >= s.MaxResetAfter-DateResolution && d <= 24*time.Hour &&
+			(!s.WindowKnown || d < s.Window-slack) {
+			s.Window, s.WindowKnown = roundToSecond(d), true
+		}
+	}
 	if o.WindowID.IsZero() || s.WindowID.IsZero() || s.EndHi.IsZero() {
 		s.startWindow(o.WindowID, srv, lo, hi)
 		return
 	}
 	d := o.WindowID.Sub(s.WindowID)
-	slack := s.sameWindowSlack()
 	switch {
 	case d > -slack && d < slack: // same window
 		s.Remaining = min(s.Remaining, srv)

@@ -29,7 +29,7 @@ func TestBatchAloneSpendsTheWindowWithoutA429(t *testing.T) {
 				st := e.sb.Stats()
 				ss := e.sched.Stats()
 				c := e.q.Counts()
-				use := allowance(ss, 2*time.Second)
+				use := allowance(e)
 				t.Logf("%s: created %d, 429s %d, violations %d, duplicates %d, requests %d, allowance %.3f", d, st.JobsCreated, st.TooManyRequests, st.RetryAfterViolations, st.DuplicateJobs, ss.Requests, use)
 				if c[queue.StateCreated]+c[queue.StateRunning]+c[queue.StateSucceeded] != 300 || st.JobsCreated != 300 {
 					t.Errorf("created %d (states %v), want 300", st.JobsCreated, c)
@@ -69,7 +69,7 @@ func TestBatchSharedNeverViolatesRetryAfter(t *testing.T) {
 				stop()
 				st := e.sb.Stats()
 				ss := e.sched.Stats()
-				t.Logf("%s: created %d, 429s %d (ours %d), violations %d, duplicates %d, requests %d, allowance %.3f", d, st.JobsCreated, st.TooManyRequests, ss.HTTP429, st.RetryAfterViolations, st.DuplicateJobs, ss.Requests, allowance(ss, 2*time.Second))
+				t.Logf("%s: created %d, 429s %d (ours %d), violations %d, duplicates %d, requests %d, allowance %.3f", d, st.JobsCreated, st.TooManyRequests, ss.HTTP429, st.RetryAfterViolations, st.DuplicateJobs, ss.Requests, allowance(e))
 				if st.RetryAfterViolations != 0 || st.DuplicateJobs != 0 {
 					t.Errorf("violations %d, duplicates %d; want 0", st.RetryAfterViolations, st.DuplicateJobs)
 				}

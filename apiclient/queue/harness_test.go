@@ -24,6 +24,7 @@ type env struct {
 	q      *queue.Queue
 	j      *queue.Journal
 	stop   func()
+	window time.Duration
 }
 
 type envOpts struct {
@@ -57,7 +58,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		stop()
 		t.Fatal(err)
 	}
-	e := &env{sb: sb, org: org, client: c, stop: stop}
+	e := &env{sb: sb, org: org, client: c, stop: stop, window: o.sandbox.Window}
 	path := o.journal
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "queue.db")
@@ -97,15 +98,7 @@ func jobs(n int) []queue.NewJob {
 	return out
 }
 
-// allowance is the share of the rate windows spent by the batch: units
-// spent over the windows the batch spanned.
-func allowance(st queue.Stats, window time.Duration) float64 {
-	span := st.LastRecv.Sub(st.FirstSent)
-	windows := float64(span) / float64(window)
-	if windows < 1 {
-		windows = 1
-	}
-	return float64(st.Units) / (float64(st.Limit) * windows)
-}
+// allowance is Scheduler.Allowance over the window the sandbox uses.
+func allowance(e *env) float64 { return e.sched.Allowance(e.window) }
 
 var bg = context.Background()

@@ -106,6 +106,9 @@ type Scheduler struct {
 	seq      uint64 // observations so far
 	inflight int
 	stats    Stats
+	// perWindow counts the rate units our answered requests spent in each
+	// server window (by WindowID), for Allowance.
+	perWindow map[time.Time]int64
 }
 
 // NewScheduler builds a scheduler over a budget store.
@@ -125,7 +128,7 @@ func NewScheduler(o Options) *Scheduler {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
-	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}}
+	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}, perWindow: map[time.Time]int64{}}
 }
 
 // Store returns the budget store.
@@ -280,8 +283,11 @@ func (s *Scheduler) learn(k Kind, o budget.Observation, snap usage.Snapshot, alo
 		}
 		s.lastWin, s.lastRem = o.WindowID, o.Remaining
 		s.stats.Limit = o.Limit
-		if err == nil {
+		if !o.RateLimited { // the server counted it
 			s.stats.Units += o.Settle
+			if !o.WindowID.IsZero() {
+				s.perWindow[o.WindowID] += o.Settle
+			}
 		}
 	}
 	s.seq++

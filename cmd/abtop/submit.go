@@ -242,11 +242,8 @@ func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Sto
 			sum.Pending++
 		}
 	}
-	if bs, err := store.Snapshot(context.Background()); err == nil && bs.Known && bs.Limit > 0 && st.Units > 0 {
-		w := bs.Window
-		span := st.LastRecv.Sub(st.FirstSent)
-		windows := max(float64(span)/float64(w), 1)
-		sum.AllowanceUsed = roundTo(float64(st.Units)/(float64(bs.Limit)*windows), 3)
+	if bs, err := store.Snapshot(context.Background()); err == nil && bs.Known {
+		sum.AllowanceUsed = roundTo(sched.Allowance(bs.Window), 3)
 	}
 	if runErr != nil && sum.Paused == "" && !errors.Is(runErr, context.Canceled) {
 		sum.Paused = runErr.Error()

@@ -1,0 +1,278 @@
+package main
+
+// Wall-clock end-to-end tests of "abtop submit": the real binary (built
+// once per test run) against a sandbox served by this test process on
+// loopback. Sizes: -short runs a small batch; the default a medium one;
+// ABTOP_E2E_FULL=1 runs the issue's full acceptance sizes (300 jobs, 20
+// kills), which takes about a minute of wall time.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/sandbox"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// abtopBinary builds cmd/abtop into a temp dir once.
+func abtopBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "abtop-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "abtop")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func e2eSize(t *testing.T, short, normal, full int) int {
+	switch {
+	case os.Getenv("ABTOP_E2E_FULL") == "1":
+		return full
+	case testing.Short():
+		return short
+	}
+	return normal
+}
+
+type e2e struct {
+	sb      *sandbox.Sandbox
+	org     string
+	url     string
+	token   string
+	dir     string
+	journal string
+	jobs    string
+}
+
+func newE2E(t *testing.T, opts sandbox.Options, n int) *e2e {
+	t.Helper()
+	sb, err := sandbox.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, tok, err := sb.Bootstrap(sandbox.OrgOptions{Plan: "enterprise", Credits: 1e6,
+		Limits: &sandbox.Limits{Requests: 20, Points: 60, Concurrency: 100000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&buf, `{"model":"flux-schnell","input":{"prompt":"a lighthouse, take %d","ref":"e2e-%d"}}`+"\n", i, i)
+	}
+	jobs := filepath.Join(dir, "jobs.jsonl")
+	if err := os.WriteFile(jobs, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &e2e{sb: sb, org: org, url: srv.URL, token: tok, dir: dir, journal: filepath.Join(dir, "queue.db"), jobs: jobs}
+}
+
+func (e *e2e) cmd(t *testing.T, args ...string) *exec.Cmd {
+	c := exec.Command(abtopBinary(t), args...)
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ABTOP_") && !strings.HasPrefix(kv, "XDG_") && !strings.HasPrefix(kv, "HOME=") {
+			env = append(env, kv)
+		}
+	}
+	c.Env = append(env, "HOME="+e.dir, "XDG_CONFIG_HOME="+filepath.Join(e.dir, "cfg"), "XDG_STATE_HOME="+filepath.Join(e.dir, "state"),
+		"ABTOP_BASE_URL="+e.url, "ABTOP_TOKEN="+e.token, "ABTOP_JOURNAL="+e.journal, "ABTOP_TIMEOUT=2s", "NO_COLOR=1")
+	return c
+}
+
+func (e *e2e) summary(t *testing.T, out []byte) submitSummary {
+	t.Helper()
+	var s submitSummary
+	if err := json.Unmarshal(bytes.TrimSpace(out), &s); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	return s
+}
+
+// Issue 4 acceptance: window 2 s, 20 requests per window, abtop alone:
+// 0 429s, 0 Retry-After violations, 0 duplicates, ≥ 97 % of the allowance.
+func TestSubmitE2EAlone(t *testing.T) {
+	n := e2eSize(t, 40, 100, 300)
+	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 7, JobTimeScale: 0.01}, n)
+	var stdout, stderr bytes.Buffer
+	c := e.cmd(t, "submit", "--json", e.jobs)
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		t.Fatalf("abtop submit: %v\n%s", err, stderr.String())
+	}
+	s := e.summary(t, stdout.Bytes())
+	st := e.sb.Stats()
+	t.Logf("%d jobs: %+v; sandbox: created %d, 429s %d, violations %d, duplicates %d", n, s, st.JobsCreated, st.TooManyRequests, st.RetryAfterViolations, st.DuplicateJobs)
+	if s.Submitted != n || st.JobsCreated != int64(n) {
+		t.Errorf("submitted %d, sandbox created %d; want %d", s.Submitted, st.JobsCreated, n)
+	}
+	if st.TooManyRequests != 0 || s.HTTP429 != 0 || st.RetryAfterViolations != 0 || st.DuplicateJobs != 0 {
+		t.Errorf("429s %d, violations %d, duplicates %d; want 0", st.TooManyRequests, st.RetryAfterViolations, st.DuplicateJobs)
+	}
+	if s.AllowanceUsed < 0.97 {
+		t.Errorf("allowance used %.3f, want ≥ 0.97", s.AllowanceUsed)
+	}
+}
+
+// With a second client spending half the budget: no Retry-After violation
+// and every job created exactly once.
+func TestSubmitE2EShared(t *testing.T) {
+	n := e2eSize(t, 30, 60, 300)
+	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 8, JobTimeScale: 0.01}, n)
+	stop, err := e.sb.StartTraffic(t.Context(), e.org, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	c := e.cmd(t, "submit", "--json", e.jobs)
+	c.Stdout, c.Stderr = &stdout, &stderr
+	runErr := c.Run()
+	stop()
+	if runErr != nil {
+		t.Fatalf("abtop submit: %v\n%s", runErr, stderr.String())
+	}
+	t.Logf("stderr:\n%s", stderr.String())
+	s := e.summary(t, stdout.Bytes())
+	st := e.sb.Stats()
+	t.Logf("%d jobs shared: %+v; sandbox: 429s %d, violations %d, duplicates %d", n, s, st.TooManyRequests, st.RetryAfterViolations, st.DuplicateJobs)
+	if s.Submitted != n {
+		t.Errorf("submitted %d, want %d", s.Submitted, n)
+	}
+	if st.RetryAfterViolations != 0 || st.DuplicateJobs != 0 {
+		t.Errorf("violations %d, duplicates %d; want 0", st.RetryAfterViolations, st.DuplicateJobs)
+	}
+}
+
+// Issue 4 acceptance: SIGKILL "abtop submit" at random points against a
+// sandbox with 10 % faults, restart with --resume each time; every job is
+// created exactly once, with the key it got at enqueue, and charged once.
+func TestSubmitE2EKillResume(t *testing.T) {
+	n := e2eSize(t, 20, 40, 100)
+	kills := e2eSize(t, 5, 10, 20)
+	faults, err := sandbox.ParseFaults("0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 9, JobTimeScale: 0.01, Faults: faults, StallFor: 3 * time.Second}, n)
+	rng := rand.New(rand.NewPCG(9, uint64(time.Now().UnixNano())))
+	var keys map[string]bool
+	killed := 0
+	for attempt := 0; killed < kills && attempt < kills*5; attempt++ {
+		args := []string{"submit", "--json", "--resume"}
+		if keys == nil {
+			args = []string{"submit", "--json", e.jobs}
+		}
+		c := e.cmd(t, args...)
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+		select {
+		case <-time.After(time.Duration(100+rng.IntN(900)) * time.Millisecond):
+			_ = c.Process.Signal(syscall.SIGKILL)
+			<-done
+			killed++
+		case err := <-done:
+			if err == nil {
+				t.Logf("run %d finished before its kill", attempt)
+			}
+		}
+		jobs := loadJournal(t, e.journal)
+		if len(jobs) == 0 {
+			continue // killed before the batch was queued: start again
+		}
+		if keys == nil {
+			if len(jobs) != n {
+				t.Fatalf("journal has %d jobs after the first run, want %d", len(jobs), n)
+			}
+			keys = map[string]bool{}
+			for _, j := range jobs {
+				keys[j.Key] = true
+			}
+		}
+		for _, j := range jobs {
+			if !keys[j.Key] {
+				t.Fatalf("job at line %d has a new key %s after a restart", j.Line, j.Key)
+			}
+		}
+		left := 0
+		for _, j := range jobs {
+			if j.State.Unfinished() {
+				left++
+			}
+		}
+		if left == 0 {
+			break
+		}
+	}
+	// Finish the batch.
+	var stdout, stderr bytes.Buffer
+	c := e.cmd(t, "submit", "--json", "--resume")
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		t.Fatalf("final abtop submit --resume: %v\n%s", err, stderr.String())
+	}
+	st := e.sb.Stats()
+	t.Logf("%d jobs, %d kills: sandbox created %d, replays %d, duplicates %d, mismatches %d, credits charged %.0f, faults %v", n, killed, st.JobsCreated, st.IdempotentReplays, st.DuplicateJobs, st.IdempotencyMismatches, st.CreditsCharged, st.Faults)
+	if st.JobsCreated != int64(n) || st.DuplicateJobs != 0 || st.IdempotencyMismatches != 0 {
+		t.Errorf("created %d (want %d), duplicates %d, mismatches %d", st.JobsCreated, n, st.DuplicateJobs, st.IdempotencyMismatches)
+	}
+	if st.CreditsCharged != float64(n) {
+		t.Errorf("credits charged %.1f, want %d (one per job)", st.CreditsCharged, n)
+	}
+	for _, j := range loadJournal(t, e.journal) {
+		if j.State != queue.StateCreated && j.State != queue.StateRunning && j.State != queue.StateSucceeded {
+			t.Errorf("line %d ended %s (%+v)", j.Line, j.State, j.Problem)
+		}
+	}
+}
+
+func loadJournal(t *testing.T, path string) []queue.Job {
+	t.Helper()
+	if _, err := os.Stat(path); os.IsNotExist(err) {
+		return nil
+	}
+	j, err := queue.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	jobs, err := j.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
