@@ -116,23 +116,32 @@ func (f *Field) View(w int, dim styles.Paint) string {
 	if len(f.value) == 0 && !f.focused {
 		return f.Prompt + dim.Render(text.Cut(f.Placeholder, room))
 	}
-	// keep the cursor in view: show the tail when the text is long
-	start := 0
-	if f.pos >= room {
-		start = f.pos - room + 1
+	// keep the cursor in view, measuring in cells (wide runes take two)
+	rw := func(i int) int { return text.Width(string(f.value[i])) }
+	used := 1 // the cursor cell
+	if f.pos < len(f.value) {
+		used = rw(f.pos)
 	}
-	end := min(len(f.value), start+room)
-	before := string(f.value[start:f.pos])
+	start := f.pos
+	for start > 0 && used+rw(start-1) <= room {
+		start--
+		used += rw(start)
+	}
+	end := min(len(f.value), f.pos+1)
+	for end < len(f.value) && used+rw(end) <= room {
+		used += rw(end)
+		end++
+	}
 	var b strings.Builder
 	b.WriteString(f.Prompt)
-	b.WriteString(before)
+	b.WriteString(string(f.value[start:f.pos]))
 	if f.focused {
 		cur := " "
 		if f.pos < len(f.value) {
 			cur = string(f.value[f.pos])
 		}
 		b.WriteString("\x1b[7m" + cur + "\x1b[27m")
-		if f.pos < end {
+		if f.pos+1 < end {
 			b.WriteString(string(f.value[f.pos+1 : end]))
 		}
 	} else {

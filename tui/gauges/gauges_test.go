@@ -1,0 +1,70 @@
+package gauges
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/usagestate"
+)
+
+var t0 = time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+
+func i64(v int64) *int64                 { return &v }
+func dur(d time.Duration) *time.Duration { return &d }
+
+func rateState(rem int64, status int) *usagestate.State {
+	s := usagestate.New(5*time.Second, 10)
+	s.Observe(apiclient.Observation{Status: status, Snapshot: usage.Snapshot{Received: t0, Binding: 0,
+		Limits: []usage.Limit{{Unit: "requests", Limit: i64(100), Remaining: i64(rem), ResetAfter: dur(30 * time.Second)}}}}, t0)
+	return s
+}
+
+// Thresholds from the issue: calm below 60% used, warning from 60%,
+// critical from 85%, and critical on any 429 — always with a glyph and a word.
+func TestRateThresholds(t *testing.T) {
+	st := styles.New(true, true)
+	for _, c := range []struct {
+		rem    int64
+		status int
+		want   styles.Level
+	}{
+		{41, 200, styles.Calm}, {40, 200, styles.Warning}, {16, 200, styles.Warning},
+		{15, 200, styles.Critical}, {90, 429, styles.Critical},
+	} {
+		g := Build(Input{S: rateState(c.rem, c.status), Now: t0, PollInterval: 5 * time.Second}, st)[0]
+		if g.Level != c.want {
+			t.Errorf("remaining %d, status %d: level %v, want %v", c.rem, c.status, g.Level, c.want)
+		}
+		if box := strings.Join(Boxes([]Gauge{g}, 40, st), "\n"); !strings.Contains(box, c.want.Glyph()+" "+c.want.Word()) {
+			t.Errorf("level not spelled out without colour:\n%s", box)
+		}
+	}
+}
+
+func TestStaleRateIsDimmedWithItsAge(t *testing.T) {
+	st := styles.New(true, true)
+	g := Build(Input{S: rateState(50, 200), Now: t0.Add(25 * time.Second), PollInterval: 5 * time.Second}, st)[0]
+	if !strings.Contains(strings.Join(g.Lines, " "), "(25s ago)") {
+		t.Errorf("stale value without its age: %q", g.Lines)
+	}
+	if !strings.Contains(g.Lines[0], "resets in 5s") {
+		t.Errorf("countdown not computed from the response time: %q", g.Lines[0])
+	}
+}
+
+func TestBindingPicksWhatRunsOutFirst(t *testing.T) {
+	st := styles.New(true, true)
+	s := rateState(0, 200)
+	line := Binding(Input{S: s, Now: t0, PollInterval: 5 * time.Second, Running: 3, Concurrency: 10}, st, 100)
+	if !strings.Contains(line, "rate window used up: next slot in 30s") || !strings.Contains(line, "running 3/10") {
+		t.Errorf("binding line = %q", line)
+	}
+	s = usagestate.New(5*time.Second, 10)
+	if line := Binding(Input{S: s, Now: t0}, st, 80); !strings.Contains(line, "no usage data yet") {
+		t.Errorf("binding line without data = %q", line)
+	}
+}

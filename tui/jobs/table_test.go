@@ -1,0 +1,70 @@
+package jobs
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/abtop-dev/abtop/tui/data"
+	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/text"
+)
+
+var t0 = time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+
+func fill(n int) *Model {
+	m := New()
+	for i := range n {
+		st := data.StateSucceeded
+		if i%10 == 0 {
+			st = data.StatePending
+		}
+		m.Upsert(data.Job{Key: fmt.Sprintf("k%05d", i), Model: "flux", State: st, Enqueued: t0}, time.Time{})
+	}
+	return &m
+}
+
+func TestViewRendersOnlyVisibleRows(t *testing.T) {
+	m := fill(10000)
+	m.SetHeight(20)
+	st := styles.New(true, true)
+	out := m.View(100, 22, t0, st, true)
+	if len(out) != 22 { // heading + the rows that fit
+		t.Fatalf("%d lines", len(out))
+	}
+	for i, l := range out {
+		if text.Width(l) != 100 {
+			t.Errorf("line %d is %d cells", i, text.Width(l))
+		}
+	}
+	m.End()
+	out = m.View(100, 22, t0, st, true)
+	if j, _ := m.Selected(); j.Key != "k09999" || !strings.Contains(out[len(out)-1], "done") {
+		t.Fatalf("End: selected %s, last line %q", j.Key, out[len(out)-1])
+	}
+}
+
+func TestCountsFollowUpserts(t *testing.T) {
+	m := fill(100)
+	if m.Count(data.StatePending) != 10 || m.Count(data.StateSucceeded) != 90 {
+		t.Fatalf("counts %d/%d", m.Count(data.StatePending), m.Count(data.StateSucceeded))
+	}
+	m.Upsert(data.Job{Key: "k00000", State: data.StateFailed}, t0)
+	if m.Count(data.StatePending) != 9 || m.Count(data.StateFailed) != 1 || m.Total() != 100 {
+		t.Fatal("upsert of a known key did not move its count")
+	}
+	if r := m.Rate(t0.Add(time.Minute)); r != 1 {
+		t.Errorf("rate = %v jobs/min, want 1", r)
+	}
+}
+
+func TestFailedRowsCarryTheirErrorOnASecondLine(t *testing.T) {
+	m := New()
+	j := data.Job{Key: "k", Model: "veo", State: data.StateFailed, Err: "x"}
+	j.Problem = nil
+	m.Upsert(j, t0)
+	if got := len(m.View(80, 10, t0, styles.New(true, true), true)); got != 2 {
+		t.Fatalf("plain error: %d lines", got)
+	}
+}
