@@ -38,27 +38,41 @@ type Info struct {
 
 // Render draws the header, exactly w cells wide.
 func Render(in Info, w int, st styles.Styles) string {
-	parts := []string{}
+	// parts in display order, each with a priority: on a narrow terminal
+	// the least useful go first (org, then profile, then plan)
+	type part struct {
+		s    string
+		prio int
+	}
+	var parts []part
 	if in.Org != "" {
-		parts = append(parts, in.Org)
+		parts = append(parts, part{in.Org, 1})
 	}
 	if in.Plan != "" {
-		parts = append(parts, strings.ToUpper(in.Plan[:1])+in.Plan[1:]+" plan")
+		parts = append(parts, part{strings.ToUpper(in.Plan[:1]) + in.Plan[1:] + " plan", 3})
 	}
 	if in.Profile != "" {
-		parts = append(parts, "profile "+in.Profile)
+		parts = append(parts, part{"profile " + in.Profile, 2})
 	}
 	if in.MaskedToken != "" {
 		t := in.MaskedToken
 		if in.TokenSource != "" {
 			t += " (" + in.TokenSource + ")"
 		}
-		parts = append(parts, t)
+		parts = append(parts, part{t, 4})
 	}
 	if in.Sandbox {
-		parts = append(parts, st.Warning.Render("SANDBOX"))
+		parts = append(parts, part{st.Warning.Render("SANDBOX"), 5})
 	}
-	left := " " + st.Title.Render("abtop") + "  " + strings.Join(parts, " · ")
+	build := func(minPrio int) string {
+		var ss []string
+		for _, p := range parts {
+			if p.prio >= minPrio {
+				ss = append(ss, p.s)
+			}
+		}
+		return " " + st.Title.Render("abtop") + "  " + strings.Join(ss, " · ")
+	}
 
 	var right string
 	age := ""
@@ -80,6 +94,10 @@ func Render(in Info, w int, st styles.Styles) string {
 		right = st.Critical.Render("✖ "+text.Cut(p, max(10, w/3))) + age
 	case Embargo:
 		right = st.Warning.Render("⏸ waiting out Retry-After") + age
+	}
+	left := build(0)
+	for prio := 2; prio <= 4 && text.Width(left)+text.Width(right)+2 > w; prio++ {
+		left = build(prio)
 	}
 	return text.Spread(left, right+" ", w)
 }
