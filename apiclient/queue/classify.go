@@ -1,8 +1,10 @@
 package queue
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -101,7 +103,7 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 		o.CreditsExhausted = true
 	case outConcurrency:
 		if ae.Problem != nil {
-			if n, ok := ae.Problem.Extensions["limit"].(float64); ok && n > 0 {
+			if n := number(ae.Problem.Extensions["limit"]); n > 0 {
 				o.ConcurrencyLimit = int(n)
 			}
 		}
@@ -137,6 +139,25 @@ func fillSnapshot(o *budget.Observation, snap usage.Snapshot) {
 	if snap.Credits != nil {
 		o.HasCredits, o.Credits = true, *snap.Credits
 	}
+}
+
+// number reads a decoded JSON number of any representation (0 when not one).
+func number(v any) float64 {
+	switch n := v.(type) {
+	case float64:
+		return n
+	case int:
+		return float64(n)
+	case int64:
+		return float64(n)
+	case json.Number:
+		f, _ := n.Float64()
+		return f
+	case string:
+		f, _ := strconv.ParseFloat(n, 64)
+		return f
+	}
+	return 0
 }
 
 // unitOf returns the unit of the binding rate dimension ("" when none).
