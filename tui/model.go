@@ -185,6 +185,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, o := range msg {
 			m.observe(o)
 		}
+		if m.opts.Observations == nil {
+			return m, nil
+		}
 		return m, listenObs(m.opts.Observations)
 	case obsClosedMsg:
 		return m, nil
@@ -196,6 +199,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case queueMsg:
 		for _, e := range msg {
 			m.onQueueEvent(e)
+		}
+		if m.opts.Queue == nil {
+			return m, nil
 		}
 		return m, listenQueue(m.opts.Queue.Events())
 	case queueGoneMsg:
@@ -273,6 +279,10 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 
 // refresh polls now unless a poll is already in flight.
 func (m *Model) refresh() tea.Cmd {
+	if m.opts.Monitor == nil {
+		m.setStatus(styles.Warning, "no API client: nothing to refresh")
+		return nil
+	}
 	if m.inFlight {
 		m.setStatus(styles.Unknown, "refresh already in flight")
 		return nil
@@ -500,6 +510,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.add = form.NewAddJob()
 		m.overlay = addOverlay
+		if m.opts.Monitor == nil {
+			m.add.SetModels(nil, errors.New("no API client to list models"))
+			return nil
+		}
 		return modelsCmd(m.ctx, m.opts.Monitor)
 	case key.Matches(msg, k.Open):
 		if m.noQueue() {
