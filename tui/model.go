@@ -305,7 +305,11 @@ func (m *Model) observe(o apiclient.Observation) {
 	case o.Status >= 400:
 		lvl = styles.Warning
 	}
-	line := fmt.Sprintf("%s %s → %d · %s", o.Method, o.Path, o.Status, o.Latency.Round(time.Millisecond))
+	lat := o.Latency.Round(time.Millisecond).String()
+	if o.Latency < time.Millisecond {
+		lat = "<1ms"
+	}
+	line := fmt.Sprintf("%s %s → %d · %s", o.Method, o.Path, o.Status, lat)
 	if o.Status == 0 {
 		line = fmt.Sprintf("%s %s → no response", o.Method, o.Path)
 	}
