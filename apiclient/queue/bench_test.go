@@ -1,0 +1,199 @@
+package queue_test
+
+// Benchmark of the scheduler against the sandbox, under testing/synctest
+// so 1,000 jobs over minutes of API time take seconds of CPU and no wall
+// time. A benchmark cannot open a synctest bubble (synctest.Test needs a
+// *testing.T), so each case runs TestBenchSim in a child test process and
+// reports its figures with b.ReportMetric:
+//
+//	go test -run '^$' -bench BenchmarkSubmit -benchtime 1x ./apiclient/queue/
+//
+// Clients compared in the same run: abtop's scheduler; a fixed-rate
+// golang.org/x/time/rate client set to the documented limit that retries
+// 429s at its own pace; a plain loop that sends as fast as it can and,
+// on a 429, sleeps the Retry-After and tries again.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/sandbox"
+	xrate "golang.org/x/time/rate"
+)
+
+const (
+	benchWindow = 2 * time.Second
+	benchReqs   = 20 // per window
+	benchPoints = 60 // per window, points dialect (a job costs 3)
+)
+
+type simResult struct {
+	Created    int64   `json:"created"`
+	Duplicates int64   `json:"duplicates"`
+	HTTP429    int64   `json:"http_429"`
+	Violations int64   `json:"violations"`
+	Allowance  float64 `json:"allowance"`
+	SimSeconds float64 `json:"sim_seconds"`
+}
+
+// TestBenchSim is the child side of BenchmarkSubmit; it runs only when the
+// benchmark starts it.
+func TestBenchSim(t *testing.T) {
+	spec := os.Getenv("ABTOP_BENCH_SIM")
+	if spec == "" {
+		t.Skip("run by BenchmarkSubmit")
+	}
+	parts := strings.Split(spec, ",") // dialect,shared,client,jobs
+	jobsN, _ := strconv.Atoi(parts[3])
+	var res simResult
+	synctest.Test(t, func(t *testing.T) {
+		res = simulate(t, sandbox.Dialect(parts[0]), parts[1] == "shared", parts[2], jobsN)
+	})
+	data, _ := json.Marshal(res)
+	fmt.Printf("BENCHSIM %s\n", data)
+}
+
+func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int) simResult {
+	e := newEnv(t, envOpts{
+		sandbox: sandbox.Options{Window: benchWindow, Dialect: d, Seed: 11, JobTimeScale: 0.01},
+		org:     sandbox.OrgOptions{Plan: "enterprise", Credits: 1e7, Limits: &sandbox.Limits{Requests: benchReqs, Points: benchPoints, Concurrency: 1 << 20}},
+	})
+	defer e.close()
+	if shared {
+		stop, err := e.sb.StartTraffic(bg, e.org, 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stop()
+	}
+	jobs := jobs(n)
+	start := time.Now()
+	switch client {
+	case "abtop":
+		if _, err := e.q.Enqueue(jobs...); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.q.Run(bg, true); err != nil {
+			t.Fatal(err)
+		}
+	case "xrate":
+		// Configured from the documented limit, as a user would: one
+		// request per window/limit, retrying a 429 at the same pace.
+		lim := xrate.NewLimiter(xrate.Every(benchWindow/time.Duration(benchReqs)), 1)
+		if d == sandbox.DialectPoints {
+			lim = xrate.NewLimiter(xrate.Every(benchWindow/time.Duration(benchPoints)), 1)
+		}
+		for i, j := range jobs {
+			key := fmt.Sprint("xrate-", i)
+			for {
+				_ = lim.Wait(bg)
+				_, _, err := e.client.CreateJob(bg, apiclient.JobRequest{Model: j.Model, Input: j.Input}, key)
+				if !is429(err) {
+					break
+				}
+			}
+		}
+	case "retry":
+		for i, j := range jobs {
+			key := fmt.Sprint("retry-", i)
+			for {
+				_, _, err := e.client.CreateJob(bg, apiclient.JobRequest{Model: j.Model, Input: j.Input}, key)
+				if !is429(err) {
+					break
+				}
+				var ae *apiclient.Error
+				wait := time.Second
+				if errors.As(err, &ae) && ae.Snapshot.RetryAfter != nil {
+					wait = *ae.Snapshot.RetryAfter
+				}
+				time.Sleep(wait)
+			}
+		}
+	default:
+		t.Fatalf("unknown client %q", client)
+	}
+	elapsed := time.Since(start)
+	st := e.sb.Stats()
+	cost := 1.0
+	limit := float64(benchReqs)
+	if d == sandbox.DialectPoints {
+		cost, limit = 3, benchPoints
+	}
+	// Allowance: the units our answered requests spent over the windows
+	// the run touched (from the first request to the last answer).
+	units := float64(n) * cost
+	if client == "abtop" {
+		units = float64(e.sched.Stats().Units) // the balance check counts too
+	}
+	windows := math.Floor(elapsed.Seconds()/benchWindow.Seconds()) + 1 // windows touched
+	allowance := units / (limit * max(windows, 1))
+	return simResult{
+		Created: st.JobsCreated, Duplicates: st.DuplicateJobs, HTTP429: st.TooManyRequests,
+		Violations: st.RetryAfterViolations, Allowance: allowance, SimSeconds: elapsed.Seconds(),
+	}
+}
+
+func is429(err error) bool {
+	var ae *apiclient.Error
+	return errors.As(err, &ae) && ae.Status == 429
+}
+
+func BenchmarkSubmit(b *testing.B) {
+	n := 1000
+	if v := os.Getenv("ABTOP_BENCH_JOBS"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	for _, d := range sandbox.Dialects() {
+		for _, sc := range []string{"alone", "shared"} {
+			for _, c := range []string{"abtop", "xrate", "retry"} {
+				b.Run(fmt.Sprintf("%s/%s/%s", d, sc, c), func(b *testing.B) {
+					var r simResult
+					for b.Loop() {
+						r = runSim(b, fmt.Sprintf("%s,%s,%s,%d", d, sc, c, n))
+					}
+					b.ReportMetric(r.Allowance, "allowance")
+					b.ReportMetric(float64(r.HTTP429), "429s")
+					b.ReportMetric(float64(r.Violations), "violations")
+					b.ReportMetric(float64(r.Duplicates), "duplicates")
+					b.ReportMetric(r.SimSeconds, "sim-s")
+				})
+			}
+		}
+	}
+}
+
+func runSim(b *testing.B, spec string) simResult {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestBenchSim$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "ABTOP_BENCH_SIM="+spec)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("simulation %s: %v\n%s", spec, err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "BENCHSIM "); ok {
+			var r simResult
+			if err := json.Unmarshal([]byte(rest), &r); err != nil {
+				b.Fatal(err)
+			}
+			return r
+		}
+	}
+	b.Fatalf("simulation %s printed no result:\n%s", spec, out)
+	return simResult{}
+}
+
+var _ = queue.StateCreated
