@@ -61,6 +61,7 @@ type Model struct {
 
 	pollGen    int
 	inFlight   bool
+	lastResync time.Time
 	lastPoll   time.Time
 	pollErr    error
 	conc       int // concurrency from the poll, 0 unknown
@@ -145,6 +146,9 @@ func (m *Model) setStatus(lvl styles.Level, s string) {
 	m.log.Add(logview.Entry{At: m.now, Level: lvl, Text: s})
 }
 
+// resyncEvery is how often the whole job list is reloaded from the queue.
+const resyncEvery = 30 * time.Second
+
 // pollInterval is the configured interval, slowed when the rate budget is
 // short so the monitor never competes with the user's own jobs.
 func (m *Model) pollInterval() time.Duration {
@@ -194,6 +198,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case queueInitMsg:
 		m.jobs.Set(msg.jobs)
 		m.queue = msg.state
+		m.lastResync = m.now
 		m.layout()
 		return m, nil
 	case queueMsg:
@@ -274,7 +279,14 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 	if m.usage.Embargoed(m.now) {
 		next = max(next, m.usage.EmbargoUntil.Sub(m.now)+50*time.Millisecond)
 	}
-	return pollTickCmd(m.pollGen, next)
+	tick := pollTickCmd(m.pollGen, next)
+	// the queue's event stream drops events for a slow reader rather than
+	// stall the queue; a periodic full reload makes sure nothing stays wrong
+	if m.opts.Queue != nil && m.now.Sub(m.lastResync) >= resyncEvery {
+		m.lastResync = m.now
+		return tea.Batch(tick, queueInitCmd(m.opts.Queue))
+	}
+	return tick
 }
 
 // refresh polls now unless a poll is already in flight.

@@ -82,14 +82,30 @@ func (m *Model) SetHeight(h int) {
 	m.ensureVisible()
 }
 
-// Set replaces all jobs (initial load).
+// Set replaces all jobs (initial load, or a resync after the queue's
+// event stream may have dropped events). The selected job stays selected.
 func (m *Model) Set(jobs []data.Job) {
+	selKey := ""
+	if j, ok := m.Selected(); ok {
+		selKey = j.Key
+	}
 	m.jobs = m.jobs[:0]
 	clear(m.index)
 	clear(m.counts)
+	view := m.view
+	m.view = nil
 	for _, j := range jobs {
 		m.Upsert(j, time.Time{})
 	}
+	if view != nil {
+		cursor, offset := m.cursor, m.offset
+		m.applyFilter(m.filter)
+		m.cursor, m.offset = cursor, offset
+	}
+	if i, ok := m.index[selKey]; ok && m.view == nil {
+		m.cursor = i
+	}
+	m.ensureVisible()
 }
 
 // Upsert adds a job or replaces it by key; at is when the event happened
@@ -265,11 +281,7 @@ func (m *Model) View(w, h int, now time.Time, st styles.Styles, focused bool) []
 	var b strings.Builder
 	for i := m.offset; i < m.Len() && len(out) < h; i++ {
 		j := m.at(i)
-		sel := focused && i == m.cursor
-		if !focused && i == m.cursor {
-			sel = true
-		}
-		out = append(out, row(&b, j, w, now, st, sel))
+		out = append(out, row(&b, j, w, now, st, i == m.cursor))
 		if s := second(j); s != "" && len(out) < h {
 			out = append(out, st.Critical.Render(text.Fit("           └ "+s, w)))
 		}

@@ -68,3 +68,23 @@ func TestFailedRowsCarryTheirErrorOnASecondLine(t *testing.T) {
 		t.Fatalf("plain error: %d lines", got)
 	}
 }
+
+func TestSetKeepsSelectionAndFilter(t *testing.T) {
+	m := fill(100)
+	m.SetHeight(10)
+	m.Move(42)
+	all := make([]data.Job, 0, 100)
+	for i := range 100 {
+		all = append(all, *m.at(i))
+	}
+	all[42].State = data.StateFailed
+	m.Set(all)
+	if j, _ := m.Selected(); j.Key != "k00042" || j.State != data.StateFailed {
+		t.Fatalf("selected %s %s after resync", j.Key, j.State)
+	}
+	m.applyFilter("queued")
+	m.Set(all)
+	if m.Len() != 10 {
+		t.Fatalf("filter lost on resync: %d rows", m.Len())
+	}
+}
