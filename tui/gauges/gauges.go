@@ -331,18 +331,26 @@ func Binding(in Input, st styles.Styles, w int) string {
 		right = fmt.Sprintf("running %d/%d", in.Running, in.Concurrency)
 	}
 	var left string
-	if best == nil {
-		msg := "nothing runs out at this pace"
-		if s.Rate == nil && s.Quota == nil && s.Credits == nil {
-			msg = "no usage data yet"
-		} else if s.Rate != nil {
+	switch {
+	case best != nil:
+		left = st.For(best.lvl).Render(best.lvl.Glyph()) + " binding: " + best.what
+	case s.Rate == nil && s.Quota == nil && s.Credits == nil:
+		left = st.Unknown.Render(styles.Unknown.Glyph()) + " binding: no usage data yet"
+	default:
+		// nothing runs out: the rate window is what paces us now
+		lvl, msg := styles.Calm, "nothing runs out at this pace"
+		if s.Rate != nil {
 			if l, ok := s.Rate.BindingLimit(); ok && l.Remaining != nil {
-				msg = "rate limit (" + text.Int(*l.Remaining) + " " + unitWord(l.Unit) + " left) — nothing runs out at this pace"
+				g := rate(in, st)
+				lvl = max(g.Level, styles.Calm)
+				msg = "the rate limit paces jobs (" + text.Int(*l.Remaining) + " " + unitWord(l.Unit) + " left"
+				if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok {
+					msg += ", resets in " + text.Duration(d)
+				}
+				msg += "); nothing runs out at this pace"
 			}
 		}
-		left = st.Calm.Render(styles.Calm.Glyph()) + " binding: " + msg
-	} else {
-		left = st.For(best.lvl).Render(best.lvl.Glyph()) + " binding: " + best.what
+		left = st.For(lvl).Render(lvl.Glyph()) + " binding: " + msg
 	}
 	return text.Spread(" "+left, right+" ", w)
 }

@@ -114,6 +114,17 @@ func New(remap map[string][]string) (KeyMap, []error) {
 		b.SetKeys(clean...)
 		b.SetHelp(helpKeys(clean), b.Help().Desc)
 	}
+	// one key, one action: a key bound twice would silently do only one
+	owner := map[string]string{}
+	for _, name := range Actions() {
+		for _, s := range acts[name].Keys() {
+			if prev, dup := owner[s]; dup {
+				errs = append(errs, fmt.Errorf("keys: %q is bound to both %s and %s; remap one of them", s, prev, name))
+				continue
+			}
+			owner[s] = name
+		}
+	}
 	return k, errs
 }
 

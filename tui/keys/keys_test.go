@@ -59,3 +59,13 @@ func TestEveryShortHelpBindingIsInFullHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestRemapReportsAKeyBoundTwice(t *testing.T) {
+	_, errs := New(map[string][]string{"pause": {"x"}})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `"x" is bound to both cancel and pause`) {
+		t.Fatalf("errs = %v", errs)
+	}
+	if _, errs := New(nil); len(errs) != 0 {
+		t.Fatalf("defaults conflict: %v", errs)
+	}
+}
