@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -81,5 +82,21 @@ func combinedManPage(root *cobra.Command) ([]byte, error) {
 	var out bytes.Buffer
 	out.Write(page)
 	writeRoffCommands(&out, root)
-	return out.Bytes(), nil
+	return asciiRoff(out.Bytes()), nil
+}
+
+// asciiRoff replaces every non-ASCII rune (the help text uses "…", "—",
+// "×") with groff's \[uXXXX] escape: plain troff reads input as Latin-1 and
+// would print mojibake where man-db's preconv is not in the pipeline.
+func asciiRoff(page []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(page))
+	for _, r := range string(page) {
+		if r < utf8.RuneSelf {
+			out.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&out, `\[u%04X]`, r)
+	}
+	return out.Bytes()
 }
