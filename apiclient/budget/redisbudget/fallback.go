@@ -13,12 +13,11 @@ type fallback struct {
 	degraded bool
 	err      error     // why, while degraded
 	since    time.Time // local time it became degraded
-	nextTry  time.Time // next reconnection attempt from an operation
 
 	last     budget.State // last shared state seen (seeds the local share and a restarted Redis)
 	haveLast bool
-	lastVer  int64 // its version
-	peers    int   // last known number of live processes (≥ 1)
+	epoch    string // its epoch (see envelope)
+	peers    int    // last known number of live processes (≥ 1)
 
 	// local is this process's share of last while degraded: limits ÷ peers.
 	local budget.State
@@ -30,7 +29,24 @@ type fallback struct {
 	localOut, localWrites       int64
 	pendingSettle, pendingWrite int64
 	pendingRelease              map[string]bool
-	held                        map[string]time.Time // slots this process holds (holder → lease expiry)
+
+	// What this process spent in the current window (by WindowID), through
+	// Redis and through the local fallback. A process's fair share of a
+	// window is limit ÷ peers; what it already spent counts against it, so
+	// the shares of all processes add up to no more than the limit.
+	sharedWindow, localWindow time.Time
+	sharedSpent, localSpent   int64
+
+	// capped: Redis lost the state during window capWindow; this process
+	// keeps to its fair share of that window (see Store.overShare).
+	capped            bool
+	capWindow, capEnd time.Time
+
+	// After Redis lost the peers set, the count restarts from 1 while the
+	// others re-register: hold the last count until peersFloorUntil.
+	peersFloor      int
+	peersFloorUntil time.Time
+	held            map[string]time.Time // slots this process holds (holder → lease expiry)
 }
 
 func (f *fallback) init() {
@@ -59,7 +75,6 @@ func (s *Store) degradeLocked(err error) {
 		return
 	}
 	f.degraded, f.since = true, time.Now()
-	f.nextTry = f.since.Add(s.opts.RetryEvery)
 	loc := budget.NewState(s.opts.Plan)
 	if f.haveLast {
 		loc = f.last.Clone()
@@ -68,9 +83,8 @@ func (s *Store) degradeLocked(err error) {
 	// on only this process's local grants count.
 	loc.InFlight, loc.WritesInFlight = 0, 0
 	loc.Limit = f.share(loc.Limit)
-	if loc.Remaining > 0 {
-		loc.Remaining = loc.Remaining / int64(max(1, f.peers))
-	}
+	spent := f.spentIn(loc.WindowID)
+	loc.Remaining = max(0, min(loc.Remaining, loc.Limit-spent))
 	if loc.ConcurrencyLimit > 0 {
 		loc.ConcurrencyLimit = int(f.share(int64(loc.ConcurrencyLimit)))
 	}
@@ -80,12 +94,37 @@ func (s *Store) degradeLocked(err error) {
 	}
 	f.local = loc
 	f.localOut, f.localWrites = 0, 0
+	f.localWindow, f.localSpent = loc.WindowID, 0
 	s.opts.Logger.Warn("limiter degraded to a local share", "redis", s.shown, "org", s.org, "share", s.shareText(), "err", err)
+}
+
+// spentShared counts units Redis granted this process in window w.
+func (f *fallback) spentShared(w time.Time, cost int64) {
+	if !f.sharedWindow.Equal(w) {
+		if !f.sharedWindow.IsZero() {
+			f.sharedSpent = 0
+		} // else: spent before the window had a name; it is this window's
+		f.sharedWindow = w
+	}
+	f.sharedSpent += cost
+}
+
+// spentIn is what Redis granted this process in window w (grants made
+// before the window had a name count as its own).
+func (f *fallback) spentIn(w time.Time) int64 {
+	if f.sharedWindow.Equal(w) || f.sharedWindow.IsZero() {
+		return f.sharedSpent
+	}
+	return 0
 }
 
 func (f *fallback) reserve(r budget.Request) budget.Grant {
 	g := f.local.Reserve(r)
 	if g.OK {
+		if !f.localWindow.Equal(f.local.WindowID) {
+			f.localWindow, f.localSpent = f.local.WindowID, 0
+		}
+		f.localSpent += g.Cost
 		f.localOut += g.Cost
 		if g.Write {
 			f.localWrites++
@@ -184,6 +223,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 		return nil
 	}
 	localOut, localWrites := f.localOut, f.localWrites
+	spentWindow, spent := f.localWindow, f.localSpent
 	embargo := f.local.Embargo
 	released := make([]string, 0, len(f.pendingRelease))
 	for h := range f.pendingRelease {
@@ -196,9 +236,14 @@ func (s *Store) reconnect(ctx context.Context) error {
 	s.mu.Unlock()
 
 	_, err := s.update(ctx, func(st *budget.State) {
+		// Units still in flight stay counted until their answers settle
+		// them; everything granted locally in the shared window comes off
+		// its remaining, answered or not.
 		st.InFlight += localOut
-		st.Remaining -= localOut
 		st.WritesInFlight += localWrites
+		if st.WindowID.Equal(spentWindow) {
+			st.Remaining -= spent
+		}
 		if embargo.After(st.Embargo) {
 			st.Embargo = embargo
 		}
@@ -226,6 +271,11 @@ func (s *Store) reconnect(ctx context.Context) error {
 	f.redisOut += f.localOut
 	f.redisWrites += f.localWrites
 	f.localOut, f.localWrites = 0, 0
+	if f.localWindow.Equal(spentWindow) {
+		f.localSpent -= spent
+	}
+	f.spentShared(spentWindow, spent) // now Redis' to count
+
 	for _, h := range released {
 		delete(f.pendingRelease, h)
 	}

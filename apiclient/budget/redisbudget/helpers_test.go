@@ -18,7 +18,6 @@ func testOptions(p budget.Plan) Options {
 		Plan:           p,
 		HeartbeatEvery: 40 * time.Millisecond,
 		PeerTTL:        200 * time.Millisecond,
-		RetryEvery:     30 * time.Millisecond,
 		OpTimeout:      2 * time.Second,
 	}
 }

@@ -37,12 +37,12 @@ func (s *Store) beat(ctx context.Context) {
 	t1 := time.Now()
 	res, err := heartbeatScript.Run(ctx, s.rdb, []string{s.peers}, s.opts.ProcessID, s.opts.PeerTTL.Milliseconds()).Int64Slice()
 	t2 := time.Now()
-	if err != nil || len(res) != 3 {
+	if err != nil || len(res) != 4 {
 		if ctx.Err() != nil && s.closing() {
 			return
 		}
 		if err == nil {
-			err = fmt.Errorf("heartbeat answered %v, want [peers sec usec]", res)
+			err = fmt.Errorf("heartbeat answered %v, want [peers sec usec fresh]", res)
 		}
 		s.mu.Lock()
 		s.degradeLocked(err)
@@ -53,7 +53,17 @@ func (s *Store) beat(ctx context.Context) {
 	server := time.Unix(res[1], res[2]*1000)
 	offset := server.Sub(t1.Add(rtt / 2))
 	s.mu.Lock()
-	s.f.peers = int(max(1, res[0]))
+	n := int(max(1, res[0]))
+	if res[3] == 1 && n < s.f.peers {
+		// The set was just (re)created: the others have not re-registered
+		// yet. Keep the last count for a peer TTL rather than claim a
+		// bigger share.
+		s.f.peersFloor, s.f.peersFloorUntil = s.f.peers, t2.Add(s.opts.PeerTTL)
+	}
+	if t2.Before(s.f.peersFloorUntil) {
+		n = max(n, s.f.peersFloor)
+	}
+	s.f.peers = n
 	s.clock.sample(offset, rtt)
 	degraded := s.f.degraded
 	s.mu.Unlock()

@@ -26,7 +26,8 @@ return {1, tostring(nv)}
 `)
 
 // heartbeatScript registers this process as a live peer until the server's
-// TIME + ttl and returns {live peers, TIME seconds, TIME microseconds}:
+// TIME + ttl and returns {live peers, TIME seconds, TIME microseconds,
+// 1 if the set was empty before (Redis lost it, or we are the first)}:
 // the server's clock decides who counts, and the caller calibrates its
 // reference clock from it. KEYS[1] peers zset, ARGV[1] this process's id,
 // ARGV[2] ttl in ms.
@@ -34,9 +35,11 @@ var heartbeatScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local fresh = 0
+if redis.call('EXISTS', KEYS[1]) == 0 then fresh = 1 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
-return {redis.call('ZCARD', KEYS[1]), tonumber(t[1]), tonumber(t[2])}
+return {redis.call('ZCARD', KEYS[1]), tonumber(t[1]), tonumber(t[2]), fresh}
 `)
 
 // leaveScript removes this process from the peers at a clean shutdown, so the

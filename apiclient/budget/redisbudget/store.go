@@ -30,7 +30,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,14 +47,11 @@ type Options struct {
 	ProcessID string
 	// KeyPrefix prefixes every key; default "abtop:".
 	KeyPrefix string
-	// HeartbeatEvery is how often this process says it is alive (and
-	// measures the clock offset); default 1 s. Peers that miss PeerTTL
+	// HeartbeatEvery is how often this process says it is alive, measures
+	// the clock offset and, when degraded, tries to reconnect; default 1 s. Peers that miss PeerTTL
 	// (default 3 × HeartbeatEvery) no longer count.
 	HeartbeatEvery time.Duration
 	PeerTTL        time.Duration
-	// RetryEvery is how often a degraded store tries Redis again from a
-	// caller's operation (the heartbeat tries too); default 1 s.
-	RetryEvery time.Duration
 	// OpTimeout bounds one operation against Redis, retries included;
 	// default 750 ms. Past it the operation is decided locally.
 	OpTimeout time.Duration
@@ -82,9 +78,6 @@ func (o *Options) defaults() {
 	}
 	if o.PeerTTL <= 0 {
 		o.PeerTTL = 3 * o.HeartbeatEvery
-	}
-	if o.RetryEvery <= 0 {
-		o.RetryEvery = time.Second
 	}
 	if o.OpTimeout <= 0 {
 		o.OpTimeout = 750 * time.Millisecond
@@ -210,37 +203,6 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
-// read returns the org's state and its version ("0" when Redis has none).
-func (s *Store) read(ctx context.Context) (string, budget.State, error) {
-	vals, err := s.rdb.HMGet(ctx, s.key, "v", "s").Result()
-	if err != nil {
-		return "", budget.State{}, err
-	}
-	v, _ := vals[0].(string)
-	enc, _ := vals[1].(string)
-	return s.decode(v, enc)
-}
-
-// decode turns a stored version and encoding into a State. A missing state
-// starts from this process's last view of it when it has one (Redis lost
-// its data: restarted or evicted), so a restart never hands out a fresh
-// full window; else from the plan.
-func (s *Store) decode(v, enc string) (string, budget.State, error) {
-	if v == "" || v == "0" || enc == "" {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.f.haveLast {
-			return "0", s.f.last.Clone(), nil
-		}
-		return "0", budget.NewState(s.opts.Plan), nil
-	}
-	var st budget.State
-	if err := json.Unmarshal([]byte(enc), &st); err != nil {
-		return "", st, fmt.Errorf("limiter redis %s: state of org %q (key %s) is not valid JSON: %v", s.shown, s.org, s.key, err)
-	}
-	return v, st.Clone(), nil
-}
-
 // update applies fn to the shared state atomically (read, apply, CAS; on
 // conflict apply again to the state the script returned), together with any
 // settles owed from a time Redis was away. fn may run several times and
@@ -264,89 +226,44 @@ func (s *Store) update(ctx context.Context, fn func(*budget.State)) (budget.Stat
 
 // cas is update without the owed settles.
 func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, error) {
-	ver, st, err := s.read(ctx)
+	ver, env, err := s.read(ctx)
 	if err != nil {
-		return st, err
+		return env.State, err
 	}
 	ttl := s.opts.StateTTL.Milliseconds()
 	for range maxCAS {
-		next := st.Clone()
-		if last, lost := s.lostData(ver); lost {
-			mergeView(&next, last)
+		next := env.clone()
+		if last, lost := s.lostData(next.Epoch); lost {
+			next.merge(last)
 		}
-		fn(&next)
+		fn(&next.State)
+		next.tidy()
 		enc, err := json.Marshal(next)
 		if err != nil {
-			return st, fmt.Errorf("encoding budget state: %w", err)
+			return env.State, fmt.Errorf("encoding budget state: %w", err)
 		}
 		res, err := casScript.Run(ctx, s.rdb, []string{s.key}, ver, enc, ttl).Slice()
 		if err != nil {
-			return st, err
+			return env.State, err
 		}
 		if ok, _ := res[0].(int64); ok == 1 {
-			nv, _ := res[1].(string)
-			s.remember(next, nv)
-			return next, nil
+			s.remember(next.State, next.Epoch)
+			return next.State, nil
 		}
 		cur, _ := res[1].(string)
 		curEnc, _ := res[2].(string)
-		if ver, st, err = s.decode(cur, curEnc); err != nil {
-			return st, err
+		if ver, env, err = s.decode(cur, curEnc); err != nil {
+			return env.State, err
 		}
 	}
-	return st, fmt.Errorf("limiter redis %s: state of org %q changed by others %d times in a row", s.shown, s.org, maxCAS)
+	return env.State, fmt.Errorf("limiter redis %s: state of org %q changed by others %d times in a row", s.shown, s.org, maxCAS)
 }
 
-// remember keeps the last shared state seen and its version.
-func (s *Store) remember(st budget.State, ver string) {
+// remember keeps the last shared state seen and its epoch.
+func (s *Store) remember(st budget.State, epoch string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.f.last, s.f.haveLast = st.Clone(), true
-	if v, err := strconv.ParseInt(ver, 10, 64); err == nil {
-		s.f.lastVer = v
-	}
-}
-
-// lostData says whether Redis lost the org's state since this process last
-// saw it (restart without persistence, eviction, failover to a stale
-// replica): versions only grow within one lifetime of the key, so a lower
-// one means it was recreated. It returns the last state seen to merge in.
-func (s *Store) lostData(ver string) (budget.State, bool) {
-	v, err := strconv.ParseInt(ver, 10, 64)
-	if err != nil {
-		return budget.State{}, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.f.haveLast || v >= s.f.lastVer {
-		return budget.State{}, false
-	}
-	return s.f.last.Clone(), true
-}
-
-// mergeView folds this process's last view into a state Redis recreated
-// after losing it, keeping the more conservative of each: within the same
-// window remaining only falls (but for cancels), so the lower count is the
-// safe one; embargoes only extend; leases this process knew stay taken
-// until they expire.
-func mergeView(st *budget.State, last budget.State) {
-	if st.Known && last.Known && st.WindowID.Equal(last.WindowID) && st.EndHi.Equal(last.EndHi) {
-		st.Remaining = min(st.Remaining, last.Remaining)
-	}
-	if last.Embargo.After(st.Embargo) {
-		st.Embargo = last.Embargo
-	}
-	if st.QuotaKnown && last.QuotaKnown {
-		st.QuotaRemaining = min(st.QuotaRemaining, last.QuotaRemaining)
-	}
-	if st.Slots == nil {
-		st.Slots = map[string]time.Time{}
-	}
-	for h, exp := range last.Slots {
-		if cur, ok := st.Slots[h]; !ok || exp.After(cur) {
-			st.Slots[h] = exp
-		}
-	}
+	s.f.last, s.f.haveLast, s.f.epoch = st.Clone(), true, epoch
 }
 
 // shared runs op against Redis unless the store is degraded and not yet due
@@ -369,22 +286,13 @@ func (s *Store) shared(ctx context.Context, op func(context.Context) error) (boo
 	return false, nil
 }
 
-// tryShared says whether to use Redis now: yes when connected; when
-// degraded, only once RetryEvery has passed, after merging the local state
-// back (which is the reconnection).
-func (s *Store) tryShared(ctx context.Context) bool {
+// tryShared says whether to use Redis now: only when connected. A degraded
+// store never makes a caller wait for a Redis that is down or slow; its
+// heartbeat reconnects it in the background.
+func (s *Store) tryShared(context.Context) bool {
 	s.mu.Lock()
-	if !s.f.degraded {
-		s.mu.Unlock()
-		return true
-	}
-	if time.Now().Before(s.f.nextTry) {
-		s.mu.Unlock()
-		return false
-	}
-	s.f.nextTry = time.Now().Add(s.opts.RetryEvery)
-	s.mu.Unlock()
-	return s.reconnect(ctx) == nil
+	defer s.mu.Unlock()
+	return !s.f.degraded
 }
 
 // Reserve implements budget.Store.
@@ -393,8 +301,16 @@ func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, er
 		return budget.Grant{}, err
 	}
 	var g budget.Grant
+	var after budget.State
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, func(st *budget.State) { g = st.Reserve(r) })
+		var err error
+		after, err = s.update(ctx, func(st *budget.State) {
+			g = st.Reserve(r)
+			if g.OK && s.overShare(st, r.Now, g.Cost) {
+				st.Cancel(g)
+				g = budget.Grant{Wait: max(time.Millisecond, st.EndHi.Sub(r.Now)), Reason: budget.ReasonRate, Cost: g.Cost, Write: g.Write}
+			}
+		})
 		return err
 	})
 	if err != nil {
@@ -404,6 +320,7 @@ func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, er
 	defer s.mu.Unlock()
 	if ok {
 		if g.OK {
+			s.f.spentShared(after.WindowID, g.Cost)
 			s.f.redisOut += g.Cost
 			if g.Write {
 				s.f.redisWrites++
@@ -521,11 +438,10 @@ func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
 		rctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
 		defer cancel()
-		var err error
-		var ver string
-		ver, st, err = s.read(rctx)
+		ver, env, err := s.read(rctx)
+		st = env.State
 		if err == nil && ver != "0" {
-			s.remember(st, ver)
+			s.remember(st, env.Epoch)
 		}
 		return err
 	})

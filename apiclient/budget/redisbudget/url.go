@@ -61,6 +61,9 @@ func ParseURL(raw string) (*redis.Options, error) {
 	if !q.Has("pool_timeout") {
 		opts.PoolTimeout = DefaultDialTimeout
 	}
+	if !q.Has("dialer_retries") {
+		opts.DialerRetries = 1 // go-redis would otherwise dial 5 times, 100 ms apart
+	}
 	if !q.Has("max_retries") {
 		// The store retries by falling back and reconnecting on its own;
 		// client retries would only multiply the time a caller waits.

@@ -1,0 +1,144 @@
+package redisbudget
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/google/uuid"
+)
+
+// envelope is what the state hash's "s" field holds: the org's
+// budget.State, plus what is needed to stay conservative after Redis lost
+// the state (a restart without persistence, an eviction, a failover).
+type envelope struct {
+	// Epoch is a random id given to the state when it is created: a
+	// different epoch than the one a process saw before means Redis lost
+	// the state in between (restart without persistence, eviction,
+	// failover to a stale replica).
+	Epoch string       `json:"epoch"`
+	State budget.State `json:"state"`
+	// Recreated is set when a process re-created a lost state from its own
+	// last view. Views differ in age; each process that later notices the
+	// loss lowers Remaining by how much its own view was lower than the
+	// seed, so the recreated window counts from the most recent view.
+	Recreated *recreation `json:"recreated,omitempty"`
+}
+
+// recreation identifies the window a lost state was recreated in.
+type recreation struct {
+	Remaining int64     `json:"remaining"`
+	WindowID  time.Time `json:"window_id"`
+	EndHi     time.Time `json:"end_hi"`
+}
+
+func (e envelope) clone() envelope {
+	e.State = e.State.Clone()
+	if e.Recreated != nil {
+		r := *e.Recreated
+		e.Recreated = &r
+	}
+	return e
+}
+
+// tidy forgets the recreation once its window is over.
+func (e *envelope) tidy() {
+	if r := e.Recreated; r != nil && !(r.WindowID.Equal(e.State.WindowID) && r.EndHi.Equal(e.State.EndHi)) {
+		e.Recreated = nil
+	}
+}
+
+// merge folds this process's last view into a recreated state, keeping the
+// more conservative of each: the lower remaining in the same window (see
+// Recreated), the later embargo (embargoes only extend), the lower quota,
+// and every lease it knew (they expire by themselves).
+func (e *envelope) merge(last budget.State) {
+	st := &e.State
+	if r := e.Recreated; r != nil && last.Known && r.WindowID.Equal(last.WindowID) && r.EndHi.Equal(last.EndHi) && last.Remaining < r.Remaining {
+		st.Remaining -= r.Remaining - last.Remaining
+		r.Remaining = last.Remaining
+	}
+	if last.Embargo.After(st.Embargo) {
+		st.Embargo = last.Embargo
+	}
+	if st.QuotaKnown && last.QuotaKnown {
+		st.QuotaRemaining = min(st.QuotaRemaining, last.QuotaRemaining)
+	}
+	if st.Slots == nil {
+		st.Slots = map[string]time.Time{}
+	}
+	for h, exp := range last.Slots {
+		if cur, ok := st.Slots[h]; !ok || exp.After(cur) {
+			st.Slots[h] = exp
+		}
+	}
+}
+
+// read returns the org's state and its version ("0" when Redis has none).
+func (s *Store) read(ctx context.Context) (string, envelope, error) {
+	vals, err := s.rdb.HMGet(ctx, s.key, "v", "s").Result()
+	if err != nil {
+		return "", envelope{}, err
+	}
+	v, _ := vals[0].(string)
+	enc, _ := vals[1].(string)
+	return s.decode(v, enc)
+}
+
+// decode turns a stored version and encoding into an envelope. A missing
+// state starts from this process's last view of it when it has one (Redis
+// lost its data), so a restart never hands out a fresh full window; else
+// from the plan (the org's first process).
+func (s *Store) decode(v, enc string) (string, envelope, error) {
+	if v == "" || v == "0" || enc == "" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.f.haveLast {
+			return "0", envelope{Epoch: uuid.NewString(), State: budget.NewState(s.opts.Plan)}, nil
+		}
+		env := envelope{Epoch: uuid.NewString(), State: s.f.last.Clone()}
+		if env.State.Known {
+			env.Recreated = &recreation{Remaining: env.State.Remaining, WindowID: env.State.WindowID, EndHi: env.State.EndHi}
+		}
+		return "0", env, nil
+	}
+	var env envelope
+	if err := json.Unmarshal([]byte(enc), &env); err != nil {
+		return "", env, fmt.Errorf("limiter redis %s: state of org %q (key %s) is not valid JSON: %v", s.shown, s.org, s.key, err)
+	}
+	return v, env.clone(), nil
+}
+
+// lostData says whether Redis lost the org's state since this process last
+// saw it (the epoch changed) and returns the last state seen, to merge.
+func (s *Store) lostData(epoch string) (budget.State, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.f.haveLast || s.f.epoch == "" || epoch == s.f.epoch {
+		return budget.State{}, false
+	}
+	// Other processes' views of the window may be newer than the one Redis
+	// was recreated from: until the window ends, keep to our fair share.
+	s.f.capWindow, s.f.capEnd, s.f.capped = s.f.last.WindowID, s.f.last.EndHi, true
+	return s.f.last.Clone(), true
+}
+
+// overShare says whether a grant of cost in st's window would take this
+// process past its fair share (limit ÷ peers) of a window in which Redis
+// lost the state. Each process's views may be stale by what the others
+// spent since, so only fair shares are sure to add up to the limit.
+func (s *Store) overShare(st *budget.State, now time.Time, cost int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.f
+	if !f.capped {
+		return false
+	}
+	if !f.capWindow.Equal(st.WindowID) || f.capEnd.IsZero() || !now.Before(f.capEnd) {
+		f.capped = false // that window is over
+		return false
+	}
+	return f.spentIn(st.WindowID)+cost > f.share(st.Limit)
+}
