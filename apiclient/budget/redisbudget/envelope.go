@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
@@ -25,6 +26,50 @@ type envelope struct {
 	// loss lowers Remaining by how much its own view was lower than the
 	// seed, so the recreated window counts from the most recent view.
 	Recreated *recreation `json:"recreated,omitempty"`
+	// Procs holds, per process, the units it has in flight and when it was
+	// last seen: State.InFlight is their sum, and the units of a process
+	// not seen for ProcessTTL (killed mid-request) are taken back.
+	Procs map[string]proc `json:"procs,omitempty"`
+}
+
+// proc is one process's share of the in-flight counts.
+type proc struct {
+	InFlight int64     `json:"in_flight"`
+	Writes   int64     `json:"writes"`
+	Seen     time.Time `json:"seen"`
+}
+
+// reap takes back the in-flight units of processes other than id that
+// were not seen for ttl before now (no-op without a reference instant).
+func (e *envelope) reap(id string, now time.Time, ttl time.Duration) {
+	if now.IsZero() {
+		return
+	}
+	for other, q := range e.Procs {
+		if other != id && now.Sub(q.Seen) > ttl {
+			e.State.InFlight = max(0, e.State.InFlight-q.InFlight)
+			e.State.WritesInFlight = max(0, e.State.WritesInFlight-q.Writes)
+			delete(e.Procs, other)
+		}
+	}
+}
+
+// track records this process's in-flight change and marks it seen at now.
+func (e *envelope) track(id string, now time.Time, dIn, dWrites int64) {
+	if e.Procs == nil {
+		e.Procs = map[string]proc{}
+	}
+	p := e.Procs[id]
+	p.InFlight = max(0, p.InFlight+dIn)
+	p.Writes = max(0, p.Writes+dWrites)
+	if now.After(p.Seen) {
+		p.Seen = now
+	}
+	if p.InFlight == 0 && p.Writes == 0 {
+		delete(e.Procs, id) // nothing to reclaim: keep the state small
+	} else {
+		e.Procs[id] = p
+	}
 }
 
 // recreation identifies the window a lost state was recreated in.
@@ -36,6 +81,7 @@ type recreation struct {
 
 func (e envelope) clone() envelope {
 	e.State = e.State.Clone()
+	e.Procs = maps.Clone(e.Procs)
 	if e.Recreated != nil {
 		r := *e.Recreated
 		e.Recreated = &r

@@ -235,7 +235,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 
-	_, err := s.update(ctx, func(st *budget.State) {
+	_, err := s.update(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
 		// Units still in flight stay counted until their answers settle
 		// them; everything granted locally in the shared window comes off
 		// its remaining, answered or not.
@@ -258,6 +258,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 				st.Slots[h] = exp
 			}
 		}
+		return localOut, localWrites
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()

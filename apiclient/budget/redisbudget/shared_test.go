@@ -183,3 +183,32 @@ func TestLeaseOfCrashedProcessExpires(t *testing.T) {
 	// The crashed process stops counting once its heartbeat expires.
 	eventually(t, 2*time.Second, "peers to drop from 3 to 2", func() bool { return b.Status().Peers == 2 })
 }
+
+// TestInFlightOfCrashedProcessIsReclaimed: a process killed between Reserve
+// and the answer would hold its units in flight forever (and before the
+// window is known, one request in flight blocks everyone). They are taken
+// back once it has not been seen for ProcessTTL on the reference clock.
+func TestInFlightOfCrashedProcessIsReclaimed(t *testing.T) {
+	srv := startRedis(t)
+	ss := threeProcesses(t, srv.URL(), "acme")
+	a, b := ss[0], ss[1]
+	if g, err := a.Reserve(bg, budget.Request{Now: t0, Cost: 1, Write: true}); err != nil || !g.OK {
+		t.Fatalf("a: %+v, %v", g, err)
+	}
+	a.crash() // mid-request: never settles
+	if g, _ := b.Reserve(bg, budget.Request{Now: t0.Add(time.Minute), Cost: 1}); g.OK {
+		t.Fatal("b granted while a's first request is (as far as anyone knows) in flight")
+	}
+	ttl := testOptions(budget.PlanNamed("pro")).ProcessTTL
+	if ttl == 0 {
+		ttl = 2 * time.Minute
+	}
+	g, err := b.Reserve(bg, budget.Request{Now: t0.Add(ttl + 2*time.Second), Cost: 1})
+	if err != nil || !g.OK {
+		t.Fatalf("b after a went unseen for %v: %+v, %v; want a's unit reclaimed", ttl, g, err)
+	}
+	st, _ := b.Snapshot(bg)
+	if st.InFlight != 1 || st.WritesInFlight != 0 {
+		t.Fatalf("in flight %d (writes %d), want only b's 1", st.InFlight, st.WritesInFlight)
+	}
+}

@@ -58,6 +58,11 @@ type Options struct {
 	// StateTTL is how long an org's state outlives its last change;
 	// default 7 days (everything in it is re-learned from responses).
 	StateTTL time.Duration
+	// ProcessTTL: units a process holds in flight are taken back from the
+	// shared state when it has not been seen (on the reference clock) for
+	// this long, so a killed process cannot hold the budget forever.
+	// Longer than any request may take; default 2 minutes.
+	ProcessTTL time.Duration
 	// AssumedPeers is the peer count used for the local share before the
 	// first heartbeat succeeded (Redis unreachable at start); default 2.
 	AssumedPeers int
@@ -84,6 +89,9 @@ func (o *Options) defaults() {
 	}
 	if o.StateTTL <= 0 {
 		o.StateTTL = 7 * 24 * time.Hour
+	}
+	if o.ProcessTTL <= 0 {
+		o.ProcessTTL = 2 * time.Minute
 	}
 	if o.AssumedPeers <= 0 {
 		o.AssumedPeers = 2
@@ -203,20 +211,30 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
+// change applies one operation to the shared state and returns how it
+// changed this process's units in flight (and writes in flight), which
+// the envelope tracks per process so a killed process's are reclaimed.
+type change func(st *budget.State) (dInFlight, dWrites int64)
+
 // update applies fn to the shared state atomically (read, apply, CAS; on
 // conflict apply again to the state the script returned), together with any
-// settles owed from a time Redis was away. fn may run several times and
-// must only depend on the state it is given.
-func (s *Store) update(ctx context.Context, fn func(*budget.State)) (budget.State, error) {
+// settles owed from a time Redis was away. now (the operation's reference
+// instant; zero when it has none) marks this process as seen and reclaims
+// the in-flight units of processes not seen for ProcessTTL. fn may run
+// several times and must only depend on the state it is given.
+func (s *Store) update(ctx context.Context, now time.Time, fn change) (budget.State, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
 	defer cancel()
 	owedSettle, owedWrites := s.takeOwed()
-	st, err := s.cas(ctx, func(st *budget.State) {
+	st, err := s.cas(ctx, func(env *envelope) {
+		env.reap(s.opts.ProcessID, now, s.opts.ProcessTTL)
+		st := &env.State
 		if owedSettle > 0 || owedWrites > 0 {
 			st.InFlight = max(0, st.InFlight-owedSettle)
 			st.WritesInFlight = max(0, st.WritesInFlight-owedWrites)
 		}
-		fn(st)
+		dIn, dW := fn(st)
+		env.track(s.opts.ProcessID, now, dIn-owedSettle, dW-owedWrites)
 	})
 	if err != nil {
 		s.giveBackOwed(owedSettle, owedWrites)
@@ -224,8 +242,8 @@ func (s *Store) update(ctx context.Context, fn func(*budget.State)) (budget.Stat
 	return st, err
 }
 
-// cas is update without the owed settles.
-func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, error) {
+// cas is update without the owed settles and the tracking.
+func (s *Store) cas(ctx context.Context, fn func(*envelope)) (budget.State, error) {
 	ver, env, err := s.read(ctx)
 	if err != nil {
 		return env.State, err
@@ -236,7 +254,7 @@ func (s *Store) cas(ctx context.Context, fn func(*budget.State)) (budget.State, 
 		if last, lost := s.lostData(next.Epoch); lost {
 			next.merge(last)
 		}
-		fn(&next.State)
+		fn(&next)
 		next.tidy()
 		enc, err := json.Marshal(next)
 		if err != nil {
@@ -304,12 +322,16 @@ func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, er
 	var after budget.State
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
 		var err error
-		after, err = s.update(ctx, func(st *budget.State) {
+		after, err = s.update(ctx, r.Now, func(st *budget.State) (int64, int64) {
 			g = st.Reserve(r)
 			if g.OK && s.overShare(st, r.Now, g.Cost) {
 				st.Cancel(g)
 				g = budget.Grant{Wait: max(time.Millisecond, st.EndHi.Sub(r.Now)), Reason: budget.ReasonRate, Cost: g.Cost, Write: g.Write}
 			}
+			if !g.OK {
+				return 0, 0
+			}
+			return g.Cost, writes(g.Write)
 		})
 		return err
 	})
@@ -343,7 +365,10 @@ func (s *Store) Cancel(ctx context.Context, g budget.Grant) error {
 		return nil
 	}
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, func(st *budget.State) { st.Cancel(g) })
+		_, err := s.update(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
+			st.Cancel(g)
+			return -g.Cost, -writes(g.Write)
+		})
 		return err
 	})
 	if err != nil {
@@ -371,7 +396,10 @@ func (s *Store) ownedLocally(cost int64) bool {
 // so all obey the same embargo and remaining at their next decision.
 func (s *Store) Observe(ctx context.Context, o budget.Observation) error {
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, func(st *budget.State) { st.Observe(o) })
+		_, err := s.update(ctx, o.Received, func(st *budget.State) (int64, int64) {
+			st.Observe(o)
+			return -o.Settle, -writes(o.Write && o.Settle > 0)
+		})
 		return err
 	})
 	if err != nil {
@@ -396,7 +424,10 @@ func (s *Store) AcquireSlot(ctx context.Context, holder string, now time.Time, t
 	}
 	var got bool
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, func(st *budget.State) { got = st.AcquireSlot(holder, now, ttl) })
+		_, err := s.update(ctx, now, func(st *budget.State) (int64, int64) {
+			got = st.AcquireSlot(holder, now, ttl)
+			return 0, 0
+		})
 		return err
 	})
 	if err != nil {
@@ -416,7 +447,10 @@ func (s *Store) AcquireSlot(ctx context.Context, holder string, now time.Time, t
 // ReleaseSlot implements budget.Store.
 func (s *Store) ReleaseSlot(ctx context.Context, holder string) error {
 	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, func(st *budget.State) { st.ReleaseSlot(holder) })
+		_, err := s.update(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
+			st.ReleaseSlot(holder)
+			return 0, 0
+		})
 		return err
 	})
 	if err != nil {
@@ -454,4 +488,11 @@ func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.f.local.Clone(), nil
+}
+
+func writes(w bool) int64 {
+	if w {
+		return 1
+	}
+	return 0
 }
