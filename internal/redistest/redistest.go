@@ -96,7 +96,7 @@ func (s *Server) Stop() {
 	if cmd == nil {
 		return
 	}
-	_ = cmd.Process.Kill()
+	_ = cmd.Process.Kill() // SIGKILL also ends a paused (SIGSTOPped) server
 	<-done
 }
 

@@ -201,14 +201,16 @@ func isAuthError(err error) bool {
 // at once) and closes the connection. Slots still held stay leased until
 // their TTL. Close is idempotent.
 func (s *Store) Close() error {
+	var err error
 	s.once.Do(func() {
 		close(s.stop)
 		<-s.done
 		ctx, cancel := context.WithTimeout(context.Background(), s.opts.OpTimeout)
 		_ = leaveScript.Run(ctx, s.rdb, []string{s.peers}, s.opts.ProcessID).Err()
 		cancel()
+		err = s.rdb.Close()
 	})
-	return s.rdb.Close()
+	return err
 }
 
 // change applies one operation to the shared state and returns how it
