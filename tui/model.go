@@ -75,6 +75,7 @@ type Model struct {
 	detailScroll int
 
 	confirmQuit bool
+	footer      []key.Binding // the key hints that fit the width (set by layout)
 	status      string
 	statusLvl   styles.Level
 	statusAt    time.Time

@@ -89,6 +89,7 @@ func (m *Model) plan() plan {
 // layout tells the components their sizes after a resize or pane change.
 func (m *Model) layout() {
 	m.jobs.SetHeight(m.plan().tableRows)
+	m.footer = footerKeys(m.help, m.keys.ShortHelp(), m.keys.Help, m.keys.Quit, m.width-1)
 }
 
 func (m *Model) bodyRows() int { return m.plan().tableRows }
@@ -151,7 +152,7 @@ func (m *Model) Render() string {
 	for len(lines) < h-1 {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:min(len(lines), h-1)], m.footer(w))
+	lines = append(lines[:min(len(lines), h-1)], m.footerLine(w))
 	return finish(lines, w, h)
 }
 
@@ -350,14 +351,14 @@ func (m *Model) formLines(w, h int) []string {
 	return m.open.View(w, h, m.st)
 }
 
-func (m *Model) footer(w int) string {
+func (m *Model) footerLine(w int) string {
 	st := m.st
 	if m.status != "" && (m.confirmQuit || m.now.Sub(m.statusAt) < statusShown) {
 		return " " + st.For(m.statusLvl).Render(text.Cut(m.statusLvl.Glyph()+" "+m.status, w-2))
 	}
 	hm := m.help // a copy: View must not change the model
-	hm.SetWidth(w - 1)
-	return " " + hm.ShortHelpView(m.keys.ShortHelp())
+	hm.SetWidth(0)
+	return " " + hm.ShortHelpView(m.footer)
 }
 
 // statusShown is how long an action's result replaces the key hints.

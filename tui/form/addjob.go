@@ -162,7 +162,7 @@ func (f *AddJob) View(w int, st styles.Styles) []string {
 			if i == start {
 				prefix = marker(0) + "model   "
 			}
-			line := prefix + mark + fmt.Sprintf("%-18s %-6s %s credits", m.ID, m.Kind, text.Float(m.Credits))
+			line := prefix + mark + fmt.Sprintf("%-18s %-6s %s", m.ID, m.Kind, text.Credits(m.Credits))
 			if i == f.pick && f.focus == 0 {
 				line = st.Selected.Render(text.Fit(line, w))
 			}

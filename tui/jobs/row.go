@@ -68,7 +68,7 @@ func shortID(id string, w int) string {
 func what(j *data.Job, now time.Time) string {
 	switch j.State {
 	case data.StateSucceeded:
-		return text.Float(j.Credits) + " credits"
+		return text.Credits(j.Credits)
 	case data.StateFailed:
 		if j.Problem != nil {
 			s := j.Problem.Code

@@ -146,3 +146,13 @@ func Lines(s string) []string {
 	}
 	return strings.Split(s, "\n")
 }
+
+// Credits is an amount of credits with the noun agreeing: "1 credit",
+// "0.5 credits", "20 credits".
+func Credits(f float64) string {
+	s := Float(f)
+	if s == "1" {
+		return s + " credit"
+	}
+	return s + " credits"
+}

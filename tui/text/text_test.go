@@ -77,3 +77,14 @@ func TestNumbers(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+func TestCreditsAgreeInNumber(t *testing.T) {
+	for _, c := range []struct {
+		in   float64
+		want string
+	}{{1, "1 credit"}, {0.5, "0.5 credits"}, {20, "20 credits"}, {0, "0 credits"}, {1.04, "1 credit"}, {1.06, "1.1 credits"}} {
+		if got := Credits(c.in); got != c.want {
+			t.Errorf("Credits(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

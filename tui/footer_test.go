@@ -1,0 +1,47 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// lastLine is the footer of a rendered screen.
+func lastLine(m *Model) string {
+	ls := strings.Split(plain(m), "\n")
+	return ls[len(ls)-1]
+}
+
+// A new user must always see how to get help and how to quit, even when
+// the other hints do not fit (found in tmux at 100×30: "? help" and
+// "q quit" were cut off behind "…").
+func TestFooterAlwaysShowsHelpAndQuit(t *testing.T) {
+	for _, w := range []int{60, 80, 100, 160} {
+		m, _ := scenario(w, 30, true, 40)
+		f := lastLine(m)
+		if !strings.Contains(f, "? help") || !strings.Contains(f, "q/ctrl+c quit") {
+			t.Errorf("%d cols: footer %q lacks help or quit", w, f)
+		}
+		if strings.Contains(f, "…") {
+			t.Errorf("%d cols: footer cut mid-hint: %q", w, f)
+		}
+	}
+	m := New(Options{Keys: map[string][]string{"help": {"h"}, "quit": {"Q"}}, Now: func() time.Time { return t0 }, NoColor: true})
+	m.Update(tea_WindowSize(60, 20))
+	if f := lastLine(m); !strings.Contains(f, "h help") || !strings.Contains(f, "Q quit") {
+		t.Errorf("remapped help/quit not in footer: %q", f)
+	}
+}
+
+// "1 credits" read wrong in the jobs table (tmux, sandbox, flux-schnell).
+func TestOneCreditIsSingular(t *testing.T) {
+	m, _ := scenario(100, 30, true, 40)
+	v := plain(m)
+	if strings.Contains(v, " 1 credits") {
+		t.Fatalf("plural for one credit:\n%s", v)
+	}
+	if !strings.Contains(v, "1 credit ") {
+		t.Fatalf("singular credit missing:\n%s", v)
+	}
+}
+
