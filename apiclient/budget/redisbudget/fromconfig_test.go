@@ -43,8 +43,8 @@ func TestStatusString(t *testing.T) {
 		st   Status
 		want string
 	}{
-		{Status{Connected: true, Peers: 1}, "shared via redis · 1 submitter"},
-		{Status{Connected: true, Peers: 3}, "shared via redis · 3 submitters"},
+		{Status{Connected: true, Peers: 1}, "shared via redis · 1 submitter · share 1/1"},
+		{Status{Connected: true, Peers: 3}, "shared via redis · 3 submitters · share 1/3"},
 		{Status{Peers: 3, Error: "dial tcp: connection refused"}, "redis unreachable, local share 1/3 (dial tcp: connection refused)"},
 		{Status{}, "redis unreachable, local share 1/1"},
 	} {

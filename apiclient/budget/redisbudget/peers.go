@@ -125,11 +125,11 @@ type Status struct {
 }
 
 // String renders the status in one line:
-// "shared via redis · 3 submitters" or
+// "shared via redis · 3 submitters · share 1/3" or
 // "redis unreachable, local share 1/3 (…why…)".
 func (st Status) String() string {
 	if st.Connected {
-		return fmt.Sprintf("shared via redis · %d %s", st.Peers, plural(st.Peers, "submitter", "submitters"))
+		return fmt.Sprintf("shared via redis · %d %s · share 1/%d", st.Peers, plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
 	}
 	msg := fmt.Sprintf("redis unreachable, local share 1/%d", max(1, st.Peers))
 	if st.Error != "" {

@@ -122,7 +122,7 @@ func TestThreeProcessesNeverExceedTheLimit(t *testing.T) {
 			t.Errorf("process %d status %q, want connected with 3 submitters", i, st)
 		}
 	}
-	if got := ss[0].Status().String(); got != "shared via redis · 3 submitters" {
+	if got := ss[0].Status().String(); got != "shared via redis · 3 submitters · share 1/3" {
 		t.Errorf("Status().String() = %q", got)
 	}
 }
