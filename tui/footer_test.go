@@ -44,4 +44,3 @@ func TestOneCreditIsSingular(t *testing.T) {
 		t.Fatalf("singular credit missing:\n%s", v)
 	}
 }
-

@@ -131,9 +131,16 @@ func New(remap map[string][]string) (KeyMap, []error) {
 // helpKeys is how a key list is shown in help: "space/p".
 func helpKeys(keys []string) string { return strings.Join(keys, "/") }
 
-// ShortHelp is the footer.
+// ShortHelp is the footer: the same keys as the full help (remapped ones
+// included) with one-word descriptions, so most of them fit in 100 columns.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Add, k.Open, k.Pause, k.Cancel, k.Retry, k.Refresh, k.Log, k.Pane, k.Filter, k.Help, k.Quit}
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc) // b is a copy: the full help keeps its words
+		return b
+	}
+	return []key.Binding{short(k.Add, "add"), short(k.Open, "open file"), short(k.Pause, "pause"),
+		short(k.Cancel, "cancel"), short(k.Retry, "retry"), short(k.Refresh, "refresh"), short(k.Log, "log"),
+		short(k.Pane, "pane"), short(k.Filter, "filter"), k.Help, k.Quit}
 }
 
 // FullHelp groups the bindings into columns: queue, view, navigation, app.

@@ -50,12 +50,12 @@ func TestEveryShortHelpBindingIsInFullHelp(t *testing.T) {
 	in := map[string]bool{}
 	for _, col := range k.FullHelp() {
 		for _, b := range col {
-			in[b.Help().Desc] = true
+			in[b.Help().Key] = true
 		}
 	}
 	for _, b := range k.ShortHelp() {
-		if !in[b.Help().Desc] {
-			t.Errorf("%q missing from full help", b.Help().Desc)
+		if !in[b.Help().Key] {
+			t.Errorf("%q (%s) missing from full help", b.Help().Key, b.Help().Desc)
 		}
 	}
 }
