@@ -3,6 +3,7 @@ package redisbudget
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,16 @@ func TestNewRejectsBadURLsAndAuth(t *testing.T) {
 			}
 		})
 	}
+	t.Run("unknown host", func(t *testing.T) {
+		var de *net.DNSError
+		if _, err := net.LookupHost("no-such-host.invalid"); !errors.As(err, &de) || !de.IsNotFound {
+			t.Skipf("this machine's resolver does not answer NXDOMAIN for .invalid (%v)", err)
+		}
+		_, err := New(context.Background(), "redis://no-such-host.invalid:6379/0", "acme", testOptions(budget.PlanNamed("pro")))
+		if err == nil || !strings.Contains(err.Error(), `host "no-such-host.invalid:6379" not found`) {
+			t.Errorf("unknown host: %v", err)
+		}
+	})
 	var err error
 	if _, err = New(context.Background(), "redis://:nope@"+host+"/0", "acme", Options{}); !errors.Is(err, ErrAuth) {
 		t.Errorf("wrong password: %v, want errors.Is ErrAuth", err)

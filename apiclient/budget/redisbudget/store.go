@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -129,8 +130,8 @@ type Store struct {
 var _ budget.Store = (*Store)(nil)
 
 // New connects to the Redis at rawURL (redis://[user:pass@]host:port/db or
-// rediss://…) for organization org and checks it with PING. Bad URLs and
-// authentication failures are errors. An unreachable Redis is not: the
+// rediss://…) for organization org and checks it with PING. Bad URLs,
+// hosts that do not resolve and authentication failures are errors. An unreachable Redis is not: the
 // store starts degraded (Status says so) at a local share of
 // 1/AssumedPeers and connects by itself when Redis comes up.
 // Close releases it.
@@ -164,6 +165,11 @@ func New(ctx context.Context, rawURL, org string, opts Options) (*Store, error) 
 	case isAuthError(err):
 		s.rdb.Close()
 		return nil, fmt.Errorf("limiter redis %s: %w: %v", s.shown, ErrAuth, err)
+	case isUnknownHost(err):
+		// A name that does not resolve is a typo in the configuration,
+		// not an outage to ride out.
+		s.rdb.Close()
+		return nil, fmt.Errorf("limiter redis %s: host %q not found: %v", s.shown, ro.Addr, err)
 	case ctx.Err() != nil:
 		s.rdb.Close()
 		return nil, ctx.Err()
@@ -185,6 +191,11 @@ func checkOrg(org string) error {
 		return fmt.Errorf("limiter: organization name %q must not contain braces or control characters", org)
 	}
 	return nil
+}
+
+func isUnknownHost(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de) && de.IsNotFound
 }
 
 func isAuthError(err error) bool {
