@@ -46,6 +46,10 @@ type Request struct {
 	// Exclusive asks to go out only when nothing else is in flight (the
 	// caller is not sure of the cost yet and will learn it from the answer).
 	Exclusive bool
+	// Low marks requests that may wait (the monitor's polls): they only
+	// go out while more than a tenth of the window is left, so polling
+	// slows down when the budget is short instead of starving the batch.
+	Low bool
 	// Credits this request will charge (a job's model cost); 0 for reads.
 	Credits float64
 }

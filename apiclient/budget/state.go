@@ -226,7 +226,11 @@ func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
 	if r.Exclusive && s.InFlight > 0 {
 		return wait(5 * time.Millisecond)
 	}
-	if s.Remaining < r.Cost {
+	reserve := int64(0)
+	if r.Low {
+		reserve = max(s.Limit/10, r.Cost)
+	}
+	if s.Remaining-reserve < r.Cost {
 		if s.EndHi.IsZero() {
 			return wait(s.Window / time.Duration(max(s.Limit, 1)))
 		}

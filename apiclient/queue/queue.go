@@ -59,6 +59,7 @@ type Queue struct {
 	paused  string // reason; "" when running
 	nextSeq int64
 	changed chan struct{}
+	scan    int // order[:scan] holds no unfinished job (see claim)
 }
 
 // Open loads the journal. Every job left pending or sending by an earlier
@@ -206,6 +207,9 @@ func (q *Queue) update(key string, fn func(*Job)) (Job, error) {
 	if err := q.opts.Journal.Put(next); err != nil {
 		return *cur, err
 	}
+	if next.State.Unfinished() && !cur.State.Unfinished() {
+		q.scan = 0 // a finished job came back: claim must look again
+	}
 	*cur = next
 	q.signalLocked()
 	q.hub.publish(Event{Type: EventJob, Job: next})
@@ -300,6 +304,7 @@ func (q *Queue) RetryFailed() (int, error) {
 				q.order[i] = nj.Key
 			}
 		}
+		q.scan = 0
 		q.signalLocked()
 		q.mu.Unlock()
 		q.hub.publish(Event{Type: EventJob, Job: nj})
@@ -357,6 +362,7 @@ func (q *Queue) Reorder(key string, delta int) error {
 		*q.jobs[j.Key] = j
 	}
 	q.resortLocked()
+	q.scan = 0
 	q.signalLocked()
 	q.mu.Unlock()
 	for _, j := range updated {

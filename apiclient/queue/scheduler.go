@@ -304,7 +304,7 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 		}
 		now := s.opts.Now()
 		cost, sure := s.cost(c.Kind)
-		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Exclusive: !sure, Write: c.Write, Credits: c.Credits})
+		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Exclusive: !sure, Low: c.Kind == KindPoll, Write: c.Write, Credits: c.Credits})
 		if err != nil {
 			return budget.Grant{}, err
 		}
