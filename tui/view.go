@@ -127,12 +127,12 @@ func (m *Model) Render() string {
 	switch p.mode {
 	case gaugesOnly:
 		lines = append(lines, gauges.Stacked(gs, w, true, st)...)
-		lines = append(lines, gauges.Binding(gin, st, w))
+		lines = append(lines, gauges.Binding(gin, st, w, false))
 		lines = append(lines, st.Dim.Render(text.Cut(" enlarge to 60×20 for jobs and charts", w)))
 		return finish(lines, w, h)
 	case compact:
 		lines = append(lines, gauges.Stacked(gs, w, false, st)...)
-		lines = append(lines, gauges.Binding(gin, st, w))
+		lines = append(lines, gauges.Binding(gin, st, w, false))
 		if p.chartRows > 0 {
 			lines = append(lines, m.chartLines(w, p.chartRows)...)
 		}
@@ -143,7 +143,7 @@ func (m *Model) Render() string {
 			boxes = gs
 		}
 		lines = append(lines, gauges.Boxes(boxes, w, st)...)
-		lines = append(lines, gauges.Binding(gin, st, w))
+		lines = append(lines, gauges.Binding(gin, st, w, w < sideW))
 		if p.chartRows > 0 {
 			lines = append(lines, frame.Box(m.chartTitle(w-2), m.chartLines(w-2, p.chartRows), w, p.chartRows+3, st.Border, st.Title)...)
 		}

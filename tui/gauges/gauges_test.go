@@ -59,12 +59,12 @@ func TestStaleRateIsDimmedWithItsAge(t *testing.T) {
 func TestBindingPicksWhatRunsOutFirst(t *testing.T) {
 	st := styles.New(true, true)
 	s := rateState(0, 200)
-	line := Binding(Input{S: s, Now: t0, PollInterval: 5 * time.Second, Running: 3, Concurrency: 10}, st, 100)
+	line := Binding(Input{S: s, Now: t0, PollInterval: 5 * time.Second, Running: 3, Concurrency: 10}, st, 100, true)
 	if !strings.Contains(line, "rate window used up: next slot in 30s") || !strings.Contains(line, "running 3/10") {
 		t.Errorf("binding line = %q", line)
 	}
 	s = usagestate.New(5*time.Second, 10)
-	if line := Binding(Input{S: s, Now: t0}, st, 80); !strings.Contains(line, "no usage data yet") {
+	if line := Binding(Input{S: s, Now: t0}, st, 80, true); !strings.Contains(line, "no usage data yet") {
 		t.Errorf("binding line without data = %q", line)
 	}
 }
