@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/spf13/cobra"
@@ -93,10 +96,11 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if err != nil {
 		return err
 	}
-	store, err := budgetStore(cfg)
+	store, closeStore, err := openBudget(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	journal, err := queue.OpenJournal(cfg.JournalPath)
 	if err != nil {
 		return err
@@ -292,15 +296,29 @@ func (a *app) printSummary(s submitSummary) {
 	}
 }
 
-// budgetStore picks the org budget backend. The shared (Redis) backend is
-// wired by the limiter feature; until then a configured limiter is refused
-// rather than silently ignored, since two processes on an in-process budget
-// would each spend the whole window.
-func budgetStore(cfg config.Config) (budget.Store, error) {
-	if cfg.Limiter != "" {
-		return nil, fmt.Errorf("submit: limiter %q is configured but this build has no shared budget backend", redactURL(cfg.Limiter))
+// budgetStore picks the org budget backend: in-process, or shared through
+// Redis when a limiter is configured, so several abtop processes split one
+// organization's budget. The API has no organization id, so the shared key
+// is a hash of the base URL and token (never the token itself): processes
+// using the same token share; give them the same token.
+func openBudget(ctx context.Context, cfg config.Config) (budget.Store, func(), error) {
+	plan := budget.PlanNamed("free")
+	if cfg.Limiter == "" {
+		return budget.NewMemory(plan), func() {}, nil
 	}
-	return budget.NewMemory(budget.PlanNamed("free")), nil
+	sum := sha256.Sum256([]byte(cfg.BaseURL + "\x00" + cfg.Token))
+	st, err := redisbudget.New(ctx, cfg.Limiter, "org-"+hex.EncodeToString(sum[:8]), redisbudget.Options{Plan: plan})
+	if err != nil {
+		return nil, nil, fmt.Errorf("limiter %s: %w", redisbudget.Redacted(cfg.Limiter), err)
+	}
+	return st, func() { _ = st.Close() }, nil
+}
+
+// budgetStore is openBudget for callers that keep the store for the whole
+// process (the dashboard): a shared store then leaves at exit.
+func budgetStore(cfg config.Config) (budget.Store, error) {
+	st, _, err := openBudget(context.Background(), cfg)
+	return st, err
 }
 
 func isTerminal(x any) bool {
