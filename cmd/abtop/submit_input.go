@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -112,7 +113,12 @@ func splitArray(data []byte) ([]rawEntry, []inputProblem) {
 		start := dec.InputOffset()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return out, []inputProblem{{Line: lineAt(start), Msg: "not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}}
+			at := start
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				at = se.Offset - 1 // where the parser choked
+			}
+			return out, []inputProblem{{Line: lineAt(at), Msg: "not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}}
 		}
 		// InputOffset points before the whitespace/comma preceding the
 		// element; the element starts at its first non-space byte.
