@@ -68,6 +68,11 @@ type State struct {
 	// MaxResetAfter is the longest time-to-reset any response stated: a
 	// lower bound on the window length.
 	MaxResetAfter time.Duration
+	// ResetSlack is added to every stated reset. It starts at 0 (a reset
+	// value is the window's real end, as when windows are aligned to whole
+	// seconds) and becomes DateResolution after a surprise 429, in case the
+	// server truncates sub-second window ends to whole seconds.
+	ResetSlack time.Duration
 	// EndLo < true end of the current window ≤ EndHi (reference clock).
 	// Remaining refills at EndHi. The last unit of a window is spent as a
 	// probe between them, which halves the interval each window, so the
@@ -304,6 +309,7 @@ func (s *State) Observe(o Observation) {
 		}
 	}
 	if o.RateLimited {
+		s.ResetSlack = DateResolution
 		s.Share = max(minShare, s.Share/2)
 		s.Limited = true
 		s.Remaining = min(s.Remaining, 0)
@@ -350,7 +356,7 @@ func (s *State) observeRate(o Observation) {
 	hi := time.Time{}
 	lo := o.Sent
 	if o.HasReset {
-		hi = o.Received.Add(o.ResetAfter + ResetMargin)
+		hi = o.Received.Add(o.ResetAfter + s.ResetSlack + ResetMargin)
 		// The server's Date is at most DateResolution older than the
 		// instant it handled the request, which was after Sent.
 		if l := o.Sent.Add(o.ResetAfter - DateResolution); l.After(lo) {
@@ -373,7 +379,7 @@ func (s *State) observeRate(o Observation) {
 		// less than the longest reset seen (a jittery delta-seconds
 		// reset must not pass for a short window).
 		d := o.WindowID.Sub(s.WindowID)
-		if d >= slack && d >= s.MaxResetAfter-DateResolution && d <= 24*time.Hour &&
+		if d >= slack && d >= s.MaxResetAfter && d <= 24*time.Hour &&
 			(!s.WindowKnown || d < s.Window-slack) {
 			s.Window, s.WindowKnown = roundToSecond(d), true
 		}
