@@ -2,13 +2,17 @@
 // processes on several machines through Redis, so a team running batches
 // from three machines splits the org's limits instead of collecting 429s.
 //
-// The state is the very budget.State the in-process store keeps, stored as
-// JSON in one hash per organization ("abtop:{org}:state"; never per token:
-// every key of an org spends the same budget). Each decision reads it,
-// applies the same pure State method as budget.Memory and commits it with a
-// compare-and-set Lua script, retrying on conflict, so Redis and in-process
-// behave identically (budgettest.Run passes for both) and no grant is ever
-// made from a state another process already changed. What any process
+// The state is the very budget.State the in-process store keeps (every
+// dimension: the rate window of requests or points, the Retry-After
+// embargo, the monthly quota, credits and concurrency-slot leases), stored
+// as JSON in one hash per organization ("abtop:{org}:state"; never per
+// token: every key of an org spends the same budget). Each decision reads
+// it, applies the same pure State method as budget.Memory and commits it
+// with a compare-and-set Lua script, retrying on conflict, so Redis and
+// in-process behave identically (budgettest.Run passes for both) and no
+// grant is ever made from a state another process already changed. Units
+// in flight are also kept per process, so a process killed mid-request
+// gives them back after ProcessTTL; slots are leases that expire. What any process
 // learns from a response (remaining, reset, a Retry-After embargo) is
 // therefore seen by all at their next decision; the embargo only extends.
 //
@@ -297,11 +301,13 @@ func (s *Store) remember(st budget.State, epoch string) {
 	s.f.last, s.f.haveLast, s.f.epoch = st.Clone(), true, epoch
 }
 
-// shared runs op against Redis unless the store is degraded and not yet due
-// for a retry. It reports whether op ran successfully; on a Redis failure
-// (not the caller's cancellation) it degrades the store.
+// shared runs op against Redis unless the store is degraded. It reports
+// whether op ran successfully; on a Redis failure (not the caller's
+// cancellation) it degrades the store. A degraded store never makes a
+// caller wait for a Redis that is down or slow: its heartbeat reconnects
+// it in the background.
 func (s *Store) shared(ctx context.Context, op func(context.Context) error) (bool, error) {
-	if !s.tryShared(ctx) {
+	if !s.connected() {
 		return false, nil
 	}
 	err := op(ctx)
@@ -317,190 +323,10 @@ func (s *Store) shared(ctx context.Context, op func(context.Context) error) (boo
 	return false, nil
 }
 
-// tryShared says whether to use Redis now: only when connected. A degraded
-// store never makes a caller wait for a Redis that is down or slow; its
-// heartbeat reconnects it in the background.
-func (s *Store) tryShared(context.Context) bool {
+func (s *Store) connected() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return !s.f.degraded
-}
-
-// Reserve implements budget.Store.
-func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, error) {
-	if err := ctx.Err(); err != nil {
-		return budget.Grant{}, err
-	}
-	var g budget.Grant
-	var after budget.State
-	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		var err error
-		after, err = s.update(ctx, r.Now, func(st *budget.State) (int64, int64) {
-			g = st.Reserve(r)
-			if g.OK && s.overShare(st, r.Now, g.Cost) {
-				st.Cancel(g)
-				g = budget.Grant{Wait: max(time.Millisecond, st.EndHi.Sub(r.Now)), Reason: budget.ReasonRate, Cost: g.Cost, Write: g.Write}
-			}
-			if !g.OK {
-				return 0, 0
-			}
-			return g.Cost, writes(g.Write)
-		})
-		return err
-	})
-	if err != nil {
-		return budget.Grant{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ok {
-		if g.OK {
-			s.f.spentShared(after.WindowID, g.Cost)
-			s.f.redisOut += g.Cost
-			if g.Write {
-				s.f.redisWrites++
-			}
-		}
-		return g, nil
-	}
-	return s.f.reserve(r), nil
-}
-
-// Cancel implements budget.Store.
-func (s *Store) Cancel(ctx context.Context, g budget.Grant) error {
-	if !g.OK {
-		return nil
-	}
-	if s.ownedLocally(g.Cost) {
-		s.mu.Lock()
-		s.f.cancel(g)
-		s.mu.Unlock()
-		return nil
-	}
-	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
-			st.Cancel(g)
-			return -g.Cost, -writes(g.Write)
-		})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ok {
-		s.f.settledShared(g.Cost, g.Write)
-		return nil
-	}
-	s.f.cancel(g)
-	return nil
-}
-
-// ownedLocally says whether units being settled belong to grants the local
-// fallback made and Redis never saw (only possible while degraded).
-func (s *Store) ownedLocally(cost int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.f.degraded && s.f.redisOut < cost && s.f.localOut > 0
-}
-
-// Observe implements budget.Store. Every process writes what it learned,
-// so all obey the same embargo and remaining at their next decision.
-func (s *Store) Observe(ctx context.Context, o budget.Observation) error {
-	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, o.Received, func(st *budget.State) (int64, int64) {
-			st.Observe(o)
-			return -o.Settle, -writes(o.Write && o.Settle > 0)
-		})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ok {
-		s.f.settledShared(o.Settle, o.Write && o.Settle > 0)
-		return nil
-	}
-	s.f.observe(o)
-	return nil
-}
-
-// AcquireSlot implements budget.Store. Slots are leases in the shared state
-// (holder → expiry on the reference clock): a killed process's slots free
-// themselves when their ttl passes.
-func (s *Store) AcquireSlot(ctx context.Context, holder string, now time.Time, ttl time.Duration) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	var got bool
-	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, now, func(st *budget.State) (int64, int64) {
-			got = st.AcquireSlot(holder, now, ttl)
-			return 0, 0
-		})
-		return err
-	})
-	if err != nil {
-		return false, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ok {
-		if got {
-			s.f.held[holder] = now.Add(ttl)
-		}
-		return got, nil
-	}
-	return s.f.acquireSlot(holder, now, ttl), nil
-}
-
-// ReleaseSlot implements budget.Store.
-func (s *Store) ReleaseSlot(ctx context.Context, holder string) error {
-	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		_, err := s.update(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
-			st.ReleaseSlot(holder)
-			return 0, 0
-		})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.f.held, holder)
-	if !ok {
-		s.f.releaseSlot(holder)
-	}
-	return nil
-}
-
-// Snapshot implements budget.Store: the shared state, or the local share
-// while degraded.
-func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
-	var st budget.State
-	ok, err := s.shared(ctx, func(ctx context.Context) error {
-		rctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
-		defer cancel()
-		ver, env, err := s.read(rctx)
-		st = env.State
-		if err == nil && ver != "0" {
-			s.remember(st, env.Epoch)
-		}
-		return err
-	})
-	if err != nil {
-		return budget.State{}, err
-	}
-	if ok {
-		return st, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.f.local.Clone(), nil
 }
 
 func writes(w bool) int64 {
