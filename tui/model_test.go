@@ -363,7 +363,7 @@ func TestStaleValuesAreDimmedWithAge(t *testing.T) {
 	m.Update(obsMsg{{Method: "GET", Path: "/v1/balance", Status: 200, Snapshot: snap(t0, 50, 100, 10)}})
 	now = t0.Add(42 * time.Second)
 	m.Update(frameMsg{})
-	if v := plain(m); !strings.Contains(v, "(42s ago)") || !strings.Contains(v, "stale") {
+	if v := plain(m); !strings.Contains(v, "42s ago") || !strings.Contains(v, "stale") {
 		t.Fatalf("stale data not marked:\n%s", v)
 	}
 	_ = usage.Snapshot{}

@@ -53,8 +53,8 @@ func (m *Model) plan() plan {
 		p.mode = compact
 	}
 	if p.mode == compact {
-		// header, 4 gauge lines, binding, footer
-		rest := h - 1 - 4 - 1 - 1
+		// header, 4 gauge lines, sources, binding, footer
+		rest := h - 1 - 4 - 1 - 1 - 1
 		if h >= 28 {
 			p.chartRows = 2
 			rest -= p.chartRows + 1
@@ -127,11 +127,13 @@ func (m *Model) Render() string {
 	switch p.mode {
 	case gaugesOnly:
 		lines = append(lines, gauges.Stacked(gs, w, true, st)...)
+		lines = append(lines, gauges.Sources(gs, w, m.now, st))
 		lines = append(lines, gauges.Binding(gin, st, w, false))
 		lines = append(lines, st.Dim.Render(text.Cut(" enlarge to 60×20 for jobs and charts", w)))
 		return finish(lines, w, h)
 	case compact:
 		lines = append(lines, gauges.Stacked(gs, w, false, st)...)
+		lines = append(lines, gauges.Sources(gs, w, m.now, st))
 		lines = append(lines, gauges.Binding(gin, st, w, false))
 		if p.chartRows > 0 {
 			lines = append(lines, m.chartLines(w, p.chartRows)...)
@@ -142,7 +144,7 @@ func (m *Model) Render() string {
 		if w >= sideW {
 			boxes = gs
 		}
-		lines = append(lines, gauges.Boxes(boxes, w, st)...)
+		lines = append(lines, gauges.Boxes(boxes, w, m.now, st)...)
 		lines = append(lines, gauges.Binding(gin, st, w, w < sideW))
 		if p.chartRows > 0 {
 			lines = append(lines, frame.Box(m.chartTitle(w-2), m.chartLines(w-2, p.chartRows), w, p.chartRows+3, st.Border, st.Title)...)

@@ -116,7 +116,7 @@ func TestDashboardE2E(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
 
 	// the gauges show the sandbox's numbers (40 requests per window) and update
-	tm.waitFor("first data", 10*time.Second, `\d+/40 req left`, `25,000 / 25,000 left`, `● live`)
+	tm.waitFor("first data", 10*time.Second, `\d+/40 req left`, `25,000/25,000 left`, `● live`)
 	tm.waitFor("polls continue", 10*time.Second, `abtop itself: [2-9]\d* req/min`)
 
 	// load the 50-job file with o and watch it complete

@@ -16,6 +16,12 @@ type Renderer interface{ Render(strs ...string) string }
 // (height ≤ 0: as many lines as given, plus the border). The title sits in
 // the top edge. Lines are cut to fit; missing lines are blank.
 func Box(title string, lines []string, width, height int, border, titleStyle Renderer) []string {
+	return BoxFoot(title, "", lines, width, height, border, titleStyle, titleStyle)
+}
+
+// BoxFoot is Box with a note in the bottom edge, right-aligned (dropped
+// when it does not fit whole).
+func BoxFoot(title, foot string, lines []string, width, height int, border, titleStyle, footStyle Renderer) []string {
 	if width < 4 {
 		return nil
 	}
@@ -41,7 +47,11 @@ func Box(title string, lines []string, width, height int, border, titleStyle Ren
 		}
 		out = append(out, side+text.Fit(l, inner)+side)
 	}
-	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
+	if f := " " + foot + " "; foot != "" && text.Width(f) <= inner-2 {
+		out = append(out, border.Render("╰"+strings.Repeat("─", inner-1-text.Width(f)))+footStyle.Render(f)+border.Render("─╯"))
+	} else {
+		out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
+	}
 	return out
 }
 

@@ -6,6 +6,7 @@ package gauges
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,26 @@ type Gauge struct {
 	Used  float64  // fraction used in [0,1]; < 0 when unknown (no bar)
 	Lines []string // detail lines (styled)
 	Short string   // one-line summary for compact layouts (plain)
+	// Brief is what the compact layout adds after the value, most
+	// important first (styled): a countdown, a forecast, a 429.
+	Brief []string
+	// From says where the value came from and how old it is ("header",
+	// "balance", "queue"…); At is when (zero: not a reading, e.g. a plan
+	// default). Stale is true when At is older than two poll intervals.
+	From  string
+	At    time.Time
+	Stale bool
+}
+
+// Source is the gauge's origin as shown under it: "from header · 2s ago".
+func (g Gauge) Source(now time.Time) string {
+	if g.From == "" {
+		return ""
+	}
+	if g.At.IsZero() {
+		return "from " + g.From
+	}
+	return "from " + g.From + " · " + text.Age(now.Sub(g.At)) + " ago"
 }
 
 // recentHit is how long a 429/402 keeps a gauge critical.
@@ -45,10 +66,6 @@ func (in Input) stale(at time.Time) bool {
 		p = 5 * time.Second
 	}
 	return in.Now.Sub(at) > 2*p
-}
-
-func ageNote(in Input, at time.Time) string {
-	return "(" + text.Age(in.Now.Sub(at)) + " ago)"
 }
 
 func unitWord(u string) string {
@@ -78,6 +95,7 @@ func rate(in Input, st styles.Styles) Gauge {
 		return g
 	}
 	l, _ := s.Rate.BindingLimit()
+	g.From, g.At, g.Stale = "header", s.Rate.At, in.stale(s.Rate.At)
 	u := unitWord(l.Unit)
 	if f := l.Fraction(); f >= 0 {
 		g.Used = 1 - f
@@ -88,25 +106,33 @@ func rate(in Input, st styles.Styles) Gauge {
 	} else {
 		g.Value = "limit not reported"
 	}
-	if !s.Last429.IsZero() && in.Now.Sub(s.Last429) < recentHit {
-		g.Level = styles.Critical
-	}
-	reset := "reset not reported"
+	reset, brief := "reset not reported", "reset not reported"
 	if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok {
 		reset = "resets in " + text.Duration(d) + " (server clock)"
-	}
-	if s.Embargoed(in.Now) {
-		g.Level = styles.Critical
-		reset = "Retry-After: no requests for " + text.Duration(s.EmbargoUntil.Sub(in.Now))
+		brief = "resets in " + text.Duration(d)
 	}
 	if n := len(s.Rate.Limits); n > 1 {
 		own += fmt.Sprintf(" · %d limits", n)
 	}
-	line1 := reset
-	if in.stale(s.Rate.At) {
-		line1 = st.Dim.Render(reset + " " + ageNote(in, s.Rate.At))
+	line2 := st.Dim.Render(own)
+	if !s.Last429.IsZero() && in.Now.Sub(s.Last429) < recentHit {
+		// critical while the bar may look fine: say why, in place of the
+		// monitor's own cost (back when the 429 is a minute old)
+		g.Level = styles.Critical
+		hit := "✖ 429 " + text.Age(in.Now.Sub(s.Last429)) + " ago"
+		line2 = st.Critical.Render(hit) + st.Dim.Render(" · abtop: "+strconv.Itoa(s.OwnPerMinute(in.Now))+" req/min")
+		g.Brief = append(g.Brief, st.Critical.Render(hit))
 	}
-	g.Lines = []string{line1, st.Dim.Render(own)}
+	if s.Embargoed(in.Now) {
+		g.Level = styles.Critical
+		reset = "Retry-After: no requests for " + text.Duration(s.EmbargoUntil.Sub(in.Now))
+		brief = st.Critical.Render("Retry-After " + text.Duration(s.EmbargoUntil.Sub(in.Now)))
+	}
+	if g.Stale {
+		reset, brief = st.Dim.Render(reset), st.Dim.Render(brief)
+	}
+	g.Brief = append([]string{brief}, g.Brief...)
+	g.Lines = []string{reset, line2}
 	g.Short = "rate " + g.Value + " · " + reset
 	return g
 }
@@ -121,36 +147,41 @@ func quota(in Input, st styles.Styles) Gauge {
 		return g
 	}
 	q := s.Quota.Q
+	g.From, g.At, g.Stale = "header", s.Quota.At, in.stale(s.Quota.At)
 	rem := *q.Remaining
 	if q.Limit != nil && *q.Limit > 0 {
 		g.Used = 1 - float64(rem)/float64(*q.Limit)
 		g.Used = min(1, max(0, g.Used))
 		g.Level = styles.LevelOf(g.Used)
-		g.Value = fmt.Sprintf("%s / %s left", text.Int(rem), text.Int(*q.Limit))
+		g.Value = fmt.Sprintf("%s/%s left", text.Int(rem), text.Int(*q.Limit))
 	} else {
 		g.Value = text.Int(rem) + " left"
 	}
 	resetIn, hasReset := usagestate.ResetIn(q.ResetAfter, s.Quota.At, in.Now)
-	resetLine := "reset not reported"
+	resetLine, brief := "reset not reported", "reset not reported"
 	if hasReset {
 		resetLine = "resets " + in.Now.Add(resetIn).Format("2 Jan") + " · in " + text.Duration(resetIn)
+		brief = "resets " + in.Now.Add(resetIn).Format("2 Jan")
 	}
 	fc := s.QuotaForecast()
 	pace := st.Dim.Render("~ pace: not enough history yet")
+	g.Brief = []string{brief}
 	switch {
 	case rem <= 0:
 		g.Level = styles.Critical
 		pace = st.Critical.Render("✖ exhausted: writes wait for the reset")
+		g.Brief = []string{st.Critical.Render("✖ exhausted"), brief}
 	case fc.Consuming && hasReset && fc.EmptyIn < resetIn:
 		g.Level = max(g.Level, styles.Warning)
 		pace = st.Warning.Render("⚠ at this pace: out in " + text.Duration(fc.EmptyIn))
+		g.Brief = []string{st.Warning.Render("⚠ out ~" + text.Duration(fc.EmptyIn)), brief}
 	case fc.Consuming:
 		pace = fmt.Sprintf("~ %s/h · at this pace lasts past the reset", text.Float(fc.PerHour))
 	case fc.OK:
 		pace = "~ no writes lately"
 	}
-	if in.stale(s.Quota.At) {
-		resetLine = st.Dim.Render(resetLine + " " + ageNote(in, s.Quota.At))
+	if g.Stale {
+		resetLine = st.Dim.Render(resetLine)
 	}
 	g.Lines = []string{resetLine, pace}
 	g.Short = "quota " + g.Value
@@ -167,6 +198,7 @@ func credits(in Input, st styles.Styles) Gauge {
 		return g
 	}
 	c := s.Credits
+	g.From, g.At, g.Stale = c.From, c.At, in.stale(c.At)
 	g.Value = text.Float(c.Value) + " left"
 	g.Level = styles.Calm
 	fc := s.CreditsForecast()
@@ -186,17 +218,17 @@ func credits(in Input, st styles.Styles) Gauge {
 	if c.Value <= 0 {
 		g.Level = styles.Critical
 	}
+	brief := spend
+	if fc.Consuming {
+		brief = "~ empty in " + text.Duration(fc.EmptyIn)
+	}
 	if !s.Last402.IsZero() && in.Now.Sub(s.Last402) < recentHit {
 		g.Level = styles.Critical
 		spend = st.Critical.Render("✖ 402: not enough credits for the next job")
+		brief = st.Critical.Render("✖ 402 " + text.Age(in.Now.Sub(s.Last402)) + " ago")
 	}
-	from := "from " + c.From + " " + ageNote(in, c.At)
-	if in.stale(c.At) {
-		from = st.Dim.Render(from)
-	} else {
-		from = st.Dim.Render("from " + c.From)
-	}
-	g.Lines = []string{spend, from}
+	g.Brief = []string{brief}
+	g.Lines = []string{spend}
 	g.Short = "credits " + g.Value
 	return g
 }
@@ -219,37 +251,55 @@ func running(in Input, st styles.Styles) Gauge {
 
 // Bar draws used as a fuel gauge of w cells: filled cells are what is left.
 func Bar(used float64, w int, st styles.Styles, lvl styles.Level) string {
+	return bar(used, w, st.For(lvl), st.Dim)
+}
+
+func bar(used float64, w int, fill, empty styles.Paint) string {
 	if w <= 0 {
 		return ""
 	}
 	if used < 0 {
-		return st.Dim.Render(strings.Repeat("·", w))
+		return empty.Render(strings.Repeat("·", w))
 	}
 	left := int((1-used)*float64(w) + 0.5)
 	left = min(w, max(0, left))
-	return st.For(lvl).Render(strings.Repeat("█", left)) + st.Dim.Render(strings.Repeat("░", w-left))
+	return fill.Render(strings.Repeat("█", left)) + empty.Render(strings.Repeat("░", w-left))
 }
 
 func title(g Gauge, st styles.Styles) string {
 	return g.Title + " " + st.For(g.Level).Render(g.Level.Glyph()+" "+g.Level.Word())
 }
 
+// headline is the bar and the value in w cells; a stale reading is
+// dimmed, not dropped.
 func headline(g Gauge, w int, st styles.Styles) string {
-	if g.Used < 0 {
-		return g.Value
-	}
 	bw := w - text.Width(g.Value) - 1
 	if bw > 24 {
 		bw = 24
 	}
-	if bw < 4 {
-		return g.Value
-	}
-	return Bar(g.Used, bw, st, g.Level) + " " + g.Value
+	return barValue(g, bw, st)
 }
 
-// Boxes renders gauges as boxed panels side by side, total width w.
-func Boxes(gs []Gauge, w int, st styles.Styles) []string {
+// barValue is a bar of exactly bw cells (none when bw < 4 or the gauge
+// has no fraction) followed by the value.
+func barValue(g Gauge, bw int, st styles.Styles) string {
+	val := g.Value
+	if g.Stale {
+		val = st.Dim.Render(val)
+	}
+	if g.Used < 0 || bw < 4 {
+		return val
+	}
+	fill := st.For(g.Level)
+	if g.Stale {
+		fill = st.Dim
+	}
+	return bar(g.Used, bw, fill, st.Dim) + " " + val
+}
+
+// Boxes renders gauges as boxed panels side by side, total width w; the
+// bottom edge of each says where its value came from and how old it is.
+func Boxes(gs []Gauge, w int, now time.Time, st styles.Styles) []string {
 	ws := frame.Split(w, len(gs))
 	blocks := make([][]string, len(gs))
 	h := 0
@@ -258,26 +308,97 @@ func Boxes(gs []Gauge, w int, st styles.Styles) []string {
 	}
 	for i, g := range gs {
 		lines := append([]string{headline(g, ws[i]-2, st)}, g.Lines...)
-		blocks[i] = frame.Box(title(g, st), lines, ws[i], h+2, st.Border, st.Title)
+		blocks[i] = frame.BoxFoot(title(g, st), g.Source(now), lines, ws[i], h+2, st.Border, st.Title, st.Dim)
 	}
 	return frame.Row(blocks...)
 }
 
-// Stacked renders each gauge as a labelled one-line bar plus, when detail
-// is true, its detail lines indented beneath.
+// label is the width of the gauge names in the stacked layouts.
+const label = 15
+
+// Stacked renders each gauge as a labelled line plus, when detail is true,
+// its detail lines indented beneath (the gauges-only layout). Sources says
+// where the values came from.
 func Stacked(gs []Gauge, w int, detail bool, st styles.Styles) []string {
 	var out []string
-	const label = 15
 	for _, g := range gs {
 		head := text.Fit(g.Title, label) + st.For(g.Level).Render(g.Level.Glyph()) + " "
+		if !detail {
+			out = append(out, head+compactTail(g, w-label-2, st))
+			continue
+		}
 		out = append(out, head+text.Cut(headline(g, w-label-2, st), w-label-2))
-		if detail {
-			for _, l := range g.Lines {
-				out = append(out, strings.Repeat(" ", label+2)+text.Cut(l, w-label-2))
-			}
+		for _, l := range g.Lines {
+			out = append(out, strings.Repeat(" ", label+2)+text.Cut(l, w-label-2))
 		}
 	}
 	return out
+}
+
+// compactTail is the bar, the value and as many of the brief notes as fit
+// (whole, most important first) in w cells. The bar is the same width on
+// every gauge so the stack lines up, and never shorter than 8 cells.
+func compactTail(g Gauge, w int, st styles.Styles) string {
+	bw := min(16, max(8, (w-40)/2))
+	if g.Used < 0 {
+		bw = 0
+	}
+	s := barValue(g, bw, st)
+	used := text.Width(s)
+	for _, b := range g.Brief {
+		if n := text.Width(b) + 3; used+n <= w {
+			s += st.Dim.Render(" · ") + b
+			used += n
+		}
+	}
+	return text.Cut(s, w)
+}
+
+// Sources is one line naming where the stacked gauges' values came from
+// and how old they are ("rate, quota: header 2s ago · credits: balance 3s
+// ago"), for the stacked layouts whose gauges have no room for it. The
+// longest form that fits is used.
+func Sources(gs []Gauge, w int, now time.Time, st styles.Styles) string {
+	var order []string
+	names := map[string][]string{}
+	for _, g := range gs {
+		if g.From == "" {
+			continue
+		}
+		src := g.From
+		if !g.At.IsZero() {
+			src += " " + text.Age(now.Sub(g.At)) + " ago"
+		}
+		if _, ok := names[src]; !ok {
+			order = append(order, src)
+		}
+		names[src] = append(names[src], shortName(g.Title))
+	}
+	parts := make([]string, 0, len(order))
+	for _, src := range order {
+		parts = append(parts, strings.Join(names[src], ", ")+": "+src)
+	}
+	all := strings.Join(parts, " · ")
+	line := " " + all
+	for _, c := range []string{strings.Repeat(" ", label+2) + all + " · ~ projection", strings.Repeat(" ", label+2) + all, " " + all + " · ~ projection"} {
+		if text.Width(c) <= w {
+			line = c
+			break
+		}
+	}
+	return st.Dim.Render(text.Cut(line, w))
+}
+
+func shortName(title string) string {
+	switch title {
+	case "Rate limit":
+		return "rate"
+	case "Monthly writes":
+		return "quota"
+	case "Credits":
+		return "credits"
+	}
+	return strings.ToLower(title)
 }
 
 // Binding says which budget runs out first and when, in one line of w

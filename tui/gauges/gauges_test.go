@@ -39,7 +39,7 @@ func TestRateThresholds(t *testing.T) {
 		if g.Level != c.want {
 			t.Errorf("remaining %d, status %d: level %v, want %v", c.rem, c.status, g.Level, c.want)
 		}
-		if box := strings.Join(Boxes([]Gauge{g}, 40, st), "\n"); !strings.Contains(box, c.want.Glyph()+" "+c.want.Word()) {
+		if box := strings.Join(Boxes([]Gauge{g}, 40, t0, st), "\n"); !strings.Contains(box, c.want.Glyph()+" "+c.want.Word()) {
 			t.Errorf("level not spelled out without colour:\n%s", box)
 		}
 	}
@@ -47,9 +47,13 @@ func TestRateThresholds(t *testing.T) {
 
 func TestStaleRateIsDimmedWithItsAge(t *testing.T) {
 	st := styles.New(true, true)
-	g := Build(Input{S: rateState(50, 200), Now: t0.Add(25 * time.Second), PollInterval: 5 * time.Second}, st)[0]
-	if !strings.Contains(strings.Join(g.Lines, " "), "(25s ago)") {
-		t.Errorf("stale value without its age: %q", g.Lines)
+	now := t0.Add(25 * time.Second)
+	g := Build(Input{S: rateState(50, 200), Now: now, PollInterval: 5 * time.Second}, st)[0]
+	if !g.Stale || g.Source(now) != "from header · 25s ago" {
+		t.Errorf("stale value without its age: stale %v, %q", g.Stale, g.Source(now))
+	}
+	if box := strings.Join(Boxes([]Gauge{g}, 40, now, st), "\n"); !strings.Contains(box, "50/100 req left") || !strings.Contains(box, "from header · 25s ago") {
+		t.Errorf("stale value dropped or its age not shown:\n%s", box)
 	}
 	if !strings.Contains(g.Lines[0], "resets in 5s") {
 		t.Errorf("countdown not computed from the response time: %q", g.Lines[0])

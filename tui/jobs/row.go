@@ -19,8 +19,11 @@ func stateLabel(j *data.Job) (glyph, word string, lvl styles.Level) {
 		return "✗", "failed", styles.Critical
 	case data.StateCanceled:
 		return "⊘", "canceled", styles.Unknown
-	case data.StateRunning, data.StateCreated:
+	case data.StateRunning:
 		return "▸", "running", styles.Calm
+	case data.StateCreated:
+		// on the server, but not seen running yet: not called running
+		return "▹", "created", styles.Calm
 	case data.StateSending:
 		return "↑", "sending", styles.Calm
 	case data.StatePending:
@@ -84,8 +87,10 @@ func what(j *data.Job, now time.Time) string {
 			return s
 		}
 		return j.Err
-	case data.StateRunning, data.StateCreated:
+	case data.StateRunning:
 		return "running " + text.Duration(now.Sub(j.Updated).Truncate(time.Second))
+	case data.StateCreated:
+		return "created " + text.Age(now.Sub(j.Updated)) + " ago, waiting for its status"
 	case data.StateSending:
 		if j.Attempts > 1 {
 			return "sending (retry " + strconv.Itoa(j.Attempts-1) + ")"
