@@ -57,7 +57,7 @@ func (m *Model) plan() plan {
 		rest := h - 1 - 4 - 1 - 1 - 1
 		if h >= 28 {
 			p.chartRows = 2
-			rest -= p.chartRows + 1
+			rest -= p.chartRows + 2 // title and sparkline
 		}
 		p.lower = rest
 		// progress (2) and table heading + filter line (2)
@@ -136,7 +136,9 @@ func (m *Model) Render() string {
 		lines = append(lines, gauges.Sources(gs, w, m.now, st))
 		lines = append(lines, gauges.Binding(gin, st, w, false))
 		if p.chartRows > 0 {
-			lines = append(lines, m.chartLines(w, p.chartRows)...)
+			title, cl := m.chart(w, p.chartRows)
+			lines = append(lines, st.Title.Render(text.Cut(title, w)))
+			lines = append(lines, cl...)
 		}
 		lines = append(lines, m.lowerCompact(w, p)...)
 	case wide:
@@ -147,7 +149,8 @@ func (m *Model) Render() string {
 		lines = append(lines, gauges.Boxes(boxes, w, m.now, st)...)
 		lines = append(lines, gauges.Binding(gin, st, w, w < sideW))
 		if p.chartRows > 0 {
-			lines = append(lines, frame.Box(m.chartTitle(w-2), m.chartLines(w-2, p.chartRows), w, p.chartRows+3, st.Border, st.Title)...)
+			title, cl := m.chart(w-2, p.chartRows)
+			lines = append(lines, frame.Box(title, cl, w, p.chartRows+3, st.Border, st.Title)...)
 		}
 		lines = append(lines, m.lowerWide(w, p)...)
 	}
@@ -219,20 +222,19 @@ func (m *Model) gaugeInput() gauges.Input {
 	return in
 }
 
-func (m *Model) chartTitle(w int) string {
-	span := m.usage.Hist.BucketSize() * time.Duration(2*max(1, w-chartLabel))
-	return "Remaining rate budget · req/min · ✕ 429 · last " + text.Duration(span)
-}
-
 // chartLabel is the width of the chart's y-axis labels.
 const chartLabel = 6
 
-// chartLines draws the remaining-budget area chart and a requests/min
-// sparkline with 429s marked, w cells wide.
-func (m *Model) chartLines(w, rows int) []string {
+// chart draws the remaining-budget area chart and a requests/min
+// sparkline with 429s marked, w cells wide, and its title. The span is
+// what the history really holds, never more than it keeps, and the
+// sparkline's scale (its peak) is in the title, so no bar is unlabelled.
+func (m *Model) chart(w, rows int) (string, []string) {
 	st := m.st
+	h := m.usage.Hist
 	cw := max(1, w-chartLabel)
-	rem, rpm, thr := m.usage.Hist.Series(m.now, 2*cw)
+	n := min(2*cw, h.Cap()) &^ 1 // two samples per cell
+	rem, rpm, thr := h.Series(m.now, n)
 	top := 0.0
 	if r := m.usage.Rate; r != nil {
 		if l, ok := r.BindingLimit(); ok && l.Limit != nil {
@@ -256,9 +258,11 @@ func (m *Model) chartLines(w, rows int) []string {
 		out = append(out, st.Dim.Render(lab)+st.Accent.Render(l))
 	}
 	// one sparkline cell per two buckets, aligned with the area above
-	pairs := make([]float64, cw)
-	marks := make([]bool, cw)
-	for i := range cw {
+	cells := n / 2
+	pairs := make([]float64, cells)
+	marks := make([]bool, cells)
+	peak := 0.0
+	for i := range cells {
 		a, b := rpm[2*i], rpm[2*i+1]
 		switch {
 		case math.IsNaN(a):
@@ -268,20 +272,25 @@ func (m *Model) chartLines(w, rows int) []string {
 		default:
 			pairs[i] = max(a, b)
 		}
+		if !math.IsNaN(pairs[i]) {
+			peak = max(peak, pairs[i])
+		}
 		marks[i] = thr[2*i] || thr[2*i+1]
 	}
 	spark := []rune(chart.Sparkline(pairs, cw, 0))
 	var sb strings.Builder
 	sb.WriteString(st.Dim.Render("req/m▕"))
+	off := cw - cells // the sparkline is right-aligned like the area
 	for i, r := range spark {
-		if marks[i] {
+		if i >= off && marks[i-off] {
 			sb.WriteString(st.Critical.Render("✕"))
 		} else {
 			sb.WriteRune(r)
 		}
 	}
 	out = append(out, sb.String())
-	return out
+	title := "Remaining rate budget · req/min (peak " + text.Int(int64(math.Round(peak))) + ") · ✕ 429 · last " + text.Duration(h.BucketSize()*time.Duration(n))
+	return title, out
 }
 
 func (m *Model) queueTitle(w int) (string, string) {

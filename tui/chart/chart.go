@@ -8,11 +8,15 @@ import (
 	"strings"
 )
 
-// Gap marks a missing sample.
-var Gap = math.NaN()
+// Gap returns the value that marks a missing sample (NaN). A function,
+// not a variable: no package-level state anyone could overwrite.
+func Gap() float64 { return math.NaN() }
 
 // braille dot bits, indexed [row 0..3 from top][column 0..1].
-var dots = [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
+func dot(row, col int) rune {
+	const bits = "\x01\x08\x02\x10\x04\x20\x40\x80"
+	return rune(bits[2*row+col])
+}
 
 // Area draws values (oldest first) as a filled braille area of width×height
 // cells; each cell holds two samples side by side and four levels. Only the
@@ -56,7 +60,7 @@ func Area(values []float64, width, height int, max float64) []string {
 		}
 		for d := 0; d < h; d++ {
 			row := height - 1 - d/4
-			grid[row][col] |= dots[3-d%4][sub]
+			grid[row][col] |= dot(3-d%4, sub)
 		}
 	}
 	out := make([]string, height)
@@ -75,7 +79,12 @@ func Area(values []float64, width, height int, max float64) []string {
 	return out
 }
 
-var blocks = []rune("▁▂▃▄▅▆▇█")
+// blocks are the sparkline's eight levels, U+2581..U+2588 (a constant:
+// the block for level i is blockLow + i).
+const (
+	blockLow = '▁'
+	nBlocks  = 8
+)
 
 // Sparkline draws the last width values as one line of block glyphs; gaps
 // are spaces and a zero is the lowest block. max ≤ 0 means the largest value.
@@ -102,10 +111,10 @@ func Sparkline(values []float64, width int, max float64) string {
 		}
 		i := 0
 		if max > 0 {
-			i = int(math.Round(v / max * float64(len(blocks)-1)))
+			i = int(math.Round(v / max * float64(nBlocks-1)))
 		}
-		i = min(max0(i), len(blocks)-1)
-		b.WriteRune(blocks[i])
+		i = min(max0(i), nBlocks-1)
+		b.WriteRune(blockLow + rune(i))
 	}
 	return b.String()
 }

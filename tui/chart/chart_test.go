@@ -8,7 +8,7 @@ import (
 
 func TestAreaDrawsGapsAsBlankNotZero(t *testing.T) {
 	// 4 cells × 1 row: samples 0..7; a gap in cell 1 (samples 2,3), zero in cell 2
-	v := []float64{4, 4, Gap, Gap, 0, 0, 2, 2}
+	v := []float64{4, 4, Gap(), Gap(), 0, 0, 2, 2}
 	got := Area(v, 4, 1, 4)
 	if len(got) != 1 || utf8.RuneCountInString(got[0]) != 4 {
 		t.Fatalf("Area = %q", got)
@@ -36,7 +36,7 @@ func TestAreaRightAlignsShortHistory(t *testing.T) {
 }
 
 func TestSparklineAndMarks(t *testing.T) {
-	if got := Sparkline([]float64{0, Gap, 8}, 4, 8); got != " ▁ █" {
+	if got := Sparkline([]float64{0, Gap(), 8}, 4, 8); got != " ▁ █" {
 		t.Errorf("Sparkline = %q", got)
 	}
 	if got := Marks([]bool{false, true, false, false}, 2, 2, "✕"); got != "✕ " {

@@ -31,6 +31,10 @@ func NewHistory(size time.Duration, n int) *History {
 	return &History{size: size, buckets: make([]Bucket, 0, n), last: -1}
 }
 
+// Cap is how many buckets the history keeps: Cap × BucketSize is the
+// longest span it can show.
+func (h *History) Cap() int { return cap(h.buckets) }
+
 // BucketSize is the width of one slot.
 func (h *History) BucketSize() time.Duration { return h.size }
 
