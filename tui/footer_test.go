@@ -44,3 +44,23 @@ func TestOneCreditIsSingular(t *testing.T) {
 		t.Fatalf("singular credit missing:\n%s", v)
 	}
 }
+
+// An informational note is not marked "?" (the help key): tmux showed
+// "? no failed jobs to retry".
+func TestInfoStatusIsNotMarkedWithTheHelpKey(t *testing.T) {
+	m, _ := scenario(100, 30, true, 0)
+	m.Update(keyMsg("r"))
+	if f := lastLine(m); !strings.Contains(f, "· no failed jobs to retry") {
+		t.Fatalf("footer %q", f)
+	}
+}
+
+// The open-file prompt's keys come first: at 100 columns the old hint
+// ended in "ent…" and never said how to load or close.
+func TestOpenPromptShowsItsKeys(t *testing.T) {
+	m, _ := scenario(100, 30, true, 0)
+	m.Update(keyMsg("o"))
+	if v := plain(m); !strings.Contains(v, "enter load · esc close") {
+		t.Fatalf("open prompt hides its keys:\n%s", v)
+	}
+}

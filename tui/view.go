@@ -12,6 +12,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/frame"
 	"github.com/abtop-dev/abtop/tui/gauges"
 	"github.com/abtop-dev/abtop/tui/header"
+	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
 	"github.com/abtop-dev/abtop/tui/usagestate"
 )
@@ -365,7 +366,11 @@ func (m *Model) formLines(w, h int) []string {
 func (m *Model) footerLine(w int) string {
 	st := m.st
 	if m.status != "" && (m.confirmQuit || m.now.Sub(m.statusAt) < statusShown) {
-		return " " + st.For(m.statusLvl).Render(text.Cut(m.statusLvl.Glyph()+" "+m.status, w-2))
+		glyph := m.statusLvl.Glyph()
+		if m.statusLvl == styles.Unknown {
+			glyph = "·" // a note, not a question: "?" is the help key
+		}
+		return " " + st.For(m.statusLvl).Render(text.Cut(glyph+" "+m.status, w-2))
 	}
 	hm := m.help // a copy: View must not change the model
 	hm.SetWidth(0)

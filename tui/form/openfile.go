@@ -67,7 +67,7 @@ func (f *OpenFile) SetResult(err error, lines []data.LineError) {
 // View renders the prompt in at most h lines of w cells.
 func (f *OpenFile) View(w, h int, st styles.Styles) []string {
 	l := []string{
-		st.Title.Render("Load a JSONL file") + st.Dim.Render("  one {\"model\":…,\"input\":{…}} per line · validated before anything is sent · enter load · esc close"),
+		st.Title.Render("Load a JSONL file") + st.Dim.Render("  enter load · esc close · one {\"model\":…,\"input\":{…}} per line, all validated before anything is sent"),
 		f.Path.View(w, st.Dim),
 	}
 	if f.Loading {

@@ -56,7 +56,8 @@ func Render(in Info, w int, st styles.Styles) string {
 	}
 	if in.MaskedToken != "" {
 		t := in.MaskedToken
-		if in.TokenSource != "" {
+		// the SANDBOX badge already says where a sandbox token came from
+		if in.TokenSource != "" && !(in.Sandbox && in.TokenSource == "sandbox") {
 			t += " (" + in.TokenSource + ")"
 		}
 		parts = append(parts, part{t, 4})

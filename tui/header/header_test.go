@@ -1,0 +1,34 @@
+package header
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/text"
+)
+
+// At 60 columns the sandbox header read "ab_…vQT9 (sandbox) · SANDB…"
+// (tmux): the badge was cut while saying "sandbox" twice.
+func TestNarrowHeaderKeepsTokenAndSandboxBadgeWhole(t *testing.T) {
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	in := Info{Plan: "team", Profile: "default", MaskedToken: "ab_…vQT9", TokenSource: "sandbox",
+		Sandbox: true, Conn: Live, LastData: now, Now: now}
+	for _, w := range []int{60, 80, 100} {
+		got := Render(in, w, styles.New(true, true))
+		if text.Width(got) != w {
+			t.Errorf("%d cols: header is %d cells", w, text.Width(got))
+		}
+		if !strings.Contains(got, "ab_…vQT9") || !strings.Contains(got, "SANDBOX") || strings.Contains(got, "…SANDB") {
+			t.Errorf("%d cols: %q", w, got)
+		}
+		if strings.Count(strings.ToLower(got), "sandbox") != 1 {
+			t.Errorf("%d cols: sandbox said twice: %q", w, got)
+		}
+	}
+	in.Sandbox, in.TokenSource = false, "env"
+	if got := Render(in, 100, styles.New(true, true)); !strings.Contains(got, "ab_…vQT9 (env)") {
+		t.Errorf("token source dropped: %q", got)
+	}
+}
