@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
@@ -19,8 +20,14 @@ type queueAdapter struct {
 	q      *queue.Queue
 	store  budget.Store
 	mon    *monitorAdapter
-	events chan data.Event
 	view   *serverView
+	events chan data.Event
+
+	// mu orders sends on events with its closing: two goroutines send (the
+	// event forwarder and a poll's server sync) and one closes, so a late
+	// sync can never send on a closed channel.
+	mu     sync.Mutex
+	closed bool
 }
 
 func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter) *queueAdapter {
@@ -28,7 +35,7 @@ func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mo
 		view: &serverView{byID: map[string]apiclient.Job{}}}
 	src, unsub := q.Subscribe(4096)
 	go func() {
-		defer close(a.events)
+		defer a.close()
 		defer unsub()
 		for {
 			select {
@@ -38,15 +45,39 @@ func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mo
 				if !ok {
 					return
 				}
-				select {
-				case a.events <- a.convertEvent(e):
-				case <-ctx.Done():
+				if !a.emit(ctx, a.convertEvent(e)) {
 					return
 				}
 			}
 		}
 	}()
 	return a
+}
+
+// emit hands e to the dashboard; false when ctx ended or the stream is
+// closed (the event is not needed then: the program is exiting).
+func (a *queueAdapter) emit(ctx context.Context, e data.Event) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	select {
+	case a.events <- e:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// close ends the event stream once; later emits are dropped.
+func (a *queueAdapter) close() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.closed {
+		a.closed = true
+		close(a.events)
+	}
 }
 
 func (a *queueAdapter) convertEvent(e queue.Event) data.Event {

@@ -96,9 +96,7 @@ func (a *queueAdapter) syncServer(ctx context.Context) int {
 	a.view.mu.Unlock()
 	for _, j := range changed {
 		j = a.view.overlay(j)
-		select {
-		case a.events <- data.Event{At: time.Now(), Job: &j}:
-		case <-ctx.Done():
+		if !a.emit(ctx, data.Event{At: time.Now(), Job: &j}) {
 			return n
 		}
 	}

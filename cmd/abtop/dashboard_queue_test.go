@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/abtop-dev/abtop/tui/data"
+)
+
+// A poll's server sync may finish after the dashboard's context ended and
+// the event stream closed; its send must be dropped, not panic on the
+// closed channel (the old code selected on a send to a channel the
+// forwarder could already have closed).
+func TestEmitAfterCloseIsDroppedNotAPanic(t *testing.T) {
+	a := &queueAdapter{events: make(chan data.Event, 1)}
+	ctx := context.Background()
+	if !a.emit(ctx, data.Event{Note: "first"}) {
+		t.Fatal("emit on an open stream failed")
+	}
+	a.close()
+	a.close() // twice is harmless
+	if a.emit(ctx, data.Event{Note: "late"}) {
+		t.Fatal("emit after close reported success")
+	}
+	if e, ok := <-a.events; !ok || e.Note != "first" {
+		t.Fatalf("got %v %v, want the event sent before close", e, ok)
+	}
+	if _, ok := <-a.events; ok {
+		t.Fatal("stream not closed")
+	}
+}
