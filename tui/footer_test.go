@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/abtop-dev/abtop/tui/data"
 )
 
 // lastLine is the footer of a rendered screen.
@@ -62,5 +64,23 @@ func TestOpenPromptShowsItsKeys(t *testing.T) {
 	m.Update(keyMsg("o"))
 	if v := plain(m); !strings.Contains(v, "enter load · esc close") {
 		t.Fatalf("open prompt hides its keys:\n%s", v)
+	}
+}
+
+// In the sandbox the journal is a temporary file: the quit question must
+// not promise that --resume continues the jobs.
+func TestSandboxQuitDoesNotPromiseTheJournal(t *testing.T) {
+	m, _ := scenario(100, 30, true, 40)
+	m.opts.Sandbox = true
+	m.Update(keyMsg("q"))
+	f := lastLine(m)
+	if strings.Contains(f, "--resume") || !strings.Contains(f, "not kept after exit") {
+		t.Fatalf("sandbox quit question: %q", f)
+	}
+	m2, _ := scenario(100, 30, true, 0)
+	m2.Update(queueMsg{{At: t0, Job: &data.Job{Key: "k", State: data.StatePending}}})
+	m2.Update(keyMsg("q"))
+	if f := lastLine(m2); !strings.Contains(f, "1 job unfinished") {
+		t.Fatalf("one job: %q", f)
 	}
 }

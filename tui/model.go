@@ -367,7 +367,7 @@ func (m *Model) onAction(msg actionDoneMsg) {
 			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
 			return
 		}
-		m.setStatus(styles.Calm, fmt.Sprintf("retrying %d failed jobs with their original keys", msg.n))
+		m.setStatus(styles.Calm, "retrying "+plural(msg.n, "failed job")+" with their original keys")
 	case "enqueue":
 		m.setStatus(styles.Calm, "job queued")
 	case "pause":
@@ -394,7 +394,7 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 		return
 	}
 	m.overlay = noOverlay
-	m.setStatus(styles.Calm, fmt.Sprintf("queued %d jobs from %s", msg.n, msg.path))
+	m.setStatus(styles.Calm, "queued "+plural(msg.n, "job")+" from "+msg.path)
 }
 
 // describe turns an error into one line: a problem's title, code and
@@ -588,7 +588,12 @@ func (m *Model) quit() tea.Cmd {
 	n := m.unfinished()
 	if n > 0 && !m.confirmQuit {
 		m.confirmQuit = true
-		m.setStatus(styles.Warning, fmt.Sprintf("%d jobs unfinished — the journal keeps them (abtop submit --resume continues). Press %s again to quit.", n, m.keys.Quit.Help().Key))
+		kept := "the journal keeps them (abtop submit --resume continues)"
+		if m.opts.Sandbox {
+			// the sandbox's journal is a temporary file removed at exit
+			kept = "sandbox jobs are not kept after exit"
+		}
+		m.setStatus(styles.Warning, fmt.Sprintf("%s unfinished — %s. Press %s again to quit.", plural(n, "job"), kept, m.keys.Quit.Help().Key))
 		return nil
 	}
 	return tea.Quit
@@ -630,4 +635,12 @@ func (m *Model) onOpenForm(msg tea.Msg) tea.Cmd {
 		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	}
 	return nil
+}
+
+// plural is "1 job", "2 jobs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
