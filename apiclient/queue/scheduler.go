@@ -45,7 +45,22 @@ type Call struct {
 type Wait struct {
 	Reason budget.Reason // or ReasonBackoff
 	For    time.Duration
-	Text   string // "rate window 12 s", "Retry-After 30 s", "backoff 2 s", …
+	Until  time.Time // when the wait ends (the scheduler's clock)
+	Text   string    // "rate window 12 s", "Retry-After 30 s", "backoff 2 s", …
+}
+
+// Label is the wait's text without its duration, for a live countdown
+// ("rate window", "Retry-After", "backoff", "concurrency limit,").
+func (w Wait) Label() string {
+	switch w.Reason {
+	case budget.ReasonRate:
+		return "rate window"
+	case budget.ReasonRetryAfter:
+		return "Retry-After"
+	case ReasonBackoff:
+		return "backoff"
+	}
+	return ""
 }
 
 // ReasonBackoff is a wait after a server fault.
@@ -298,6 +313,7 @@ func (s *Scheduler) learn(k Kind, o budget.Observation, snap usage.Snapshot, alo
 // acquire waits until the budget grants c.
 func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 	var last budget.Reason
+	var lastUntil time.Time
 	for {
 		if err := ctx.Err(); err != nil {
 			return budget.Grant{}, err
@@ -315,17 +331,23 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 			return budget.Grant{}, &BlockedError{Reason: g.Reason}
 		}
 		w := Wait{Reason: g.Reason, For: g.Wait, Text: waitText(g.Reason, g.Wait, now)}
-		if err := s.sleep(ctx, c, w, g.Reason == last); err != nil {
+		// Report a wait when its reason changes or the reported one is
+		// over (a display must not show a wait that has ended).
+		report := (g.Reason != last || !now.Before(lastUntil)) && g.Wait >= 50*time.Millisecond
+		if err := s.sleep(ctx, c, w, !report); err != nil {
 			return budget.Grant{}, err
 		}
-		last = g.Reason
+		if report {
+			last, lastUntil = g.Reason, now.Add(g.Wait)
+		}
 	}
 }
 
 // sleep waits w.For (or until an observation may have changed the budget,
 // when wakeable), reporting the wait unless quiet.
 func (s *Scheduler) sleep(ctx context.Context, c Call, w Wait, quiet bool) error {
-	if c.OnWait != nil && !quiet && w.For >= 50*time.Millisecond {
+	if c.OnWait != nil && !quiet {
+		w.Until = s.opts.Now().Add(w.For)
 		c.OnWait(w)
 	}
 	s.mu.Lock()

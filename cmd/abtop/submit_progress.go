@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 )
 
@@ -20,12 +21,14 @@ type progress struct {
 	sched *queue.Scheduler
 	batch map[string]bool
 	start time.Time
-	wait  string
-	drawn bool
+	// waits holds why each waiting job waits; the latest one is shown.
+	waits  map[string]queue.Wait
+	latest string
+	paused string
 }
 
 func newProgress(w io.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
-	return &progress{w: w, tty: tty, q: q, sched: s, batch: batch, start: time.Now()}
+	return &progress{w: w, tty: tty, q: q, sched: s, batch: batch, start: time.Now(), waits: map[string]queue.Wait{}}
 }
 
 func (p *progress) run(ctx context.Context, events <-chan queue.Event) {
@@ -44,16 +47,18 @@ func (p *progress) run(ctx context.Context, events <-chan queue.Event) {
 			}
 			switch ev.Type {
 			case queue.EventWait:
-				p.wait = ev.Wait.Text
+				p.waits[ev.Job.Key], p.latest = ev.Wait, ev.Job.Key
 			case queue.EventJob:
 				if !ev.Job.State.Unfinished() {
-					p.wait = ""
+					delete(p.waits, ev.Job.Key)
 				}
 			case queue.EventPaused:
-				p.wait = "paused: " + ev.Reason
+				p.paused = ev.Reason
 				if !p.tty {
 					p.draw(false)
 				}
+			case queue.EventResumed:
+				p.paused = ""
 			}
 		case <-t.C:
 			p.draw(false)
@@ -86,8 +91,8 @@ func (p *progress) draw(final bool) {
 	}
 	st := p.sched.Stats()
 	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
-	if p.wait != "" && done < total {
-		line += " · waiting: " + p.wait
+	if w := p.waitText(); w != "" && done < total {
+		line += " · waiting: " + w
 	}
 	if p.tty {
 		const width = 24
@@ -97,7 +102,6 @@ func (p *progress) draw(final bool) {
 		}
 		bar := "[" + strings.Repeat("█", fill) + strings.Repeat("·", width-fill) + "] "
 		fmt.Fprintf(p.w, "\r\x1b[2K%s%s", bar, line)
-		p.drawn = true
 		if final {
 			fmt.Fprintln(p.w)
 		}
@@ -107,4 +111,29 @@ func (p *progress) draw(final bool) {
 		return // the summary says it
 	}
 	fmt.Fprintln(p.w, "abtop: "+line)
+}
+
+// waitText is the reason shown: a pause, else the latest wait of a job
+// still waiting, else any job's.
+func (p *progress) waitText() string {
+	if p.paused != "" {
+		return "paused: " + p.paused
+	}
+	w, ok := p.waits[p.latest]
+	if !ok {
+		for _, any := range p.waits {
+			w, ok = any, true
+			break
+		}
+	}
+	if !ok {
+		return ""
+	}
+	if l := w.Label(); l != "" && !w.Until.IsZero() {
+		if left := time.Until(w.Until); left > 0 {
+			return l + " " + apiclient.HumanDuration(left)
+		}
+		return ""
+	}
+	return w.Text
 }
