@@ -73,7 +73,7 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 	if len(j.Output) > 0 && string(j.Output) != "null" {
 		add(st.Header.Render("output"))
 		var b bytes.Buffer
-		if json.Indent(&b, j.Output, "  ", "  ") == nil {
+		if json.Indent(&b, j.Output, "", "  ") == nil {
 			for _, s := range strings.Split(b.String(), "\n") {
 				add("  " + s)
 			}
