@@ -308,7 +308,8 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 	}
 	if rate > 0 {
 		parts = append(parts, fmt.Sprintf("%.1f jobs/min", rate))
-		if left := total - done; left > 0 {
+		// no ETA while paused: nothing is sent, so the pace says nothing
+		if left := total - done; left > 0 && !q.Paused {
 			eta := time.Duration(float64(left) / rate * float64(time.Minute))
 			parts = append(parts, "ETA ~"+text.Duration(eta))
 		}

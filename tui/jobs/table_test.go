@@ -88,3 +88,25 @@ func TestSetKeepsSelectionAndFilter(t *testing.T) {
 		t.Fatalf("filter lost on resync: %d rows", m.Len())
 	}
 }
+
+// The e2e run showed "ETA ~0.2s · ⏸ paused: credits: 0 left": a paused
+// queue has no ETA, whatever the recent pace was.
+func TestNoETAWhilePaused(t *testing.T) {
+	m := New()
+	for i := range 10 {
+		k := fmt.Sprintf("k%d", i)
+		m.Upsert(data.Job{Key: k, State: data.StatePending}, t0)
+		if i < 5 {
+			m.Upsert(data.Job{Key: k, State: data.StateSucceeded}, t0.Add(time.Duration(i)*time.Second))
+		}
+	}
+	st := styles.New(true, true)
+	now := t0.Add(10 * time.Second)
+	if got := m.Progress(100, now, data.QueueState{}, st)[0]; !strings.Contains(got, "ETA") {
+		t.Fatalf("running queue without ETA: %q", got)
+	}
+	got := m.Progress(100, now, data.QueueState{Paused: true, Reason: "paused: credits"}, st)[0]
+	if strings.Contains(got, "ETA") || !strings.Contains(got, "⏸ paused: credits") {
+		t.Fatalf("paused queue: %q", got)
+	}
+}
