@@ -37,6 +37,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"concurrency slots with leases", slots},
 		{"cancel gives the cost back", cancel},
 		{"parallel reservations never overspend", parallel},
+		{"exclusive requests go out alone", exclusive},
+		{"low-priority requests leave a tenth of the window", low},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore) })
@@ -257,5 +259,33 @@ func parallel(t *testing.T, newStore NewStore) {
 	}
 	if granted < 39 {
 		t.Fatalf("granted only %d of 40", granted)
+	}
+}
+
+func exclusive(t *testing.T, newStore NewStore) {
+	s := newStore(t, budget.PlanNamed("pro"))
+	reserve(t, s, budget.Request{Now: t0, Cost: 1})
+	observe(t, s, answer(t0, t0, 60, 59, 60*time.Second))
+	if g := reserve(t, s, budget.Request{Now: t0, Cost: 1}); !g.OK {
+		t.Fatalf("refused: %+v", g)
+	}
+	if g := reserve(t, s, budget.Request{Now: t0, Cost: 3, Exclusive: true}); g.OK {
+		t.Fatal("an exclusive request went out while another was in flight")
+	}
+	observe(t, s, budget.Observation{Sent: t0, Received: t0, Settle: 1})
+	if g := reserve(t, s, budget.Request{Now: t0, Cost: 3, Exclusive: true}); !g.OK {
+		t.Fatalf("exclusive request refused with nothing in flight: %+v", g)
+	}
+}
+
+func low(t *testing.T, newStore NewStore) {
+	s := newStore(t, budget.PlanNamed("pro"))
+	reserve(t, s, budget.Request{Now: t0, Cost: 1})
+	observe(t, s, answer(t0, t0, 100, 10, 60*time.Second))
+	if g := reserve(t, s, budget.Request{Now: t0, Cost: 1, Low: true}); g.OK || g.Reason != budget.ReasonRate {
+		t.Fatalf("poll with 10 of 100 left: %+v, want a rate wait", g)
+	}
+	if g := reserve(t, s, budget.Request{Now: t0, Cost: 1}); !g.OK {
+		t.Fatalf("normal request refused: %+v", g)
 	}
 }
