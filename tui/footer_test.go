@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/abtop-dev/abtop/tui/data"
 )
 
@@ -82,5 +84,18 @@ func TestSandboxQuitDoesNotPromiseTheJournal(t *testing.T) {
 	m2.Update(keyMsg("q"))
 	if f := lastLine(m2); !strings.Contains(f, "1 job unfinished") {
 		t.Fatalf("one job: %q", f)
+	}
+}
+
+// ctrl+c quits from anywhere: an open form or the filter used to swallow
+// it, leaving a new user with no way out but esc, which they may not know.
+func TestCtrlCQuitsFromFormsAndFilter(t *testing.T) {
+	for _, open := range []string{"a", "o", "/"} {
+		m, _ := scenario(100, 30, true, 0)
+		m.Update(keyMsg(open))
+		_, cmd := m.Update(keyMsg("ctrl+c"))
+		if msgs := run(cmd); len(msgs) == 0 || msgs[len(msgs)-1] != (tea.QuitMsg{}) {
+			t.Errorf("after %q, ctrl+c gave %v", open, msgs)
+		}
 	}
 }

@@ -464,14 +464,16 @@ func (m *Model) unfinished() int {
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	// ctrl+c (while bound to quit) quits from anywhere, forms and filter
+	// included: it is the one way out every terminal user knows
+	if key.Matches(msg, k.Quit) && msg.String() == "ctrl+c" {
+		return m.quit()
+	}
 	// forms and the filter own the keyboard while open
 	switch m.overlay {
 	case addOverlay, openOverlay:
 		return m.routeInput(msg)
 	case helpOverlay:
-		if key.Matches(msg, k.Quit) && msg.String() == "ctrl+c" {
-			return m.quit()
-		}
 		m.overlay = noOverlay
 		return nil
 	}
