@@ -99,3 +99,16 @@ func TestCtrlCQuitsFromFormsAndFilter(t *testing.T) {
 		}
 	}
 }
+
+// The request log got four lines at 100×30 (tmux): opening it now gives
+// it half of the lower area.
+func TestLogGetsRoomWhenOpened(t *testing.T) {
+	m, _ := scenario(100, 30, true, 40)
+	for i := range 20 {
+		m.log.Add(logEntry(i))
+	}
+	m.Update(keyMsg("l"))
+	if n := strings.Count(plain(m), "log line"); n < 6 {
+		t.Fatalf("log shows %d lines at 100×30:\n%s", n, plain(m))
+	}
+}

@@ -1,6 +1,10 @@
 package tui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/abtop-dev/abtop/tui/logview"
+)
 
 func tea_WindowSize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
 
@@ -32,4 +36,8 @@ func typeText(m *Model, s string) {
 	for _, r := range s {
 		m.Update(keyMsg(string(r)))
 	}
+}
+
+func logEntry(i int) logview.Entry {
+	return logview.Entry{At: t0, Text: "log line " + itoa(i)}
 }

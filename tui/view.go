@@ -81,6 +81,10 @@ func (m *Model) plan() plan {
 		p.side = w * 2 / 5
 	} else if rest >= 16 {
 		p.bottom = min(max(6, rest/3), 10)
+		if m.showLog {
+			// the log is read, not glanced at: give it half the room
+			p.bottom = max(p.bottom, rest/2)
+		}
 	}
 	// queue box: borders (2), progress bar (1), heading + filter (2)
 	p.tableRows = max(1, rest-p.bottom-5)

@@ -42,7 +42,7 @@ func (v *serverView) overlay(j data.Job) data.Job {
 	case apiclient.StatusFailed:
 		j.State = data.StateFailed
 		j.Problem = sj.Problem()
-		j.Next = "nothing: it failed on the server after it was created; add it again to rerun it"
+		j.Next = "no automatic retry: it failed on the server after it was created; add it again to rerun it"
 	case apiclient.StatusCanceled:
 		j.State = data.StateCanceled
 	}
