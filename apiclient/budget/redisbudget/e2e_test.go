@@ -186,6 +186,14 @@ func TestBatchSurvivesRedisOutage(t *testing.T) {
 		t.Errorf("status during the outage: %q", during)
 	}
 	if !st.finished || st.ok != e2eJobs {
+		for i, s := range ss {
+			snap, err := s.Snapshot(bg)
+			s.mu.Lock()
+			f := s.f
+			s.mu.Unlock()
+			t.Logf("process %d at %v: %s; %+v (%v); books: redisOut %d localOut %d owed %d spent %d/%d capped %v %v",
+				i, s.Now(), s.Status(), snap, err, f.redisOut, f.localOut, f.pendingSettle, f.sharedSpent, f.localSpent, f.capped, f.capEnd)
+		}
 		t.Fatalf("batch: finished %v, %d of %d jobs", st.finished, st.ok, e2eJobs)
 	}
 	if st.violations != 0 {

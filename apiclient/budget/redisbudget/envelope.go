@@ -100,7 +100,17 @@ func (e *envelope) tidy() {
 // more conservative of each: the lower remaining in the same window (see
 // Recreated), the later embargo (embargoes only extend), the lower quota,
 // and every lease it knew (they expire by themselves).
-func (e *envelope) merge(last budget.State) {
+func (e *envelope) merge(lastEnv envelope) {
+	last := lastEnv.State
+	if !e.State.Known && last.Known {
+		// Recreated by a process that never saw an answer (or from an older
+		// view): our view knows the window; start from it, keeping the
+		// recreated state's own in-flight books.
+		in, w, procs := e.State.InFlight, e.State.WritesInFlight, e.Procs
+		e.State = last.Clone()
+		e.State.InFlight, e.State.WritesInFlight, e.Procs = in, w, procs
+		e.Recreated = &recreation{Remaining: last.Remaining, WindowID: last.WindowID, EndHi: last.EndHi}
+	}
 	st := &e.State
 	if r := e.Recreated; r != nil && last.Known && r.WindowID.Equal(last.WindowID) && r.EndHi.Equal(last.EndHi) && last.Remaining < r.Remaining {
 		st.Remaining -= r.Remaining - last.Remaining
@@ -120,6 +130,24 @@ func (e *envelope) merge(last budget.State) {
 			st.Slots[h] = exp
 		}
 	}
+}
+
+// seed is the envelope a process recreates a lost state from: its last
+// view under a new epoch, with the in-flight counts rebuilt from the
+// per-process books (each owner reconciles its own entry afterwards).
+func seed(last envelope) envelope {
+	env := last.clone()
+	env.Epoch = uuid.NewString()
+	env.State.InFlight, env.State.WritesInFlight = 0, 0
+	for _, p := range env.Procs {
+		env.State.InFlight += p.InFlight
+		env.State.WritesInFlight += p.Writes
+	}
+	env.Recreated = nil
+	if env.State.Known {
+		env.Recreated = &recreation{Remaining: env.State.Remaining, WindowID: env.State.WindowID, EndHi: env.State.EndHi}
+	}
+	return env
 }
 
 // read returns the org's state and its version ("0" when Redis has none).
@@ -144,11 +172,7 @@ func (s *Store) decode(v, enc string) (string, envelope, error) {
 		if !s.f.haveLast {
 			return "0", envelope{Epoch: uuid.NewString(), State: budget.NewState(s.opts.Plan)}, nil
 		}
-		env := envelope{Epoch: uuid.NewString(), State: s.f.last.Clone()}
-		if env.State.Known {
-			env.Recreated = &recreation{Remaining: env.State.Remaining, WindowID: env.State.WindowID, EndHi: env.State.EndHi}
-		}
-		return "0", env, nil
+		return "0", seed(s.f.last), nil
 	}
 	var env envelope
 	if err := json.Unmarshal([]byte(enc), &env); err != nil {
@@ -159,16 +183,17 @@ func (s *Store) decode(v, enc string) (string, envelope, error) {
 
 // lostData says whether Redis lost the org's state since this process last
 // saw it (the epoch changed) and returns the last state seen, to merge.
-func (s *Store) lostData(epoch string) (budget.State, bool) {
+func (s *Store) lostData(epoch string) (envelope, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.f.haveLast || s.f.epoch == "" || epoch == s.f.epoch {
-		return budget.State{}, false
+	if !s.f.haveLast || s.f.last.Epoch == "" || epoch == s.f.last.Epoch {
+		return envelope{}, false
 	}
 	// Other processes' views of the window may be newer than the one Redis
 	// was recreated from: until the window ends, keep to our fair share.
-	s.f.capWindow, s.f.capEnd, s.f.capped = s.f.last.WindowID, s.f.last.EndHi, true
-	return s.f.last.Clone(), true
+	s.f.capWindow, s.f.capEnd, s.f.capped = s.f.last.State.WindowID, s.f.last.State.EndHi, true
+	s.f.needReconcile = true
+	return s.f.last.clone(), true
 }
 
 // overShare says whether a grant of cost in st's window would take this

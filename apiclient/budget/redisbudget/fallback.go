@@ -2,6 +2,7 @@ package redisbudget
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
@@ -14,10 +15,9 @@ type fallback struct {
 	err      error     // why, while degraded
 	since    time.Time // local time it became degraded
 
-	last     budget.State // last shared state seen (seeds the local share and a restarted Redis)
+	last     envelope // last shared state seen (seeds the local share and a restarted Redis)
 	haveLast bool
-	epoch    string // its epoch (see envelope)
-	peers    int    // last known number of live processes (≥ 1)
+	peers    int // last known number of live processes (≥ 1)
 
 	// local is this process's share of last while degraded: limits ÷ peers.
 	local budget.State
@@ -41,6 +41,9 @@ type fallback struct {
 	// keeps to its fair share of that window (see Store.overShare).
 	capped            bool
 	capWindow, capEnd time.Time
+	// needReconcile: Redis lost the state; the heartbeat reconciles this
+	// process's in-flight units with it (see reconnect).
+	needReconcile bool
 
 	// After Redis lost the peers set, the count restarts from 1 while the
 	// others re-register: hold the last count until peersFloorUntil.
@@ -77,7 +80,7 @@ func (s *Store) degradeLocked(err error) {
 	f.degraded, f.since = true, time.Now()
 	loc := budget.NewState(s.opts.Plan)
 	if f.haveLast {
-		loc = f.last.Clone()
+		loc = f.last.State.Clone()
 	}
 	// Everyone's in-flight units are already out of Remaining; from here
 	// on only this process's local grants count.
@@ -206,42 +209,63 @@ func (f *fallback) acquireSlot(holder string, now time.Time, ttl time.Duration) 
 
 func (f *fallback) releaseSlot(holder string) {
 	f.local.ReleaseSlot(holder)
+	delete(f.held, holder)
 	f.pendingRelease[holder] = true
 }
 
 // reconnect tries Redis and, when it answers, hands it what happened while
-// away in one atomic update: settles it is owed (update always flushes
-// those), the local grants still in flight (so their settles find them),
-// the embargo if it is later, slot leases taken and released. A Redis that
-// lost its data is seeded from the last state seen first (see decode). On
-// success the store is shared again.
+// away in one atomic update, and reconciles this process's books with it:
+//   - this process's units in flight in Redis are set to what its own books
+//     say (granted by Redis or locally, not yet answered), which also
+//     repairs units a lost reply left counted there;
+//   - everything granted locally in the shared window comes off its
+//     remaining; the embargo is kept if later; slot leases taken and
+//     released meanwhile are applied.
+//
+// It also runs after Redis lost the state (needReconcile) while connected.
+// Local operations wait for it (recon), so the books cannot move under it.
+// A Redis that lost its data is seeded from the last state seen first (see
+// decode). On success the store is shared again.
 func (s *Store) reconnect(ctx context.Context) error {
+	s.recon.Lock()
+	defer s.recon.Unlock()
 	s.mu.Lock()
 	f := &s.f
-	if !f.degraded {
+	if !f.degraded && !f.needReconcile {
 		s.mu.Unlock()
 		return nil
 	}
-	localOut, localWrites := f.localOut, f.localWrites
+	mine, mineWrites := f.redisOut+f.localOut, f.redisWrites+f.localWrites
 	spentWindow, spent := f.localWindow, f.localSpent
 	embargo := f.local.Embargo
+	if !f.degraded {
+		spent, embargo = 0, time.Time{}
+	}
 	released := make([]string, 0, len(f.pendingRelease))
 	for h := range f.pendingRelease {
 		released = append(released, h)
 	}
-	held := make(map[string]time.Time, len(f.held))
-	for h, exp := range f.held {
-		held[h] = exp
-	}
+	held := maps.Clone(f.held)
+	id := s.opts.ProcessID
 	s.mu.Unlock()
 
-	_, err := s.update(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
-		// Units still in flight stay counted until their answers settle
-		// them; everything granted locally in the shared window comes off
-		// its remaining, answered or not.
-		st.InFlight += localOut
-		st.WritesInFlight += localWrites
-		if st.WindowID.Equal(spentWindow) {
+	ctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
+	defer cancel()
+	_, err := s.cas(ctx, func(env *envelope) {
+		st := &env.State
+		p := env.Procs[id]
+		st.InFlight = max(0, st.InFlight-p.InFlight) + mine
+		st.WritesInFlight = max(0, st.WritesInFlight-p.Writes) + mineWrites
+		p.InFlight, p.Writes = mine, mineWrites
+		if env.Procs == nil {
+			env.Procs = map[string]proc{}
+		}
+		if mine == 0 && mineWrites == 0 {
+			delete(env.Procs, id)
+		} else {
+			env.Procs[id] = p
+		}
+		if spent > 0 && st.WindowID.Equal(spentWindow) {
 			st.Remaining -= spent
 		}
 		if embargo.After(st.Embargo) {
@@ -258,30 +282,30 @@ func (s *Store) reconnect(ctx context.Context) error {
 				st.Slots[h] = exp
 			}
 		}
-		return localOut, localWrites
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
-		f.err = err
+		if f.degraded {
+			f.err = err
+		}
 		return err
 	}
-	// Local grants made while the update ran are not in Redis; their
-	// settles will floor at zero there, which errs on the side of fewer
-	// grants only for that instant's few units.
-	f.redisOut += f.localOut
-	f.redisWrites += f.localWrites
+	// Everything in flight is Redis' now; nothing is owed any more (the
+	// books were set absolutely).
+	f.redisOut, f.redisWrites = mine, mineWrites
 	f.localOut, f.localWrites = 0, 0
-	if f.localWindow.Equal(spentWindow) {
-		f.localSpent -= spent
-	}
-	f.spentShared(spentWindow, spent) // now Redis' to count
-
+	f.pendingSettle, f.pendingWrite = 0, 0
+	f.spentShared(spentWindow, spent)
+	f.localSpent = 0
 	for _, h := range released {
 		delete(f.pendingRelease, h)
 	}
-	f.degraded, f.err = false, nil
-	s.opts.Logger.Info("limiter reconnected to redis", "redis", s.shown, "org", s.org, "after", time.Since(f.since).Round(time.Millisecond))
+	f.needReconcile = false
+	if f.degraded {
+		f.degraded, f.err = false, nil
+		s.opts.Logger.Info("limiter reconnected to redis", "redis", s.shown, "org", s.org, "after", time.Since(f.since).Round(time.Millisecond))
+	}
 	return nil
 }
 

@@ -65,9 +65,9 @@ func (s *Store) beat(ctx context.Context) {
 	}
 	s.f.peers = n
 	s.clock.sample(offset, rtt)
-	degraded := s.f.degraded
+	due := s.f.degraded || s.f.needReconcile
 	s.mu.Unlock()
-	if degraded {
+	if due {
 		_ = s.reconnect(ctx)
 	}
 }

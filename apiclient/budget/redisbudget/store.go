@@ -126,6 +126,7 @@ type Store struct {
 	done chan struct{}
 	once sync.Once
 
+	recon sync.RWMutex // operations read-lock, reconnect write-locks: see ops.go
 	mu    sync.Mutex
 	f     fallback   // guarded by mu
 	clock clockState // guarded by mu
@@ -282,7 +283,7 @@ func (s *Store) cas(ctx context.Context, fn func(*envelope)) (budget.State, erro
 			return env.State, err
 		}
 		if ok, _ := res[0].(int64); ok == 1 {
-			s.remember(next.State, next.Epoch)
+			s.remember(next)
 			return next.State, nil
 		}
 		cur, _ := res[1].(string)
@@ -294,11 +295,11 @@ func (s *Store) cas(ctx context.Context, fn func(*envelope)) (budget.State, erro
 	return env.State, fmt.Errorf("limiter redis %s: state of org %q changed by others %d times in a row", s.shown, s.org, maxCAS)
 }
 
-// remember keeps the last shared state seen and its epoch.
-func (s *Store) remember(st budget.State, epoch string) {
+// remember keeps the last shared state seen.
+func (s *Store) remember(env envelope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.f.last, s.f.haveLast, s.f.epoch = st.Clone(), true, epoch
+	s.f.last, s.f.haveLast = env.clone(), true
 }
 
 // shared runs op against Redis unless the store is degraded. It reports
