@@ -18,6 +18,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/keys"
 	"github.com/abtop-dev/abtop/tui/logview"
 	"github.com/abtop-dev/abtop/tui/styles"
+	"github.com/abtop-dev/abtop/tui/text"
 	"github.com/abtop-dev/abtop/tui/usagestate"
 )
 
@@ -143,6 +144,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) setStatus(lvl styles.Level, s string) {
+	s = text.Clean(s)
 	m.status, m.statusLvl, m.statusAt = s, lvl, m.now
 	m.log.Add(logview.Entry{At: m.now, Level: lvl, Text: s})
 }
@@ -197,8 +199,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case obsClosedMsg:
 		return m, nil
 	case queueInitMsg:
+		for i := range msg.jobs {
+			msg.jobs[i] = cleanJob(msg.jobs[i])
+		}
 		m.jobs.Set(msg.jobs)
-		m.queue = msg.state
+		m.queue = cleanState(msg.state)
 		m.lastResync = m.now
 		m.layout()
 		return m, nil
@@ -342,10 +347,10 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 		at = m.now
 	}
 	if e.Job != nil {
-		m.jobs.Upsert(*e.Job, at)
+		m.jobs.Upsert(cleanJob(*e.Job), at)
 	}
 	if e.State != nil {
-		m.queue = *e.State
+		m.queue = cleanState(*e.State)
 	}
 	if e.Note != "" {
 		lvl := styles.Unknown
@@ -397,9 +402,13 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 	m.setStatus(styles.Calm, "queued "+plural(msg.n, "job")+" from "+msg.path)
 }
 
-// describe turns an error into one line: a problem's title, code and
-// detail when the API sent one.
+// describe turns an error into one clean line (see text.Clean): a
+// problem's title, code and detail when the API sent one.
 func describe(err error) string {
+	return text.Clean(describeRaw(err))
+}
+
+func describeRaw(err error) string {
 	var ae *apiclient.Error
 	if errors.As(err, &ae) {
 		s := fmt.Sprintf("%d", ae.Status)

@@ -78,7 +78,7 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 				add("  " + s)
 			}
 		} else {
-			add("  " + string(j.Output))
+			add("  " + text.Clean(string(j.Output)))
 		}
 	}
 	// the identity line stays; the rest scrolls

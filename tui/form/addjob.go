@@ -51,10 +51,15 @@ func NewAddJob() AddJob {
 func (f *AddJob) SetModels(ms []apiclient.Model, err error) {
 	f.loading = false
 	if err != nil {
-		f.loadErr = err.Error()
+		f.loadErr = text.Clean(err.Error())
 		return
 	}
-	f.models = ms
+	// model ids and kinds come from the server: drawn, so cleaned
+	f.models = make([]apiclient.Model, len(ms))
+	for i, m := range ms {
+		m.ID, m.Kind = text.Clean(m.ID), text.Clean(m.Kind)
+		f.models[i] = m
+	}
 	f.pick = 0
 }
 

@@ -57,10 +57,14 @@ func (f *OpenFile) Value() string { return strings.TrimSpace(f.Path.Value()) }
 // SetResult shows the outcome of loading the file.
 func (f *OpenFile) SetResult(err error, lines []data.LineError) {
 	f.Loading = false
-	f.errs = lines
+	// messages quote the file's content: cleaned before they are drawn
+	f.errs = make([]data.LineError, len(lines))
+	for i, l := range lines {
+		f.errs[i] = data.LineError{Line: l.Line, Msg: text.Clean(l.Msg)}
+	}
 	f.err = ""
 	if err != nil {
-		f.err = err.Error()
+		f.err = text.Clean(err.Error())
 	}
 }
 

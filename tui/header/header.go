@@ -6,6 +6,8 @@ package header
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
@@ -49,7 +51,8 @@ func Render(in Info, w int, st styles.Styles) string {
 		parts = append(parts, part{in.Org, 1})
 	}
 	if in.Plan != "" {
-		parts = append(parts, part{strings.ToUpper(in.Plan[:1]) + in.Plan[1:] + " plan", 3})
+		r, n := utf8.DecodeRuneInString(in.Plan) // capitalise by rune, not byte
+		parts = append(parts, part{string(unicode.ToUpper(r)) + in.Plan[n:] + " plan", 3})
 	}
 	if in.Profile != "" {
 		parts = append(parts, part{"profile " + in.Profile, 2})

@@ -32,3 +32,11 @@ func TestNarrowHeaderKeepsTokenAndSandboxBadgeWhole(t *testing.T) {
 		t.Errorf("token source dropped: %q", got)
 	}
 }
+
+// The plan is capitalised by rune: slicing its first byte split "équipe".
+func TestPlanCapitalisedByRune(t *testing.T) {
+	got := Render(Info{Plan: "équipe", Conn: Connecting}, 80, styles.New(true, true))
+	if !strings.Contains(got, "Équipe plan") {
+		t.Fatalf("header %q", got)
+	}
+}

@@ -34,8 +34,10 @@ func New(limit int) Model {
 	return Model{limit: limit}
 }
 
-// Add appends an entry.
+// Add appends an entry; its text is cleaned (no newline or escape
+// sequence from a server message reaches the screen).
 func (m *Model) Add(e Entry) {
+	e.Text = text.Clean(e.Text)
 	if len(m.entries) >= m.limit {
 		n := len(m.entries) - m.limit + 1
 		m.entries = append(m.entries[:0], m.entries[n:]...)

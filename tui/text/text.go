@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -156,3 +157,30 @@ func Credits(f float64) string {
 	}
 	return s + " credits"
 }
+
+// Clean makes text from outside (server messages, file contents, error
+// strings) safe to draw: escape sequences are removed and control
+// characters, newlines included, become spaces, so a string can neither
+// restyle or retitle the terminal nor break a line of the frame. Invalid
+// UTF-8 becomes U+FFFD. Clean text is returned as is, without allocating.
+func Clean(s string) string {
+	dirty := false
+	for _, r := range s {
+		if unsafe(r) || r == utf8.RuneError {
+			dirty = true
+			break
+		}
+	}
+	if !dirty {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unsafe(r) {
+			return ' '
+		}
+		return r
+	}, ansi.Strip(strings.ToValidUTF8(s, "\uFFFD")))
+}
+
+// unsafe reports C0 and C1 control characters and DEL.
+func unsafe(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

@@ -88,3 +88,18 @@ func TestCreditsAgreeInNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanRemovesEscapesAndControls(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain text · ✓ 日本", "plain text · ✓ 日本"},
+		{"a\nb\tc\rd", "a b c d"},
+		{"\x1b[31mred\x1b[0m", "red"},
+		{"\x1b]0;title\x07after", "after"},
+		{"bell\x07 del\x7f c1\u0085", "bell  del  c1 "},
+		{"bad \xff byte", "bad \uFFFD byte"},
+	} {
+		if got := Clean(c.in); got != c.want {
+			t.Errorf("Clean(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
