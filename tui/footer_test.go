@@ -112,3 +112,25 @@ func TestLogGetsRoomWhenOpened(t *testing.T) {
 		t.Fatalf("log shows %d lines at 100×30:\n%s", n, plain(m))
 	}
 }
+
+// Pausing and resuming the queue starts no timer of its own: the frame
+// and poll chains stay one each however often the user toggles.
+func TestPauseResumeStartsNoTicks(t *testing.T) {
+	m, q := scenario(100, 30, true, 0)
+	for range 5 {
+		_, cmd := m.Update(keyMsg("space"))
+		msgs := run(cmd)
+		if len(msgs) != 1 {
+			t.Fatalf("toggle gave %d messages", len(msgs))
+		}
+		if _, ok := msgs[0].(actionDoneMsg); !ok {
+			t.Fatalf("toggle gave %T, want only the action's result", msgs[0])
+		}
+		if _, next := m.Update(msgs[0]); next != nil {
+			t.Fatal("the action's result scheduled a command")
+		}
+	}
+	if n := len(q.Calls()); n != 5 {
+		t.Fatalf("%d queue calls", n)
+	}
+}
