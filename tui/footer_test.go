@@ -134,3 +134,21 @@ func TestPauseResumeStartsNoTicks(t *testing.T) {
 		t.Fatalf("%d queue calls", n)
 	}
 }
+
+// The full help fits the terminal: at 60 columns its last column (close,
+// help, quit) was cut off behind "…".
+func TestFullHelpFitsNarrowTerminals(t *testing.T) {
+	for _, sz := range [][2]int{{60, 20}, {80, 24}, {100, 30}} {
+		m, _ := scenario(sz[0], sz[1], true, 0)
+		m.Update(keyMsg("?"))
+		v := plain(m)
+		for _, want := range []string{"add job", "refresh now", "page down", "close", "help", "quit"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("%v: help lacks %q:\n%s", sz, want, v)
+			}
+		}
+		if _, body, _ := strings.Cut(v, "\n"); strings.Contains(body, "…") { // the header's token has one
+			t.Errorf("%v: help cut:\n%s", sz, v)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/tui/chart"
@@ -123,7 +124,7 @@ func (m *Model) Render() string {
 
 	if m.overlay == helpOverlay {
 		lines = append(lines, "", st.Title.Render(" Keys")+st.Dim.Render("  (any key closes)"), "")
-		for _, l := range text.Lines(m.help.FullHelpView(m.keys.FullHelp())) {
+		for _, l := range m.fullHelp(w - 1) {
 			lines = append(lines, " "+l)
 		}
 		return finish(lines, w, h)
@@ -164,6 +165,43 @@ func (m *Model) Render() string {
 	}
 	lines = append(lines[:min(len(lines), h-1)], m.footerLine(w))
 	return finish(lines, w, h)
+}
+
+// fullHelp lays the key groups out in as many rows of columns as the
+// width needs, so no group is cut off on a narrow terminal (at 60 columns
+// the last column, with help and quit, used to end in "…").
+func (m *Model) fullHelp(w int) []string {
+	hm := m.help // a copy: View must not change the model
+	hm.SetWidth(0)
+	var out, row []string
+	var groups [][]key.Binding
+	flush := func() {
+		if len(groups) > 0 {
+			if len(out) > 0 {
+				out = append(out, "")
+			}
+			out = append(out, row...)
+		}
+		groups, row = nil, nil
+	}
+	for _, g := range m.keys.FullHelp() {
+		try := text.Lines(hm.FullHelpView(append(groups[:len(groups):len(groups)], g)))
+		if len(groups) > 0 && maxWidth(try) > w {
+			flush()
+			try = text.Lines(hm.FullHelpView([][]key.Binding{g}))
+		}
+		groups, row = append(groups, g), try
+	}
+	flush()
+	return out
+}
+
+func maxWidth(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		n = max(n, text.Width(l))
+	}
+	return n
 }
 
 // finish cuts or pads to exactly h lines of w cells.
