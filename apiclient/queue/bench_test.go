@@ -18,9 +18,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,6 +29,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/sandbox"
 	xrate "golang.org/x/time/rate"
 )
@@ -79,6 +80,7 @@ func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int
 		defer stop()
 	}
 	jobs := jobs(n)
+	perWindow := windowCounter{}
 	start := time.Now()
 	switch client {
 	case "abtop":
@@ -99,8 +101,9 @@ func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int
 			key := fmt.Sprint("xrate-", i)
 			for {
 				_ = lim.Wait(bg)
-				_, _, err := e.client.CreateJob(bg, apiclient.JobRequest{Model: j.Model, Input: j.Input}, key)
+				_, meta, err := e.client.CreateJob(bg, apiclient.JobRequest{Model: j.Model, Input: j.Input}, key)
 				if !is429(err) {
+					perWindow.add(meta.Snapshot, err)
 					break
 				}
 			}
@@ -109,8 +112,9 @@ func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int
 		for i, j := range jobs {
 			key := fmt.Sprint("retry-", i)
 			for {
-				_, _, err := e.client.CreateJob(bg, apiclient.JobRequest{Model: j.Model, Input: j.Input}, key)
+				_, meta, err := e.client.CreateJob(bg, apiclient.JobRequest{Model: j.Model, Input: j.Input}, key)
 				if !is429(err) {
+					perWindow.add(meta.Snapshot, err)
 					break
 				}
 				var ae *apiclient.Error
@@ -126,23 +130,51 @@ func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int
 	}
 	elapsed := time.Since(start)
 	st := e.sb.Stats()
-	cost := 1.0
-	limit := float64(benchReqs)
+	// Allowance: the same measure for every client (Scheduler.Allowance):
+	// units spent per server window, over the whole windows between the
+	// first and the last one the run touched.
+	cost := int64(1)
+	limit := int64(benchReqs)
 	if d == sandbox.DialectPoints {
 		cost, limit = 3, benchPoints
 	}
-	// Allowance: the units our answered requests spent over the windows
-	// the run touched (from the first request to the last answer).
-	units := float64(n) * cost
-	if client == "abtop" {
-		units = float64(e.sched.Stats().Units) // the balance check counts too
+	allowance := e.sched.Allowance(benchWindow)
+	if client != "abtop" {
+		allowance = perWindow.allowance(cost, limit)
 	}
-	windows := math.Floor(elapsed.Seconds()/benchWindow.Seconds()) + 1 // windows touched
-	allowance := units / (limit * max(windows, 1))
 	return simResult{
 		Created: st.JobsCreated, Duplicates: st.DuplicateJobs, HTTP429: st.TooManyRequests,
 		Violations: st.RetryAfterViolations, Allowance: allowance, SimSeconds: elapsed.Seconds(),
 	}
+}
+
+// windowCounter counts a baseline client's successes per server window.
+type windowCounter map[time.Time]int64
+
+func (w windowCounter) add(snap usage.Snapshot, err error) {
+	if err != nil {
+		return
+	}
+	if l, ok := snap.BindingLimit(); ok && l.ResetAfter != nil {
+		w[snap.Now().Add(*l.ResetAfter).Round(time.Second)]++
+	}
+}
+
+func (w windowCounter) allowance(cost, limit int64) float64 {
+	ids := make([]time.Time, 0, len(w))
+	for id := range w {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b time.Time) int { return a.Compare(b) })
+	if len(ids) < 3 {
+		return 0
+	}
+	var units int64
+	for _, id := range ids[1 : len(ids)-1] {
+		units += w[id] * cost
+	}
+	n := int64(ids[len(ids)-2].Sub(ids[1])/benchWindow) + 1
+	return float64(units) / float64(limit*n)
 }
 
 func is429(err error) bool {
