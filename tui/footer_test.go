@@ -152,3 +152,15 @@ func TestFullHelpFitsNarrowTerminals(t *testing.T) {
 		}
 	}
 }
+
+// While a form or the filter has the keyboard, the footer shows the keys
+// that work there, not the dashboard's (which would type letters).
+func TestFooterFollowsTheKeyboardOwner(t *testing.T) {
+	for _, c := range []struct{ open, want string }{{"a", "esc close"}, {"o", "enter load"}, {"/", "esc clear"}} {
+		m, _ := scenario(100, 30, true, 0)
+		m.Update(keyMsg(c.open))
+		if f := lastLine(m); !strings.Contains(f, c.want) || strings.Contains(f, "x cancel") {
+			t.Errorf("after %q: footer %q", c.open, f)
+		}
+	}
+}

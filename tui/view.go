@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -413,6 +414,20 @@ func (m *Model) footerLine(w int) string {
 			glyph = "·" // a note, not a question: "?" is the help key
 		}
 		return " " + st.For(m.statusLvl).Render(text.Cut(glyph+" "+m.status, w-2))
+	}
+	// while a form or the filter has the keyboard, the dashboard's keys
+	// would only type letters: show the keys that work there instead
+	quit := ""
+	if slices.Contains(m.keys.Quit.Keys(), "ctrl+c") { // the one quit key that works inside forms
+		quit = " · ctrl+c quit"
+	}
+	switch {
+	case m.overlay == addOverlay:
+		return st.Dim.Render(text.Cut(" tab/shift+tab field · ↑/↓ model · enter next/submit · esc close"+quit, w))
+	case m.overlay == openOverlay:
+		return st.Dim.Render(text.Cut(" enter load · esc close"+quit, w))
+	case m.jobs.Filtering():
+		return st.Dim.Render(text.Cut(" type to filter · enter keep · esc clear"+quit, w))
 	}
 	hm := m.help // a copy: View must not change the model
 	hm.SetWidth(0)

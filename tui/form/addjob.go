@@ -42,7 +42,7 @@ type AddJob struct {
 func NewAddJob() AddJob {
 	return AddJob{
 		loading: true,
-		Prompt:  Field{Prompt: "prompt  ", Placeholder: "a lighthouse at dusk, 35mm"},
+		Prompt:  Field{Prompt: "prompt  ", Placeholder: "required, e.g. a lighthouse at dusk, 35mm"},
 		Params:  Field{Prompt: "params  ", Placeholder: `optional JSON object, e.g. {"seed": 7}`},
 	}
 }
