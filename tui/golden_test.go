@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -9,6 +10,11 @@ import (
 
 	"github.com/abtop-dev/abtop/tui/text"
 )
+
+// colourSGR matches any SGR sequence that sets a colour: foreground,
+// background or underline colour (38/48/58), or a basic/bright colour
+// code (30–37, 40–47, 90–97, 100–107).
+var colourSGR = regexp.MustCompile(`\x1b\[(?:[0-9:;]*;)?(?:[345]8[;:]|3[0-7]|4[0-7]|9[0-7]|10[0-7])[0-9:;]*m`)
 
 // TestGolden renders the fixed scenario (fixed clock, ten minutes of
 // seed-000-style traffic with a 429 and a gap, 40 jobs in every state) at
@@ -35,8 +41,8 @@ func TestGolden(t *testing.T) {
 						t.Fatalf("line %d is %d cells wide, want %d: %q", i, w, sz[0], l)
 					}
 				}
-				if noColor && strings.Contains(out, "\x1b[38") {
-					t.Fatal("no-colour output contains a foreground colour")
+				if noColor && colourSGR.MatchString(out) {
+					t.Fatalf("no-colour output contains a colour: %q", colourSGR.FindString(out))
 				}
 				golden.RequireEqual(t, []byte(out))
 			})
