@@ -110,6 +110,12 @@ func rate(in Input, st styles.Styles) Gauge {
 	if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok {
 		reset = "resets in " + text.Duration(d) + " (server clock)"
 		brief = "resets in " + text.Duration(d)
+		if d <= 0 {
+			// the window this reading describes is over: the budget has
+			// refilled since, by how much only the next response says
+			reset, brief = "reset passed: value predates it", "reset passed"
+			g.Stale = true
+		}
 	}
 	if n := len(s.Rate.Limits); n > 1 {
 		own += fmt.Sprintf(" · %d limits", n)
@@ -481,8 +487,10 @@ func Binding(in Input, st styles.Styles, w int, withRunning bool) string {
 				}
 				left += " " + unitWord(l.Unit) + " left"
 				reset := ""
-				if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok {
+				if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok && d > 0 {
 					reset = ", resets in " + text.Duration(d)
+				} else if ok {
+					reset = ", window since reset"
 				}
 				c.what = []string{
 					"binding: the rate window paces jobs (" + left + reset + "); nothing runs out at this pace",

@@ -72,3 +72,18 @@ func TestBindingPicksWhatRunsOutFirst(t *testing.T) {
 		t.Errorf("binding line without data = %q", line)
 	}
 }
+
+// A reading whose window has since reset no longer says "resets in 0s":
+// it says the reset passed and is dimmed as old (tmux at 130×35 showed
+// "resets in 0s" next to a 49/60 from before the reset).
+func TestRateAfterItsResetIsMarkedOld(t *testing.T) {
+	st := styles.New(true, true)
+	now := t0.Add(31 * time.Second) // the reading said: resets in 30 s
+	g := Build(Input{S: rateState(50, 200), Now: now, PollInterval: time.Minute}, st)[0]
+	if !g.Stale || !strings.Contains(g.Lines[0], "reset passed") {
+		t.Fatalf("stale %v, lines %q", g.Stale, g.Lines)
+	}
+	if line := Binding(Input{S: rateState(50, 200), Now: now}, st, 100, false); strings.Contains(line, "resets in 0s") {
+		t.Fatalf("binding %q", line)
+	}
+}

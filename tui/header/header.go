@@ -78,10 +78,27 @@ func Render(in Info, w int, st styles.Styles) string {
 		return " " + st.Title.Render("abtop") + "  " + strings.Join(ss, " · ")
 	}
 
+	right := rightPart(in, w, st, true)
+	left := build(0)
+	for prio := 2; prio <= 4 && text.Width(left)+text.Width(right)+2 > w; prio++ {
+		left = build(prio)
+	}
+	if text.Width(left)+text.Width(right)+2 > w {
+		right = rightPart(in, w, st, false) // "● live · 0s ago"
+	}
+	return text.Spread(left, right+" ", w)
+}
+
+// rightPart is the connection state and the age of the data; long says
+// "updated 2s ago", short "2s ago".
+func rightPart(in Info, w int, st styles.Styles, long bool) string {
 	var right string
 	age := ""
 	if !in.LastData.IsZero() {
-		age = " · updated " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+		age = " · " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+		if long {
+			age = " · updated " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+		}
 	}
 	switch in.Conn {
 	case Connecting:
@@ -99,9 +116,5 @@ func Render(in Info, w int, st styles.Styles) string {
 	case Embargo:
 		right = st.Warning.Render("⏸ waiting out Retry-After") + age
 	}
-	left := build(0)
-	for prio := 2; prio <= 4 && text.Width(left)+text.Width(right)+2 > w; prio++ {
-		left = build(prio)
-	}
-	return text.Spread(left, right+" ", w)
+	return right
 }

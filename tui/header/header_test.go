@@ -40,3 +40,14 @@ func TestPlanCapitalisedByRune(t *testing.T) {
 		t.Fatalf("header %q", got)
 	}
 }
+
+// Below 60 columns (gauges only) the badge stays whole: the state on the
+// right drops "updated" before the left side is cut.
+func TestGaugesOnlyHeaderKeepsTheBadge(t *testing.T) {
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	in := Info{MaskedToken: "ab_…AbDo", TokenSource: "sandbox", Sandbox: true, Conn: Live, LastData: now, Now: now}
+	got := Render(in, 50, styles.New(true, true))
+	if !strings.Contains(got, "SANDBOX") || !strings.Contains(got, "● live · 0s ago") {
+		t.Fatalf("50 cols: %q", got)
+	}
+}
