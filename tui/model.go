@@ -65,6 +65,7 @@ type Model struct {
 	lastResync time.Time
 	lastPoll   time.Time
 	pollErr    error
+	nextPoll   time.Time // when the next poll is due (shown after a failed one)
 	conc       int // concurrency from the poll, 0 unknown
 	runningAPI int // running jobs per the poll
 
@@ -262,7 +263,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 	m.usage.OwnRequests(m.now, max(0, msg.res.Requests))
 	if msg.err != nil {
 		m.pollErr = msg.err
-		m.log.Add(logview.Entry{At: m.now, Level: styles.Critical, Text: "poll failed: " + describe(msg.err)})
+		m.log.Add(logview.Entry{At: m.now, Level: styles.Critical, Text: "poll failed: " + describe(msg.err) + " · abtop polls again in " + text.Duration(m.pollInterval())})
 	} else {
 		m.pollErr = nil
 		m.lastPoll = m.now
@@ -285,6 +286,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 	if m.usage.Embargoed(m.now) {
 		next = max(next, m.usage.EmbargoUntil.Sub(m.now)+50*time.Millisecond)
 	}
+	m.nextPoll = m.now.Add(next)
 	tick := pollTickCmd(m.pollGen, next)
 	// the queue's event stream drops events for a slow reader rather than
 	// stall the queue; a periodic full reload makes sure nothing stays wrong

@@ -339,7 +339,7 @@ func TestPollErrorShowsInHeader(t *testing.T) {
 	for _, msg := range run(cmd) {
 		m.Update(msg)
 	}
-	if v := plain(m); !strings.Contains(v, "✖ 401 unauthorized: Unauthorized") {
+	if v := plain(m); !strings.Contains(v, "✖ 401 unauthorized: Unauthorized · retry 15:42:05") {
 		t.Fatalf("poll error not in header:\n%s", v)
 	}
 	if errors.Is(mon.err, nil) {

@@ -241,6 +241,7 @@ func (m *Model) headerInfo() header.Info {
 	case m.pollErr != nil:
 		in.Conn = header.Failing
 		in.Problem = describe(m.pollErr)
+		in.RetryAt = m.nextPoll // what abtop does about it: polls again then
 	case last.IsZero():
 		in.Conn = header.Connecting
 	case m.now.Sub(last) > 2*m.pollInterval()+m.opts.PollInterval:

@@ -34,7 +34,8 @@ type Info struct {
 	Conn        Conn
 	LastData    time.Time // zero: never
 	Now         time.Time
-	Problem     string // last poll error in a few words (shown when Failing)
+	Problem     string    // last poll error in a few words (shown when Failing)
+	RetryAt     time.Time // when abtop polls again after the failure; zero: unknown
 	Sandbox     bool
 }
 
@@ -112,7 +113,11 @@ func rightPart(in Info, w int, st styles.Styles, long bool) string {
 		if p == "" {
 			p = "poll failed"
 		}
-		right = st.Critical.Render("✖ "+text.Cut(p, max(10, w/3))) + age
+		retry := ""
+		if !in.RetryAt.IsZero() {
+			retry = " · retry " + in.RetryAt.Format("15:04:05")
+		}
+		right = st.Critical.Render("✖ "+text.Cut(p, max(10, w/3))+retry) + age
 	case Embargo:
 		right = st.Warning.Render("⏸ waiting out Retry-After") + age
 	}
