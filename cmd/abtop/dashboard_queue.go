@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -180,6 +182,10 @@ func (a *queueAdapter) Enqueue(ctx context.Context, s data.Spec) error {
 // LoadFile validates the whole file against /v1/models (the same parser
 // as abtop submit) and queues all of it or nothing.
 func (a *queueAdapter) LoadFile(ctx context.Context, path string) (int, error) {
+	path, err := expandHome(path)
+	if err != nil {
+		return 0, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
@@ -220,3 +226,16 @@ func (a *queueAdapter) Cancel(ctx context.Context, key string) error {
 	return a.q.Cancel(ctx, key)
 }
 func (a *queueAdapter) RetryFailed(ctx context.Context) (int, error) { return a.q.RetryFailed() }
+
+// expandHome resolves a leading "~/" the way a shell would: the path is
+// typed into the dashboard's prompt, where no shell expands it.
+func expandHome(path string) (string, error) {
+	if path != "~" && !strings.HasPrefix(path, "~/") {
+		return path, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("%s: cannot expand ~: %w", path, err)
+	}
+	return filepath.Join(home, path[1:]), nil
+}

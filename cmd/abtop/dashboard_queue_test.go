@@ -29,3 +29,20 @@ func TestEmitAfterCloseIsDroppedNotAPanic(t *testing.T) {
 		t.Fatal("stream not closed")
 	}
 }
+
+// The open prompt has no shell: "~/prompts.jsonl" must still mean the
+// home directory.
+func TestExpandHome(t *testing.T) {
+	t.Setenv("HOME", "/home/ada")
+	for _, c := range []struct{ in, want string }{
+		{"~/prompts.jsonl", "/home/ada/prompts.jsonl"},
+		{"~", "/home/ada"},
+		{"prompts.jsonl", "prompts.jsonl"},
+		{"/tmp/~x", "/tmp/~x"},
+		{"~bob/x", "~bob/x"}, // another user's home: left as typed
+	} {
+		if got, err := expandHome(c.in); err != nil || got != c.want {
+			t.Errorf("expandHome(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
