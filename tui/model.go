@@ -365,7 +365,11 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 
 func (m *Model) onAction(msg actionDoneMsg) {
 	if msg.err != nil {
-		m.setStatus(styles.Critical, msg.what+" failed: "+describe(msg.err))
+		what := msg.what
+		if msg.subject != "" {
+			what += " " + msg.subject
+		}
+		m.setStatus(styles.Critical, what+" failed: "+describe(msg.err))
 		return
 	}
 	switch msg.what {
@@ -383,6 +387,8 @@ func (m *Model) onAction(msg actionDoneMsg) {
 	case "resume":
 		m.queue.Paused = false
 		m.setStatus(styles.Calm, "queue resumed")
+	case "cancel":
+		m.setStatus(styles.Calm, "canceled "+msg.subject)
 	default:
 		m.setStatus(styles.Calm, msg.what+" done")
 	}
@@ -573,8 +579,15 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(styles.Unknown, "job already "+j.State+": nothing to cancel")
 			return nil
 		}
+		// a cancel of a created job is a request: it may wait seconds for
+		// a free slot in the rate window, so say at once that it is on its way
+		name := j.ID
+		if name == "" {
+			name = "the job (not sent yet)"
+		}
+		m.setStatus(styles.Unknown, "canceling "+name+"…")
 		q, ctx, keyID := m.opts.Queue, m.ctx, j.Key
-		return actionCmd("cancel", func() (int, error) { return 0, q.Cancel(ctx, keyID) })
+		return actionCmdFor("cancel", name, func() (int, error) { return 0, q.Cancel(ctx, keyID) })
 	case key.Matches(msg, k.Retry):
 		if m.noQueue() {
 			return nil

@@ -146,6 +146,9 @@ func TestQueueKeysCallTheQueueInCommands(t *testing.T) {
 	m.Update(keyMsg("down"))
 	q.cancelEr = &apiclient.Error{Status: 409, Code: problem.CodeConflict, Title: "Conflict", Detail: "job is already running"}
 	_, cmd = m.Update(keyMsg("x"))
+	if v := plain(m); !strings.Contains(v, "canceling the job (not sent yet)…") {
+		t.Fatalf("no feedback while the cancel is on its way:\n%s", v)
+	}
 	for _, msg := range run(cmd) {
 		m.Update(msg)
 	}

@@ -37,9 +37,10 @@ type (
 		err    error
 	}
 	actionDoneMsg struct {
-		what string // "enqueue", "cancel", "retry", "pause", "resume"
-		n    int
-		err  error
+		what    string // "enqueue", "cancel", "retry", "pause", "resume"
+		subject string // what it acted on, for the status line ("job_…"); "" for the queue
+		n       int
+		err     error
 	}
 	loadDoneMsg struct {
 		path string
@@ -125,10 +126,12 @@ func modelsCmd(ctx context.Context, mon Monitor) tea.Cmd {
 	}
 }
 
-func actionCmd(what string, f func() (int, error)) tea.Cmd {
+func actionCmd(what string, f func() (int, error)) tea.Cmd { return actionCmdFor(what, "", f) }
+
+func actionCmdFor(what, subject string, f func() (int, error)) tea.Cmd {
 	return func() tea.Msg {
 		n, err := f()
-		return actionDoneMsg{what: what, n: n, err: err}
+		return actionDoneMsg{what: what, subject: subject, n: n, err: err}
 	}
 }
 
