@@ -66,8 +66,8 @@ type Model struct {
 	lastPoll   time.Time
 	pollErr    error
 	nextPoll   time.Time // when the next poll is due (shown after a failed one)
-	conc       int // concurrency from the poll, 0 unknown
-	runningAPI int // running jobs per the poll
+	conc       int       // concurrency from the poll, 0 unknown
+	runningAPI int       // running jobs per the poll
 
 	focus        pane
 	showLog      bool
