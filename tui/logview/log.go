@@ -83,7 +83,11 @@ func (m *Model) View(w, h int, st styles.Styles) []string {
 		out = append(out, st.Dim.Render(fmt.Sprintf("… %d older entries not kept", m.dropped)))
 	}
 	for _, e := range m.entries[start:end] {
-		line := e.At.Format("15:04:05") + " " + e.Level.Glyph() + " " + e.Text
+		glyph := e.Level.Glyph()
+		if e.Level == styles.Unknown {
+			glyph = "·" // a note: "?" would read as the help key
+		}
+		line := e.At.Format("15:04:05") + " " + glyph + " " + e.Text
 		line = text.Cut(line, w)
 		if e.Level == styles.Critical || e.Level == styles.Warning {
 			line = st.For(e.Level).Render(line)
