@@ -480,7 +480,12 @@ func Binding(in Input, st styles.Styles, w int, withRunning bool) string {
 		c = cand{styles.Calm, []string{"binding: nothing runs out at this pace", "nothing runs out at this pace"}, 0}
 		if s.Rate != nil {
 			if l, ok := s.Rate.BindingLimit(); ok && l.Remaining != nil {
-				c.lvl = max(rate(in, st).Level, styles.Calm)
+				// the level of the numbers on this line; a recent 429 is
+				// explained on the rate gauge, not implied here
+				c.lvl = styles.Calm
+				if f := l.Fraction(); f >= 0 {
+					c.lvl = styles.LevelOf(1 - f)
+				}
 				left := text.Int(*l.Remaining)
 				if l.Limit != nil {
 					left += "/" + text.Int(*l.Limit)

@@ -87,3 +87,17 @@ func TestRateAfterItsResetIsMarkedOld(t *testing.T) {
 		t.Fatalf("binding %q", line)
 	}
 }
+
+// "✖ binding: … 41/60 req left …; nothing runs out" read as a
+// contradiction (tmux, after a 429): the line's glyph follows its own
+// numbers; the 429 is explained on the rate gauge.
+func TestBindingGlyphFollowsItsNumbers(t *testing.T) {
+	st := styles.New(true, true)
+	line := Binding(Input{S: rateState(90, 429), Now: t0}, st, 120, false)
+	if !strings.Contains(line, "● binding") || !strings.Contains(line, "nothing runs out") {
+		t.Fatalf("binding %q", line)
+	}
+	if g := Build(Input{S: rateState(90, 429), Now: t0}, st)[0]; g.Level != styles.Critical {
+		t.Fatal("the rate gauge itself stays critical after a 429")
+	}
+}
