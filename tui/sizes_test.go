@@ -7,7 +7,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
-// Every size from tiny to huge, in every pane and overlay, draws exactly
+// A sweep of sizes from tiny to huge, in every pane and overlay, draws exactly
 // width×height cells: nothing wraps, nothing is short, nothing panics.
 func TestEverySizeFillsTheScreenExactly(t *testing.T) {
 	m, _ := scenario(100, 30, false, 40)
@@ -16,8 +16,8 @@ func TestEverySizeFillsTheScreenExactly(t *testing.T) {
 		if setup != "" {
 			m.Update(keyMsg(setup))
 		}
-		for w := 20; w <= 220; w += 7 {
-			for h := 5; h <= 64; h += 3 {
+		for w := 20; w <= 220; w += 11 {
+			for h := 5; h <= 64; h += 4 {
 				m.Update(tea_WindowSize(w, h))
 				out := m.Render()
 				lines := strings.Split(out, "\n")
