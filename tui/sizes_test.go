@@ -7,7 +7,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
-// A sweep of sizes from tiny to huge, in every pane and overlay, draws exactly
+// Sizes from tiny to huge, in every pane and overlay, draws exactly
 // width×height cells: nothing wraps, nothing is short, nothing panics.
 func TestEverySizeFillsTheScreenExactly(t *testing.T) {
 	m, _ := scenario(100, 30, false, 40)
@@ -16,8 +16,10 @@ func TestEverySizeFillsTheScreenExactly(t *testing.T) {
 		if setup != "" {
 			m.Update(keyMsg(setup))
 		}
-		for w := 20; w <= 220; w += 11 {
-			for h := 5; h <= 64; h += 4 {
+		// every layout boundary (60×20, 100 and 140 columns, the chart at
+		// 28 and 40 rows, the detail box at 16 spare rows) from either side
+		for _, w := range []int{20, 40, 59, 60, 61, 80, 99, 100, 101, 120, 139, 140, 141, 160, 200, 218} {
+			for _, h := range []int{5, 10, 15, 19, 20, 21, 24, 27, 28, 29, 30, 35, 39, 40, 41, 48, 61} {
 				m.Update(tea_WindowSize(w, h))
 				out := m.Render()
 				lines := strings.Split(out, "\n")
