@@ -7,7 +7,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
-// Sizes from tiny to huge, in every pane and overlay, draws exactly
+// Sizes from tiny to huge, in every pane and overlay, draw exactly
 // width×height cells: nothing wraps, nothing is short, nothing panics.
 func TestEverySizeFillsTheScreenExactly(t *testing.T) {
 	m, _ := scenario(100, 30, false, 40)

@@ -44,6 +44,9 @@ type Gauge struct {
 	From  string
 	At    time.Time
 	Stale bool
+	// Per is the window the value counts over ("1m", "10s") when the
+	// server stated it; "" otherwise.
+	Per string
 }
 
 // Source is the gauge's origin as shown under it: "from header · 2s ago".
@@ -96,6 +99,9 @@ func rate(in Input, st styles.Styles) Gauge {
 	}
 	l, _ := s.Rate.BindingLimit()
 	g.From, g.At, g.Stale = "header", s.Rate.At, in.stale(s.Rate.At)
+	if l.Window != nil && *l.Window > 0 {
+		g.Per = text.Age(*l.Window)
+	}
 	u := unitWord(l.Unit)
 	if f := l.Fraction(); f >= 0 {
 		g.Used = 1 - f
@@ -273,7 +279,11 @@ func bar(used float64, w int, fill, empty styles.Paint) string {
 }
 
 func title(g Gauge, st styles.Styles) string {
-	return g.Title + " " + st.For(g.Level).Render(g.Level.Glyph()+" "+g.Level.Word())
+	t := g.Title
+	if g.Per != "" {
+		t += " per " + g.Per // "60 req left" of how long a window
+	}
+	return t + " " + st.For(g.Level).Render(g.Level.Glyph()+" "+g.Level.Word())
 }
 
 // headline is the bar and the value in w cells; a stale reading is

@@ -101,3 +101,16 @@ func TestBindingGlyphFollowsItsNumbers(t *testing.T) {
 		t.Fatal("the rate gauge itself stays critical after a 429")
 	}
 }
+
+// "41/60 req left" says nothing about how long the 60 last: when the
+// server states the window, the rate gauge's title does.
+func TestRateGaugeNamesItsWindow(t *testing.T) {
+	st := styles.New(true, true)
+	s := usagestate.New(5*time.Second, 10)
+	s.Observe(apiclient.Observation{Status: 200, Snapshot: usage.Snapshot{Received: t0, Limits: []usage.Limit{{Unit: "requests",
+		Limit: i64(60), Remaining: i64(41), ResetAfter: dur(7 * time.Second), Window: dur(10 * time.Second)}}}}, t0)
+	box := strings.Join(Boxes(Build(Input{S: s, Now: t0}, st)[:1], 33, t0, st), "\n")
+	if !strings.Contains(box, "Rate limit per 10s ● ok") {
+		t.Fatalf("window not named:\n%s", box)
+	}
+}
