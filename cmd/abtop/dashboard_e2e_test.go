@@ -142,7 +142,7 @@ func TestDashboardE2E(t *testing.T) {
 			}
 		}
 	}
-	tm.waitFor("429 shown", 5*time.Second, `→ 429`, `Rate limit ✖ critical`)
+	tm.waitFor("429 shown", 5*time.Second, `→ 429`, `Rate limit (per \S+ )?✖ critical`)
 	tm.keys("l")
 
 	// a forced 402: the balance drops to zero behind abtop's back, then a job is added
