@@ -71,14 +71,23 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 		add(st.Dim.Render(age))
 	}
 	if len(j.Output) > 0 && string(j.Output) != "null" {
-		add(st.Header.Render("output"))
 		var b bytes.Buffer
-		if json.Indent(&b, j.Output, "", "  ") == nil {
-			for _, s := range strings.Split(b.String(), "\n") {
+		indented := json.Indent(&b, j.Output, "", "  ") == nil
+		out := strings.Split(b.String(), "\n")
+		switch {
+		case indented && scroll == 0 && len(l)+1+len(out) > h:
+			// a small box: the whole output on one line beats a "{"
+			// with the rest cut off (scroll shows the indented form)
+			var c bytes.Buffer
+			_ = json.Compact(&c, j.Output)
+			add(st.Header.Render("output") + " " + c.String())
+		case indented:
+			add(st.Header.Render("output"))
+			for _, s := range out {
 				add("  " + s)
 			}
-		} else {
-			add("  " + text.Clean(string(j.Output)))
+		default:
+			add(st.Header.Render("output") + " " + text.Clean(string(j.Output)))
 		}
 	}
 	// the identity line stays; the rest scrolls
