@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +15,6 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	"github.com/abtop-dev/abtop/config"
 	"github.com/spf13/cobra"
 )
 
@@ -60,6 +57,7 @@ paused (credits) or was interrupted; 2 when the input has bad lines.`,
 	fl.BoolVar(&f.json, "json", false, "print one JSON summary object at the end instead of a human summary")
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
+	fl.String("limiter", "", "share the organization's budget with other abtop processes through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	return cmd
 }
@@ -76,6 +74,8 @@ type submitSummary struct {
 	AllowanceUsed float64  `json:"allowance_used"`
 	Paused        string   `json:"paused,omitempty"`
 	Failures      []string `json:"failures,omitempty"`
+	// Limiter is the shared budget's state at the end; absent in-process.
+	Limiter *redisbudget.Status `json:"limiter,omitempty"`
 }
 
 func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
@@ -92,21 +92,25 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if err != nil {
 		return err
 	}
-	client, err := a.newClient(cfg, nil)
+	ob, err := a.openBudget(ctx, cfg, a.errOut)
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := openBudget(ctx, cfg)
+	defer ob.Close()
+	if line := ob.StatusLine(); line != "" {
+		fmt.Fprintf(a.errOut, "abtop: limiter: %s (org %q)\n", line, ob.Status().Org)
+	}
+	store := ob.Store
+	client, err := a.newClientAt(cfg, nil, ob.Now)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
 	journal, err := queue.OpenJournal(cfg.JournalPath)
 	if err != nil {
 		return err
 	}
 	defer journal.Close()
-	sched := queue.NewScheduler(queue.Options{Store: store})
+	sched := queue.NewScheduler(queue.Options{Store: store, Now: ob.Now})
 	q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Workers: f.workers})
 	if err != nil {
 		return err
@@ -162,6 +166,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 
 	start := time.Now()
 	prog := newProgress(a.errOut, isTerminal(a.errOut), q, sched, batch)
+	prog.limiter = ob
 	events, unsub := q.Subscribe(1024)
 	progDone := make(chan struct{})
 	go func() { defer close(progDone); prog.run(ctx, events) }()
@@ -170,6 +175,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	<-progDone
 
 	sum := a.summarize(q, sched, store, batch, start, runErr)
+	sum.Limiter = ob.Status()
 	if f.json {
 		enc := json.NewEncoder(a.out)
 		if err := enc.Encode(sum); err != nil {
@@ -286,6 +292,9 @@ func (a *app) printSummary(s submitSummary) {
 	}
 	fmt.Fprintf(a.out, "%s in %.1fs · %d×429 · %d retries · %.0f%% of the rate allowance used\n",
 		strings.Join(parts, ", "), s.ElapsedS, s.HTTP429, s.Retries, 100*s.AllowanceUsed)
+	if s.Limiter != nil {
+		fmt.Fprintf(a.out, "limiter: %s (org %q)\n", s.Limiter, s.Limiter.Org)
+	}
 	if s.Paused != "" {
 		fmt.Fprintf(a.out, "paused: %s\n", s.Paused)
 	}
@@ -294,31 +303,6 @@ func (a *app) printSummary(s submitSummary) {
 	for _, f := range fails {
 		fmt.Fprintln(a.out, "  "+f)
 	}
-}
-
-// budgetStore picks the org budget backend: in-process, or shared through
-// Redis when a limiter is configured, so several abtop processes split one
-// organization's budget. The API has no organization id, so the shared key
-// is a hash of the base URL and token (never the token itself): processes
-// using the same token share; give them the same token.
-func openBudget(ctx context.Context, cfg config.Config) (budget.Store, func(), error) {
-	plan := budget.PlanNamed("free")
-	if cfg.Limiter == "" {
-		return budget.NewMemory(plan), func() {}, nil
-	}
-	sum := sha256.Sum256([]byte(cfg.BaseURL + "\x00" + cfg.Token))
-	st, err := redisbudget.New(ctx, cfg.Limiter, "org-"+hex.EncodeToString(sum[:8]), redisbudget.Options{Plan: plan})
-	if err != nil {
-		return nil, nil, fmt.Errorf("limiter %s: %w", redisbudget.Redacted(cfg.Limiter), err)
-	}
-	return st, func() { _ = st.Close() }, nil
-}
-
-// budgetStore is openBudget for callers that keep the store for the whole
-// process (the dashboard): a shared store then leaves at exit.
-func budgetStore(cfg config.Config) (budget.Store, error) {
-	st, _, err := openBudget(context.Background(), cfg)
-	return st, err
 }
 
 func isTerminal(x any) bool {

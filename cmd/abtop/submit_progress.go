@@ -25,6 +25,9 @@ type progress struct {
 	waits  map[string]queue.Wait
 	latest string
 	paused string
+	// limiter, when the budget is shared, adds its mode to each line and
+	// (changes are also logged on their own line by openBudget).
+	limiter *orgBudget
 }
 
 func newProgress(w io.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
@@ -93,6 +96,13 @@ func (p *progress) draw(final bool) {
 	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
 	if w := p.waitText(); w != "" && done < total {
 		line += " · waiting: " + w
+	}
+	if st := p.limiter.Status(); st != nil {
+		if st.Connected {
+			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
+		} else {
+			line += fmt.Sprintf(" · REDIS UNREACHABLE, local share 1/%d", max(1, st.Peers))
+		}
 	}
 	if p.tty {
 		const width = 24
