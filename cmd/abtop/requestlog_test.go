@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// requestLog is a slog.Handler for sandbox.Options.Logger: it keeps when
+// each /v1 request arrived and how it was answered, so a test can count
+// the org's requests per server window (the sandbox's stats are totals).
+type requestLog struct {
+	mu   sync.Mutex
+	reqs []loggedRequest
+}
+
+type loggedRequest struct {
+	at     time.Time // arrival: the log time minus the handling time
+	status int
+}
+
+func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *requestLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *requestLog) WithGroup(string) slog.Handler            { return l }
+
+func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
+	r := loggedRequest{at: rec.Time}
+	rec.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "status":
+			r.status = int(a.Value.Int64())
+		case "duration":
+			r.at = rec.Time.Add(-a.Value.Duration())
+		}
+		return true
+	})
+	l.mu.Lock()
+	l.reqs = append(l.reqs, r)
+	l.mu.Unlock()
+	return nil
+}
+
+// allowance is the share of the org's rate allowance the requests used:
+// requests the server accepted (answered, not 429) in every whole window
+// between the batch's first and last windows, over limit × that many
+// windows. The first and last windows are left out because the batch
+// starts and ends inside them; windows in between where nothing was sent
+// count as unused. It is Scheduler.Allowance's measure, computed on the
+// server's side for all processes together. 0 when the batch spanned
+// fewer than three windows.
+func (l *requestLog) allowance(window time.Duration, limit int) (used float64, windows int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.reqs) == 0 {
+		return 0, 0
+	}
+	first, last := l.reqs[0].at.Truncate(window), l.reqs[0].at.Truncate(window)
+	for _, r := range l.reqs {
+		w := r.at.Truncate(window)
+		if w.Before(first) {
+			first = w
+		}
+		if w.After(last) {
+			last = w
+		}
+	}
+	windows = int(last.Sub(first)/window) - 1
+	if windows < 1 {
+		return 0, 0
+	}
+	accepted := 0
+	for _, r := range l.reqs {
+		w := r.at.Truncate(window)
+		if w.After(first) && w.Before(last) && r.status != 0 && r.status != 429 {
+			accepted++
+		}
+	}
+	return float64(accepted) / float64(limit*windows), windows
+}
+
+// perWindow lists the accepted requests of each window from the first to
+// the last, for the log.
+func (l *requestLog) perWindow(window time.Duration) []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.reqs) == 0 {
+		return nil
+	}
+	first := l.reqs[0].at.Truncate(window)
+	for _, r := range l.reqs {
+		if w := r.at.Truncate(window); w.Before(first) {
+			first = w
+		}
+	}
+	var out []int
+	for _, r := range l.reqs {
+		i := int(r.at.Truncate(window).Sub(first) / window)
+		for len(out) <= i {
+			out = append(out, 0)
+		}
+		if r.status != 0 && r.status != 429 {
+			out[i]++
+		}
+	}
+	return out
+}
