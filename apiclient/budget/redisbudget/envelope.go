@@ -37,16 +37,26 @@ type proc struct {
 	InFlight int64     `json:"in_flight"`
 	Writes   int64     `json:"writes"`
 	Seen     time.Time `json:"seen"`
+	// Unconfirmed marks an entry copied from a view when a lost state was
+	// recreated: its owner may have exited meanwhile and will never
+	// reconcile it, so it is reaped after the short unconfirmed TTL, not
+	// ProcessTTL (a live owner confirms it within a heartbeat).
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 }
 
 // reap takes back the in-flight units of processes other than id that
-// were not seen for ttl before now (no-op without a reference instant).
-func (e *envelope) reap(id string, now time.Time, ttl time.Duration) {
+// were not seen for ttl before now, or for unconfirmedTTL when the entry
+// only came from a recreated state (no-op without a reference instant).
+func (e *envelope) reap(id string, now time.Time, ttl, unconfirmedTTL time.Duration) {
 	if now.IsZero() {
 		return
 	}
 	for other, q := range e.Procs {
-		if other != id && now.Sub(q.Seen) > ttl {
+		limit := ttl
+		if q.Unconfirmed {
+			limit = unconfirmedTTL
+		}
+		if other != id && now.Sub(q.Seen) > limit {
 			e.State.InFlight = max(0, e.State.InFlight-q.InFlight)
 			e.State.WritesInFlight = max(0, e.State.WritesInFlight-q.Writes)
 			delete(e.Procs, other)
@@ -60,6 +70,7 @@ func (e *envelope) track(id string, now time.Time, dIn, dWrites int64) {
 		e.Procs = map[string]proc{}
 	}
 	p := e.Procs[id]
+	p.Unconfirmed = false
 	p.InFlight = max(0, p.InFlight+dIn)
 	p.Writes = max(0, p.Writes+dWrites)
 	if now.After(p.Seen) {
@@ -134,14 +145,22 @@ func (e *envelope) merge(lastEnv envelope) {
 
 // seed is the envelope a process recreates a lost state from: its last
 // view under a new epoch, with the in-flight counts rebuilt from the
-// per-process books (each owner reconciles its own entry afterwards).
-func seed(last envelope) envelope {
+// per-process books (each live owner reconciles its own entry afterwards;
+// the entries are Unconfirmed, seen at now, so those of processes that
+// exited while Redis was away are reaped soon instead of after ProcessTTL,
+// where they would hold back the whole org).
+func seed(last envelope, now time.Time) envelope {
 	env := last.clone()
 	env.Epoch = uuid.NewString()
 	env.State.InFlight, env.State.WritesInFlight = 0, 0
-	for _, p := range env.Procs {
+	for id, p := range env.Procs {
 		env.State.InFlight += p.InFlight
 		env.State.WritesInFlight += p.Writes
+		p.Unconfirmed = true
+		if !now.IsZero() {
+			p.Seen = now
+		}
+		env.Procs[id] = p
 	}
 	env.Recreated = nil
 	if env.State.Known {
@@ -172,7 +191,7 @@ func (s *Store) decode(v, enc string) (string, envelope, error) {
 		if !s.f.haveLast {
 			return "0", envelope{Epoch: uuid.NewString(), State: budget.NewState(s.opts.Plan)}, nil
 		}
-		return "0", seed(s.f.last), nil
+		return "0", seed(s.f.last, time.Now().Add(s.clock.offset)), nil // s.Now without relocking mu
 	}
 	var env envelope
 	if err := json.Unmarshal([]byte(enc), &env); err != nil {

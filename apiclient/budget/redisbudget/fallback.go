@@ -254,6 +254,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 	_, err := s.cas(ctx, func(env *envelope) {
 		st := &env.State
 		p := env.Procs[id]
+		p.Unconfirmed = false // the owner's own books, set absolutely
 		st.InFlight = max(0, st.InFlight-p.InFlight) + mine
 		st.WritesInFlight = max(0, st.WritesInFlight-p.Writes) + mineWrites
 		p.InFlight, p.Writes = mine, mineWrites

@@ -245,7 +245,7 @@ func (s *Store) update(ctx context.Context, now time.Time, fn change) (budget.St
 	defer cancel()
 	owedSettle, owedWrites := s.takeOwed()
 	st, err := s.cas(ctx, func(env *envelope) {
-		env.reap(s.opts.ProcessID, now, s.opts.ProcessTTL)
+		env.reap(s.opts.ProcessID, now, s.opts.ProcessTTL, 2*s.opts.PeerTTL)
 		st := &env.State
 		if owedSettle > 0 || owedWrites > 0 {
 			st.InFlight = max(0, st.InFlight-owedSettle)
