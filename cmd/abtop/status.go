@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/inspect"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
@@ -40,6 +41,7 @@ An API error prints the problem's title, detail and code and exits 1.`,
 		},
 	}
 	cmd.Flags().Bool("json", false, "print the status as one JSON object")
+	cmd.Flags().String("limiter", "", "also show the organization's budget shared through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
 	return cmd
 }
 
@@ -52,6 +54,7 @@ type statusReport struct {
 	quota    *usage.Quota   // the latest quota seen
 	credits  *float64
 	requests []apiclient.Observation
+	limiter  *redisbudget.Status // nil without --limiter
 	apiErr   *apiclient.Error
 	otherErr error
 }
@@ -65,6 +68,11 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 	}
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	// A bad limiter URL or a refused password is an error before any
+	// request; an unreachable Redis is reported in the output.
+	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, defaultOrg(cfg)); err != nil {
+		return err
 	}
 	r.collect(ctx, client)
 
@@ -234,6 +242,9 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 	if s.RetryAfter != nil {
 		line("Retry-After", apiclient.HumanDuration(*s.RetryAfter))
 	}
+	if r.limiter != nil {
+		line("Shared budget", limiterLine(*r.limiter))
+	}
 	if r.running != nil {
 		plan := ""
 		if r.balance != nil {
@@ -296,6 +307,7 @@ type statusJSON struct {
 	RunningJobs      *int                `json:"running_jobs"`
 	ConcurrencyLimit *int                `json:"concurrency_limit"`
 	Problems         []string            `json:"header_problems"`
+	Limiter          *redisbudget.Status `json:"limiter"` // null: the budget is in-process
 	Requests         []statusRequestJSON `json:"requests"`
 	Error            *statusErrorJSON    `json:"error"`
 }
@@ -331,6 +343,7 @@ func (r *statusReport) json() statusJSON {
 		RetryAfterS: inspect.Seconds(s.RetryAfter),
 		RunningJobs: r.running,
 		Problems:    append([]string{}, s.Problems...),
+		Limiter:     r.limiter,
 		Requests:    []statusRequestJSON{},
 	}
 	if r.quota != nil {
@@ -366,4 +379,16 @@ func (r *statusReport) json() statusJSON {
 		out.Error = ej
 	}
 	return out
+}
+
+// limiterLine is status's view of the shared budget: how many submitters
+// split the org's limits right now (status itself does not count).
+func limiterLine(st redisbudget.Status) string {
+	if !st.Connected {
+		return fmt.Sprintf("redis unreachable (%s): submitters fall back to a local share · org %q · %s", st.Error, st.Org, st.URL)
+	}
+	if st.Peers == 0 {
+		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
+	}
+	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
 }

@@ -81,7 +81,7 @@ func (o *Options) defaults() {
 		o.ProcessID = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), uuid.NewString()[:8])
 	}
 	if o.KeyPrefix == "" {
-		o.KeyPrefix = "abtop:"
+		o.KeyPrefix = DefaultKeyPrefix
 	}
 	if o.HeartbeatEvery <= 0 {
 		o.HeartbeatEvery = time.Second
@@ -105,6 +105,9 @@ func (o *Options) defaults() {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 }
+
+// DefaultKeyPrefix prefixes every key unless Options.KeyPrefix says otherwise.
+const DefaultKeyPrefix = "abtop:"
 
 // ErrAuth marks authentication failures at construction.
 var ErrAuth = errors.New("authentication failed")
