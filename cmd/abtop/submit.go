@@ -42,6 +42,11 @@ not one request faster. After a crash or ctrl+c, "abtop submit --resume"
 sends what is left with the same keys, so no job is created twice; a new
 submit also resumes unfinished jobs first.
 
+With --limiter redis://…?org=NAME, submitters on any number of machines
+split one organization's budget through Redis (see "Several machines" in
+the README); the output says how many share it, or that Redis is
+unreachable and this process runs at a conservative local share.
+
 Exit status: 0 when every job was created; 1 when a job failed, the batch
 paused (credits) or was interrupted; 2 when the input has bad lines.`,
 		Args: cobra.MaximumNArgs(1),
