@@ -63,10 +63,9 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 		}
 		// The 95 % is asserted for the full run only: a small batch spans
 		// few whole windows, where one late tick weighs a lot. Known
-		// shortfall (measured 0.55–0.75 on 3×100): the shared
-		// budget.State subtracts every process's in-flight units from each
-		// response's Remaining, including requests the server had already
-		// counted, so overlapping submitters lose units each window.
+		// shortfall: 3×100 measured 0.55–0.74 (one submitter with Redis:
+		// 0.95–0.97); after the first few windows the shared state lets
+		// only ~12 of 20 requests out per window. Cause not found yet.
 		if os.Getenv("ABTOP_E2E_FULL") == "1" && r.allowance < 0.95 {
 			t.Errorf("allowance used %.3f, want ≥ 0.95", r.allowance)
 		}
