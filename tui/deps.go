@@ -45,6 +45,10 @@ type PollResult struct {
 	// Running and Concurrency, when the poll learned them (0: unknown).
 	Running     int
 	Concurrency int
+	// Limiter describes a budget shared with other abtop processes, e.g.
+	// "shared via redis · 3 submitters · share 1/3" or "redis unreachable,
+	// local share 1/3"; "" when the budget is this process's alone.
+	Limiter string
 }
 
 // Queue is the batch queue as the dashboard uses it. Every method may do

@@ -68,6 +68,7 @@ type Model struct {
 	nextPoll   time.Time // when the next poll is due (shown after a failed one)
 	conc       int       // concurrency from the poll, 0 unknown
 	runningAPI int       // running jobs per the poll
+	limiter    string    // how the org budget is shared ("" when not), per the poll
 
 	focus        pane
 	showLog      bool
@@ -281,6 +282,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 			m.conc = r.Concurrency
 		}
 		m.runningAPI = r.Running
+		m.limiter = text.Clean(r.Limiter)
 	}
 	next := m.pollInterval()
 	if m.usage.Embargoed(m.now) {

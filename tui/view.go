@@ -228,7 +228,7 @@ func (m *Model) headerInfo() header.Info {
 	in := header.Info{
 		Org: m.opts.Org, Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
 		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
-		Now: m.now, Sandbox: m.opts.Sandbox,
+		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter,
 	}
 	last := m.lastPoll
 	if r := m.usage.Rate; r != nil && r.At.After(last) {

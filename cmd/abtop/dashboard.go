@@ -55,16 +55,21 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		case <-ctx.Done():
 		}
 	}
-	client, err := a.newClient(cfg, observer)
+	// The org budget: in-process, or shared with other abtop processes
+	// through Redis (--limiter); its clock then follows the Redis server's.
+	// nil mode log: a line on stderr would tear the full-screen view.
+	ob, err := a.openBudget(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	store, err := budgetStore(cfg)
+	defer ob.Close()
+	client, err := a.newClientAt(cfg, observer, ob.Now)
 	if err != nil {
 		return err
 	}
-	sched := queue.NewScheduler(queue.Options{Store: store})
-	mon := &monitorAdapter{client: client, sched: sched}
+	store := ob.Store
+	sched := queue.NewScheduler(queue.Options{Store: store, Now: ob.Now})
+	mon := &monitorAdapter{client: client, sched: sched, limiter: ob.StatusLine}
 
 	opts := tui.Options{
 		Profile:      cfg.Profile,
@@ -138,6 +143,8 @@ type monitorAdapter struct {
 	// sync, when a queue is wired, refreshes the server status of created
 	// jobs as part of each poll and returns the requests it spent.
 	sync func(context.Context) int
+	// limiter describes the shared budget ("" when in-process); cheap, no I/O.
+	limiter func() string
 
 	mu     sync.Mutex
 	models []apiclient.Model
@@ -160,6 +167,9 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	if st, serr := m.sched.Store().Snapshot(ctx); serr == nil {
 		res.Concurrency = st.ConcurrencyLimit
 		res.Running = len(st.Slots)
+	}
+	if m.limiter != nil {
+		res.Limiter = m.limiter()
 	}
 	return res, err
 }

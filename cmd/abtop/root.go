@@ -85,6 +85,7 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 	pf.String("token-file", "", "read the API token from this file (tokens never go on the command line)")
 	pf.Bool("no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.Bool("sandbox", false, "run against an embedded sandbox API with a generated token")
+	pf.String("limiter", "", "share the organization's budget with other abtop processes: redis://[user:pass@]host:port/db[?org=NAME]")
 
 	root.AddCommand(
 		newVersionCmd(a),

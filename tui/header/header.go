@@ -37,6 +37,9 @@ type Info struct {
 	Problem     string    // last poll error in a few words (shown when Failing)
 	RetryAt     time.Time // when abtop polls again after the failure; zero: unknown
 	Sandbox     bool
+	// Limiter is how the org budget is shared ("shared via redis · 3
+	// submitters · share 1/3"); "" when it is not.
+	Limiter string
 }
 
 // Render draws the header, exactly w cells wide.
@@ -68,6 +71,13 @@ func Render(in Info, w int, st styles.Styles) string {
 	}
 	if in.Sandbox {
 		parts = append(parts, part{st.Warning.Render("SANDBOX"), 5})
+	}
+	if in.Limiter != "" {
+		s := in.Limiter
+		if strings.Contains(s, "unreachable") { // degraded: never only in colour
+			s = st.Warning.Render("⚠ " + s)
+		}
+		parts = append(parts, part{s, 4})
 	}
 	build := func(minPrio int) string {
 		var ss []string

@@ -51,3 +51,17 @@ func TestGaugesOnlyHeaderKeepsTheBadge(t *testing.T) {
 		t.Fatalf("50 cols: %q", got)
 	}
 }
+
+func TestLimiterShownAndDegradedMarked(t *testing.T) {
+	st := styles.New(true, true)
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	in := Info{Profile: "default", MaskedToken: "ab_…wxyz", Now: now, Conn: Live, LastData: now,
+		Limiter: "shared via redis · 3 submitters · share 1/3"}
+	if out := Render(in, 160, st); !strings.Contains(out, "shared via redis · 3 submitters · share 1/3") {
+		t.Errorf("header does not show the shared budget:\n%s", out)
+	}
+	in.Limiter = "redis unreachable, local share 1/3"
+	if out := Render(in, 160, st); !strings.Contains(out, "⚠ redis unreachable, local share 1/3") {
+		t.Errorf("a degraded limiter must be marked by a glyph, not only colour:\n%s", out)
+	}
+}
