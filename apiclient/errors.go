@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/secret"
 )
 
 // Error reads like "429 rate_limit_exceeded: Too many requests — retry in 12s".
@@ -81,25 +83,9 @@ func HumanDuration(d time.Duration) string {
 	}
 }
 
-// MaskToken shows a token as "ab_…wxyz" (prefix and last four), the only
-// form in which abtop ever prints one. Same rule as config.MaskToken (which
-// apiclient does not import): no tail for tokens under 12 characters, no
-// prefix for tokens that do not start with "ab_".
-func MaskToken(tok string) string {
-	if tok == "" {
-		return "(none)"
-	}
-	prefix := ""
-	if strings.HasPrefix(tok, "ab_") {
-		prefix = "ab_"
-	}
-	r := []rune(tok)
-	tail := ""
-	if len(r) >= 12 {
-		tail = string(r[len(r)-4:])
-	}
-	return prefix + "…" + tail
-}
+// MaskToken shows a token as "ab_…wxyz", the only form in which abtop ever
+// prints one (the rule lives in internal/secret, shared with config).
+func MaskToken(tok string) string { return secret.Mask(tok) }
 
 // scrubToken replaces every occurrence of tok in s with its masked form.
 func scrubToken(s, tok string) string {

@@ -2,28 +2,15 @@ package config
 
 import (
 	"regexp"
-	"strings"
+
+	"github.com/abtop-dev/abtop/internal/secret"
 )
 
 // MaskToken returns a form of t that is safe to print: "ab_…" plus the last
 // four characters, e.g. "ab_…wxyz". Tokens shorter than 12 characters show
 // no tail (four characters of a short string are too much of it), tokens
 // that do not start with "ab_" show no prefix, and "" is "(none)".
-func MaskToken(t string) string {
-	if t == "" {
-		return "(none)"
-	}
-	prefix := ""
-	if strings.HasPrefix(t, TokenPrefix) {
-		prefix = TokenPrefix
-	}
-	r := []rune(t)
-	tail := ""
-	if len(r) >= 12 {
-		tail = string(r[len(r)-4:])
-	}
-	return prefix + "…" + tail
-}
+func MaskToken(t string) string { return secret.Mask(t) }
 
 var tokenLikeRE = regexp.MustCompile("ab_[^\\s\"'`,;]+")
 

@@ -1,0 +1,17 @@
+package secret
+
+import "testing"
+
+func TestMask(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "(none)"},
+		{"ab_" + "0123456789012345678901234567890123456789" + "wxyz", "ab_…wxyz"},
+		{"ab_short", "ab_…"},                // under 12 characters: no tail
+		{"sk_live_0123456789abcd", "…abcd"}, // not ours: no prefix
+		{"ab_ünïcødé_tøken_ÿz", "ab_…n_ÿz"}, // cut by rune, not byte
+	} {
+		if got := Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
