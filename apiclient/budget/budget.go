@@ -66,6 +66,14 @@ type Grant struct {
 	// Cost and Write echo the request, so Cancel/Observe can settle it.
 	Cost  int64
 	Write bool
+	// Seq numbers the grants of this store (every process sharing it):
+	// 1, 2, 3, … Alone says nothing else was in flight when it was made.
+	// Two consecutive grants that were both alone are the only pair whose
+	// answers' drop in Remaining is exactly the second one's cost: with a
+	// shared store another process may spend between any other two, and a
+	// drop that includes its requests must not be taken for a cost.
+	Seq   uint64
+	Alone bool
 }
 
 // Observation is what one response (or transport failure) taught us. Times

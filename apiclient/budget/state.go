@@ -83,6 +83,8 @@ type State struct {
 	Share     float64
 	Limited   bool      // a 429 arrived in the current window
 	LastGrant time.Time // for pacing when Share < 1 or before Known
+	// Grants counts the grants ever made: Grant.Seq.
+	Grants uint64
 
 	// Embargo: nothing goes out before this instant (Retry-After).
 	Embargo time.Time
@@ -193,9 +195,11 @@ func (s *State) Reserve(r Request) Grant {
 	if g, ok := s.rateGate(now, r); !ok {
 		return g
 	}
+	alone := s.InFlight == 0
 	s.Remaining -= r.Cost
 	s.InFlight += r.Cost
 	s.LastGrant = now
+	s.Grants++
 	if r.Write {
 		s.WritesInFlight++
 		if s.QuotaKnown {
@@ -205,7 +209,7 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && s.CreditsKnown {
 		s.Credits -= r.Credits
 	}
-	return Grant{OK: true, Cost: r.Cost, Write: r.Write}
+	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone}
 }
 
 func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {

@@ -120,7 +120,14 @@ type Scheduler struct {
 	lastRem  int64
 	seq      uint64 // observations so far
 	inflight int
-	stats    Stats
+	// solo is set while a request of unknown cost holds its turn to go out
+	// alone (from its Reserve until it is in flight): see acquire.
+	solo bool
+	// lastAlone and lastSeq describe the grant of the previous answer
+	// (see exactDrop).
+	lastAlone bool
+	lastSeq   uint64
+	stats     Stats
 	// perWindow counts the rate units our answered requests spent in each
 	// server window (by WindowID), for Allowance.
 	perWindow map[time.Time]int64
@@ -193,6 +200,7 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 		}
 		if c.OnAttempt != nil {
 			if err := c.OnAttempt(attempt); err != nil {
+				s.endSolo()
 				_ = s.opts.Store.Cancel(context.WithoutCancel(ctx), g)
 				return err
 			}
@@ -250,6 +258,7 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	alone := s.inflight == 0
 	seq := s.seq
 	s.inflight++
+	s.solo = false // in flight now: inflight keeps the others back
 	s.mu.Unlock()
 
 	sent := s.opts.Now()
@@ -263,12 +272,12 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	if errors.As(err, &ae) {
 		snap = ae.Snapshot
 	}
-	s.learn(c.Kind, o, snap, alone, seq, sent, recv, err)
+	s.learn(c.Kind, g, o, snap, alone, seq, sent, recv, err)
 	return err
 }
 
 // learn updates point costs and counters, then wakes every waiter.
-func (s *Scheduler) learn(k Kind, o budget.Observation, snap usage.Snapshot, alone bool, seq uint64, sent, recv time.Time, err error) {
+func (s *Scheduler) learn(k Kind, g budget.Grant, o budget.Observation, snap usage.Snapshot, alone bool, seq uint64, sent, recv time.Time, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.inflight--
@@ -289,13 +298,14 @@ func (s *Scheduler) learn(k Kind, o budget.Observation, snap usage.Snapshot, alo
 		if unitOf(snap) == usage.UnitPoints {
 			s.points = true
 		}
-		// With nothing else in flight, the drop in Remaining within one
-		// window is exactly this request's cost.
-		if alone && seq == s.seq && o.WindowID.Equal(s.lastWin) && !o.WindowID.IsZero() {
+		if l, ok := snap.BindingLimit(); ok && l.Cost != nil && *l.Cost >= 1 && *l.Cost <= 10 && !o.RateLimited {
+			s.costs[k] = *l.Cost // the server said
+		} else if s.exactDrop(g, alone, seq, o) {
 			if d := s.lastRem - o.Remaining; d >= 1 && d <= 10 {
 				s.costs[k] = d
 			}
 		}
+		s.lastAlone, s.lastSeq = g.Alone, g.Seq
 		s.lastWin, s.lastRem = o.WindowID, o.Remaining
 		s.stats.Limit = o.Limit
 		if !o.RateLimited { // the server counted it
@@ -320,7 +330,26 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 		}
 		now := s.opts.Now()
 		cost, sure := s.cost(c.Kind)
-		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Exclusive: !sure, Low: c.Kind == KindPoll, Write: c.Write, Credits: c.Credits})
+		if !sure {
+			// A request of unknown cost goes out alone among this
+			// process's requests, so its answer teaches the cost. Alone
+			// here, not in the store: a shared store's in-flight count
+			// includes other processes, which are (almost) never all
+			// idle at once, so asking the store for exclusivity starved
+			// a submitter for many seconds.
+			if wake, busy := s.takeSolo(); busy {
+				if err := s.waitWake(ctx, wake); err != nil {
+					return budget.Grant{}, err
+				}
+				continue
+			}
+		}
+		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll, Write: c.Write, Credits: c.Credits})
+		if err != nil || !g.OK {
+			if !sure {
+				s.endSolo()
+			}
+		}
 		if err != nil {
 			return budget.Grant{}, err
 		}
@@ -341,6 +370,61 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 			last, lastUntil = g.Reason, now.Add(g.Wait)
 		}
 	}
+}
+
+// exactDrop says whether the drop in Remaining from the previous answer to
+// o is exactly this request's cost: both in one server window and nothing
+// but this request counted in between. With a store that numbers its
+// grants (every budget.State does) that means the two grants were
+// consecutive and each was made with nothing else in flight, in any
+// process sharing the store: a drop measured with only this process's view
+// includes what other submitters spent meanwhile (2–5 for a 1-request
+// cost was measured with three), and taking it for the cost made every
+// later request reserve several units, leaving a third of each window
+// unused. Without grant numbers, this process's view is all there is.
+// Call with s.mu held.
+func (s *Scheduler) exactDrop(g budget.Grant, alone bool, seq uint64, o budget.Observation) bool {
+	if !alone || seq != s.seq || o.WindowID.IsZero() || !o.WindowID.Equal(s.lastWin) {
+		return false
+	}
+	if g.Seq == 0 {
+		return true
+	}
+	return g.Alone && s.lastAlone && g.Seq == s.lastSeq+1
+}
+
+// takeSolo takes the turn to send a request of unknown cost alone, unless
+// another request of this process is in flight or holds the turn; then it
+// returns the channel that closes at the next observation.
+func (s *Scheduler) takeSolo() (wake chan struct{}, busy bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight > 0 || s.solo {
+		return s.wake, true
+	}
+	s.solo = true
+	return nil, false
+}
+
+// endSolo gives the turn back when the request did not go out.
+func (s *Scheduler) endSolo() {
+	s.mu.Lock()
+	s.solo = false
+	s.mu.Unlock()
+}
+
+// waitWake waits for the next observation (or a short while: a turn given
+// back without an observation wakes nobody).
+func (s *Scheduler) waitWake(ctx context.Context, wake chan struct{}) error {
+	t := time.NewTimer(5 * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-wake:
+	case <-t.C:
+	}
+	return nil
 }
 
 // sleep waits w.For (or until an observation may have changed the budget,
