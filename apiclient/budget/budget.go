@@ -74,6 +74,9 @@ type Grant struct {
 	// drop that includes its requests must not be taken for a cost.
 	Seq   uint64
 	Alone bool
+	// Units is the store's count of units ever granted, this grant's
+	// included: Observation.Units.
+	Units uint64
 }
 
 // Observation is what one response (or transport failure) taught us. Times
@@ -87,6 +90,11 @@ type Observation struct {
 	// (a balance check made outside the scheduler).
 	Settle int64
 	Write  bool
+	// Units is the settled grant's Grant.Units (0 when unknown). Units
+	// granted after it may still be in flight, uncounted by the server
+	// when it answered this request; units granted before it were sent
+	// before it, and are taken as counted already (see State.observeRate).
+	Units uint64
 
 	// Rate dimension; HasRate=false when the response had no usable headers.
 	HasRate   bool

@@ -83,8 +83,10 @@ type State struct {
 	Share     float64
 	Limited   bool      // a 429 arrived in the current window
 	LastGrant time.Time // for pacing when Share < 1 or before Known
-	// Grants counts the grants ever made: Grant.Seq.
+	// Grants counts the grants ever made (Grant.Seq), Units the units
+	// they took (Grant.Units); cancels do not lower them.
 	Grants uint64
+	Units  uint64
 
 	// Embargo: nothing goes out before this instant (Retry-After).
 	Embargo time.Time
@@ -123,9 +125,18 @@ func (s State) Clone() State {
 }
 
 // probeTolerance: once EndHi-EndLo is this small the boundary is known well
-// enough and the last unit is spent like any other.
+// enough and the last unit is spent like any other. A probe that lands
+// after the boundary is spent from the next window, so every probe can cost
+// the current window a unit; and the interval cannot shrink much below two
+// round trips (the answers that bound it). With 1/200 of the window
+// (10 ms of a 2 s window) a few milliseconds of latency kept the interval
+// above it for good: the last unit of every window went out as a probe,
+// about half the time into the next window, losing ~1 unit in 20. A
+// twentieth of the window makes the refill at most that late, which costs
+// nothing while the window's units go out early in it (and the refill is
+// never early).
 func (s *State) probeTolerance() time.Duration {
-	t := s.Window / 200
+	t := s.Window / 20
 	if t < 10*time.Millisecond {
 		t = 10 * time.Millisecond
 	}
@@ -200,6 +211,7 @@ func (s *State) Reserve(r Request) Grant {
 	s.InFlight += r.Cost
 	s.LastGrant = now
 	s.Grants++
+	s.Units += uint64(r.Cost)
 	if r.Write {
 		s.WritesInFlight++
 		if s.QuotaKnown {
@@ -209,7 +221,7 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && s.CreditsKnown {
 		s.Credits -= r.Credits
 	}
-	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone}
+	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone, Units: s.Units}
 }
 
 func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
@@ -356,7 +368,19 @@ func (s *State) observeRate(o Observation) {
 	if o.Window > 0 {
 		s.Window, s.WindowKnown = o.Window, true
 	}
-	srv := o.Remaining - s.InFlight // others in flight may not be counted yet
+	// Units in flight may not be counted by the server yet. Those granted
+	// before this request were (almost always) sent before it and are in
+	// o.Remaining already: subtracting them too made each answer lower
+	// Remaining by what was in flight, so with three submitters 1–3 units
+	// of every window were never spent. Only the units granted after it
+	// are subtracted. When one granted before was overtaken, Remaining is
+	// one too high for a moment, which the last unit's wait for every
+	// answer in flight absorbs (rateGate), and the next answer corrects.
+	later := s.InFlight
+	if o.Units > 0 && s.Units >= o.Units {
+		later = min(later, int64(s.Units-o.Units))
+	}
+	srv := o.Remaining - later
 	hi := time.Time{}
 	lo := o.Sent
 	if o.HasReset {
