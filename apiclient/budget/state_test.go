@@ -104,3 +104,55 @@ func TestRateGateAgainstFixedWindows(t *testing.T) {
 		})
 	}
 }
+
+// Issue 7: answers that overtake each other (five requests granted at
+// once, from several processes sharing the state, answered last first)
+// must not lower Remaining by units the server has already counted: each
+// answer counts every request granted before it. Subtracting every unit
+// in flight left 10 of 20 instead of 14, units the window never spent.
+func TestObserveDoesNotCountEarlierGrantsTwice(t *testing.T) {
+	srv := &fixedWindowServer{w: 2 * time.Second, limit: 20, counts: map[int64]int64{}}
+	st := NewState(PlanNamed("pro"))
+	now := epoch.Add(100 * time.Millisecond)
+	// Learn the window first.
+	g := st.Reserve(Request{Now: now, Cost: 1})
+	o := srv.handle(now, 1)
+	o.Sent, o.Received, o.Units = now, now.Add(time.Millisecond), g.Units
+	st.Observe(o)
+	now = now.Add(2 * time.Millisecond)
+	var grants []Grant
+	for range 5 {
+		g := st.Reserve(Request{Now: now, Cost: 1})
+		if !g.OK {
+			t.Fatalf("grant refused: %+v", g)
+		}
+		grants = append(grants, g)
+	}
+	var obs []Observation
+	for i, g := range grants { // the server counts them in grant order
+		o := srv.handle(now.Add(time.Duration(i+1)*time.Millisecond), 1)
+		o.Sent, o.Received, o.Units = now, now.Add(10*time.Millisecond), g.Units
+		obs = append(obs, o)
+	}
+	for i := len(obs) - 1; i >= 0; i-- { // answered last first
+		st.Observe(obs[i])
+	}
+	if want := int64(20 - 6); st.Remaining != want || st.InFlight != 0 {
+		t.Errorf("after the answers: Remaining %d, InFlight %d; want %d, 0", st.Remaining, st.InFlight, want)
+	}
+}
+
+// Issue 7: once the window end is known to within a twentieth of the
+// window, the last unit goes out at once instead of as a probe at the
+// middle of the interval (which, landing after the boundary, spent it from
+// the next window: ~1 unit in 20 with a 2 s window and a few ms of latency).
+func TestLastUnitNotProbedOnceBoundaryKnown(t *testing.T) {
+	st := NewState(PlanNamed("pro"))
+	now := epoch.Add(1900 * time.Millisecond)
+	st.Known, st.Limit, st.Window, st.WindowKnown = true, 20, 2*time.Second, true
+	st.Remaining = 1
+	st.EndLo, st.EndHi = epoch.Add(1986*time.Millisecond), epoch.Add(2030*time.Millisecond) // 44 ms apart
+	if g := st.Reserve(Request{Now: now, Cost: 1}); !g.OK {
+		t.Errorf("last unit waits %v (%s) with the boundary known to 44 ms of 2 s", g.Wait, g.Reason)
+	}
+}
