@@ -62,10 +62,11 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 			t.Errorf("429s %d, want at most 3", r.stats.TooManyRequests)
 		}
 		// The 95 % is asserted for the full run only: a small batch spans
-		// few whole windows, where one late tick weighs a lot. Known
-		// shortfall: 3×100 measured 0.55–0.74 (one submitter with Redis:
-		// 0.95–0.97); after the first few windows the shared state lets
-		// only ~12 of 20 requests out per window. Cause not found yet.
+		// few whole windows, where one late tick weighs a lot. It was
+		// 0.55–0.79 until each submitter stopped taking the others'
+		// requests for its own cost (queue.exactDrop), answers stopped
+		// counting earlier grants twice and the last unit of a window
+		// stopped being probed into the next (budget.State).
 		if os.Getenv("ABTOP_E2E_FULL") == "1" && r.allowance < 0.95 {
 			t.Errorf("allowance used %.3f, want ≥ 0.95", r.allowance)
 		}
