@@ -156,3 +156,29 @@ func TestLastUnitNotProbedOnceBoundaryKnown(t *testing.T) {
 		t.Errorf("last unit waits %v (%s) with the boundary known to 44 ms of 2 s", g.Wait, g.Reason)
 	}
 }
+
+// Issue 7: a unit granted after another but counted before it (requests
+// overtaking each other on the way) makes the earlier one's answer lower
+// Remaining once too often. When every answer is in, the lowest Remaining
+// the server stated is the window's truth: the lost unit comes back.
+func TestAllAnsweredRemainingIsServerCount(t *testing.T) {
+	srv := &fixedWindowServer{w: 2 * time.Second, limit: 20, counts: map[int64]int64{}}
+	st := NewState(PlanNamed("pro"))
+	now := epoch.Add(100 * time.Millisecond)
+	g := st.Reserve(Request{Now: now, Cost: 1})
+	o := srv.handle(now, 1)
+	o.Sent, o.Received, o.Units = now, now.Add(time.Millisecond), g.Units
+	st.Observe(o)
+	now = now.Add(2 * time.Millisecond)
+	g1 := st.Reserve(Request{Now: now, Cost: 1})
+	g2 := st.Reserve(Request{Now: now, Cost: 1})
+	o2 := srv.handle(now.Add(time.Millisecond), 1) // the second overtakes the first
+	o1 := srv.handle(now.Add(2*time.Millisecond), 1)
+	o1.Sent, o1.Received, o1.Units = now, now.Add(3*time.Millisecond), g1.Units
+	o2.Sent, o2.Received, o2.Units = now, now.Add(4*time.Millisecond), g2.Units
+	st.Observe(o1) // counts both, and g2 is still in flight
+	st.Observe(o2)
+	if want := int64(20 - 3); st.Remaining != want {
+		t.Errorf("with every answer in: Remaining %d, want the server's %d", st.Remaining, want)
+	}
+}
