@@ -48,7 +48,7 @@ func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin, err := exec.LookPath(Binary)
 	if err != nil {
-		t.Skipf("redistest: %s not found on PATH (install it: apt-get install -y redis-server, or run .ci/redis.sh): %v", Binary, err)
+		t.Skipf("redistest: %s not found on PATH (install it: apt-get install -y redis-server, or run .ci/deps.sh): %v", Binary, err)
 	}
 	s := &Server{t: t, bin: bin, dir: t.TempDir(), opts: opts}
 	// A free port can be taken between our probe and redis binding it;
