@@ -67,7 +67,7 @@ type Config struct {
 // leaks it.
 func (c Config) String() string {
 	return fmt.Sprintf("Config{File:%q Profile:%q BaseURL:%q Token:%s TokenSource:%s AllowInsecureHTTP:%t PollInterval:%s Timeout:%s NoColor:%t Limiter:%q JournalPath:%q}",
-		c.File, c.Profile, c.BaseURL, MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, c.Limiter, c.JournalPath)
+		c.File, c.Profile, c.BaseURL, MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, redactURL(c.Limiter), c.JournalPath)
 }
 
 // GoString masks the token for %#v as well.

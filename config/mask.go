@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/url"
 	"regexp"
 
 	"github.com/abtop-dev/abtop/internal/secret"
@@ -18,4 +19,14 @@ var tokenLikeRE = regexp.MustCompile("ab_[^\\s\"'`,;]+")
 // (YAML parser errors quote keys and values).
 func scrub(s string) string {
 	return tokenLikeRE.ReplaceAllStringFunc(s, MaskToken)
+}
+
+// redactURL hides the password of a URL such as redis://:pw@host (the
+// limiter) and anything token-shaped in it; a string that does not parse is
+// only scrubbed.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		s = u.Redacted()
+	}
+	return scrub(s)
 }

@@ -90,8 +90,11 @@ func ValidateToken(t string) string {
 func validateBaseURL(raw string, allowInsecure bool) (string, string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Sprintf("not a URL: %v", unwrapURLError(err))
+		return "", fmt.Sprintf("not a URL: %v", scrub(unwrapURLError(err).Error()))
 	}
+	// What the messages below may echo: a token pasted as ?key= or instead
+	// of the URL, or a password in user:password@, must not come back.
+	shown := scrub(u.Redacted())
 	switch u.Scheme {
 	case "https":
 	case "http":
@@ -99,18 +102,18 @@ func validateBaseURL(raw string, allowInsecure bool) (string, string) {
 			return "", fmt.Sprintf("http:// to %q would send the token in clear text; use https:// or set allow_insecure_http: true", u.Hostname())
 		}
 	case "":
-		return "", fmt.Sprintf("%q has no scheme; want https://host", raw)
+		return "", fmt.Sprintf("%q has no scheme; want https://host", shown)
 	default:
 		return "", fmt.Sprintf("scheme %q not supported; want https:// (or http:// to a loopback host)", u.Scheme)
 	}
 	if u.Host == "" {
-		return "", fmt.Sprintf("%q has no host", raw)
+		return "", fmt.Sprintf("%q has no host", shown)
 	}
 	if u.User != nil {
 		return "", "must not contain user:password@ (use the token)"
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Sprintf("%q must not have a query or fragment", raw)
+		return "", fmt.Sprintf("%q must not have a query or fragment", shown)
 	}
 	return strings.TrimRight(u.String(), "/"), ""
 }
