@@ -51,7 +51,15 @@ func classify(err error) outcome {
 		return outBackoff
 	case problem.KindAuth:
 		return outStop
-	case problem.KindPlan, problem.KindConflict:
+	case problem.KindConflict:
+		if ae.Retryable {
+			// A lock-flavoured 409 (idempotency_key_in_use): the request
+			// with this key is still being processed, so the job may
+			// exist: back off and retry with the same key.
+			return outBackoff
+		}
+		return outFail
+	case problem.KindPlan:
 		return outFail
 	}
 	switch {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/google/uuid"
 )
 
@@ -425,7 +426,9 @@ func problemOf(err error) *Problem {
 func ambiguous(err error) bool {
 	var ae *apiclient.Error
 	if errors.As(err, &ae) {
-		return ae.Status >= 500 || ae.Status == 408
+		// A retryable 409 says a request with this key is still being
+		// processed: it may yet create the job.
+		return ae.Status >= 500 || ae.Status == 408 || ae.Kind == problem.KindConflict && ae.Retryable
 	}
 	return true
 }
