@@ -74,10 +74,17 @@ func checkBaseURL(raw string, allowInsecure bool) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("apiclient: base URL %q: %v", raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the whole input
+		}
+		return "", fmt.Errorf("apiclient: base URL: %s", scrubTokenLike(err.Error()))
 	}
+	// What the errors below echo: a token pasted as ?key= or instead of the
+	// URL, or a user:password, must not come back.
+	shown := scrubTokenLike(u.Redacted())
 	if u.Host == "" {
-		return "", fmt.Errorf("apiclient: base URL %q has no host", raw)
+		return "", fmt.Errorf("apiclient: base URL %q has no host", shown)
 	}
 	if u.User != nil {
 		return "", fmt.Errorf("apiclient: base URL must not carry credentials (user:password@)")
@@ -89,18 +96,21 @@ func checkBaseURL(raw string, allowInsecure bool) (string, error) {
 			return "", fmt.Errorf("apiclient: refusing plain http:// to %s: the token would travel unencrypted (use https, or set allow_insecure_http)", u.Host)
 		}
 	default:
-		return "", fmt.Errorf("apiclient: base URL %q: scheme must be https or http", raw)
+		return "", fmt.Errorf("apiclient: base URL %q: scheme must be https or http", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("apiclient: base URL %q must not have a query or fragment", raw)
+		return "", fmt.Errorf("apiclient: base URL %q must not have a query or fragment", shown)
 	}
 	s := strings.TrimRight(u.String(), "/")
 	s = strings.TrimSuffix(s, "/v1")
 	return s, nil
 }
 
+// isLoopback matches config.IsLoopback: "localhost" and loopback IPs only.
+// A name under .localhost is resolved through DNS like any other by Go and
+// may be a remote host.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -301,13 +311,11 @@ func (c *Client) apiError(method, path string, resp *http.Response, body []byte,
 	// A server that echoes the token back must not make abtop print it.
 	scrub := func(s string) string { return scrubToken(s, c.opts.Token) }
 	p.Title, p.Detail, p.Message = scrub(p.Title), scrub(p.Detail), scrub(p.Message)
-	p.Type, p.Instance = scrub(p.Type), scrub(p.Instance)
+	p.Type, p.Instance, p.Code = scrub(p.Type), scrub(p.Instance), scrub(p.Code)
 	for i := range p.Fields {
-		p.Fields[i].Detail = scrub(p.Fields[i].Detail)
+		p.Fields[i].Pointer, p.Fields[i].Detail = scrub(p.Fields[i].Pointer), scrub(p.Fields[i].Detail)
 	}
-	for k, v := range p.Extensions {
-		p.Extensions[k] = scrubAny(v, c.opts.Token)
-	}
+	p.Extensions, _ = scrubAny(p.Extensions, c.opts.Token).(map[string]any)
 	cl := problem.Classify(p, snap)
 	return &Error{
 		Method:    method,

@@ -77,6 +77,11 @@ func TestNewBaseURL(t *testing.T) {
 		{"http remote refused", "http://api.abstrakt.dev", false, ""},
 		{"http remote allowed with AllowInsecureHTTP", "http://api.abstrakt.dev", true, "http://api.abstrakt.dev"},
 		{"http lookalike of localhost refused", "http://localhost.evil.com", false, ""},
+		// Go resolves *.localhost through DNS like any name: it may be remote.
+		{"http subdomain of localhost refused (resolved by DNS)", "http://api.localhost", false, ""},
+		{"token pasted as a query: refused, not echoed", "https://api.abstrakt.dev/v1?key=" + testToken, false, ""},
+		{"token pasted instead of the URL: refused, not echoed", testToken, false, ""},
+		{"token pasted as an unsupported scheme: refused, not echoed", "ab:" + testToken, false, ""},
 		{"no scheme", "api.abstrakt.dev", false, ""},
 		{"ftp scheme", "ftp://api.abstrakt.dev", false, ""},
 		{"userinfo", "https://u:p@api.abstrakt.dev", false, ""},
@@ -357,6 +362,27 @@ func TestTokenNeverInErrors(t *testing.T) {
 	_, _, err = c2.Balance(context.Background())
 	if err == nil || strings.Contains(err.Error(), testToken) {
 		t.Fatalf("transport error = %v", err)
+	}
+}
+
+// TestTokenNeverInCodeOrPointer: a server echoing the token in the stable
+// code or a field error's pointer must not make abtop print it either.
+func TestTokenNeverInCodeOrPointer(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(422)
+		fmt.Fprintf(w, `{"title":"Invalid","status":422,"code":"bad_%[1]s","errors":[{"pointer":"/headers/%[1]s","detail":"bad"}],"%[1]s":1}`, testToken)
+	})
+	c, _ := newTestClient(t, h, nil)
+	_, _, err := c.Balance(context.Background())
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", *e), fmt.Sprintf("%+v", *e.Problem), e.Code} {
+		if strings.Contains(s, testToken) {
+			t.Fatalf("token leaked into %q", s)
+		}
 	}
 }
 

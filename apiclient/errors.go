@@ -3,6 +3,7 @@ package apiclient
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -95,15 +96,28 @@ func scrubToken(s, tok string) string {
 	return strings.ReplaceAll(s, tok, MaskToken(tok))
 }
 
+// tokenLike matches anything shaped like an abstrakt token, for text that
+// may hold a token other than the client's own (a pasted base URL).
+var tokenLike = regexp.MustCompile("ab_[^\\s\"'`,;]+")
+
+// scrubTokenLike masks every token-shaped substring of s.
+func scrubTokenLike(s string) string { return tokenLike.ReplaceAllStringFunc(s, MaskToken) }
+
 // scrubAny scrubs tok from every string inside a decoded JSON value.
 func scrubAny(v any, tok string) any {
 	switch x := v.(type) {
 	case string:
 		return scrubToken(x, tok)
 	case map[string]any:
-		for k, e := range x {
-			x[k] = scrubAny(e, tok)
+		if x == nil {
+			return x
 		}
+		// Keys too: a member named after the token would show in %+v.
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[scrubToken(k, tok)] = scrubAny(e, tok)
+		}
+		return out
 	case []any:
 		for i, e := range x {
 			x[i] = scrubAny(e, tok)
