@@ -189,7 +189,14 @@ func (q *Queue) send(ctx context.Context, key string) error {
 		amb := ambiguous(err)
 		_, uerr := q.update(key, func(j *Job) { j.State, j.Problem, j.Ambiguous, j.Wait = StateFailed, p, amb, "" })
 		q.hub.publish(Event{Type: EventProblem, Job: q.get(key)})
-		return errors.Join(err, uerr)
+		if uerr != nil {
+			// The journal cannot be written: the job stays unfinished,
+			// and claiming it again would spin without ever sending.
+			reason := "journal: " + uerr.Error()
+			q.Pause(reason)
+			return &BlockedError{Reason: ReasonJournal, Err: errors.Join(err, uerr)}
+		}
+		return err
 	}
 }
 

@@ -66,6 +66,9 @@ func (w Wait) Label() string {
 // ReasonBackoff is a wait after a server fault.
 const ReasonBackoff budget.Reason = "backoff"
 
+// ReasonJournal pauses the queue when its journal cannot be written.
+const ReasonJournal budget.Reason = "journal"
+
 // BlockedError is returned when a gate cannot open by waiting (credits
 // exhausted, a quota with no known reset): the queue pauses with the reason.
 type BlockedError struct {
