@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
@@ -20,7 +21,7 @@ const BarWidth = 16
 // and glyphs already say, so the text reads the same without it.
 func (r Report) Human(w io.Writer, color bool) error {
 	p := &printer{w: w, color: color}
-	status := fmt.Sprintf("%s %d %s", r.Proto, r.Status, r.Reason)
+	status := fmt.Sprintf("%s %d %s", r.Proto, r.Status, printable(r.Reason))
 	switch {
 	case r.Status >= 400:
 		p.line(p.paint(red+bold, status))
@@ -48,7 +49,7 @@ func (r Report) Human(w io.Writer, color bool) error {
 		if i == s.Binding && len(s.Limits) > 1 {
 			mark = p.paint(bold, "  ◀ binding")
 		}
-		p.kv(l.Unit, p.limitLine(l)+mark)
+		p.kv(printable(l.Unit), p.limitLine(l)+mark)
 	}
 	if q := s.Quota; q != nil {
 		p.kv("Quota", p.quotaLine(*q))
@@ -107,7 +108,7 @@ func (p *printer) limitLine(l usage.Limit) string {
 		b.WriteString(" · reset unknown")
 	}
 	if l.Scope != "" {
-		b.WriteString(" · scope " + l.Scope)
+		b.WriteString(" · scope " + printable(l.Scope))
 	}
 	return b.String()
 }
@@ -160,13 +161,13 @@ func (r Report) errorLines(p *printer) {
 	head := "Error"
 	var title []string
 	if pr.Code != "" {
-		title = append(title, p.paint(bold, pr.Code))
+		title = append(title, p.paint(bold, printable(pr.Code)))
 	}
 	if pr.Title != "" && pr.Title != pr.Message {
-		title = append(title, pr.Title)
+		title = append(title, printable(pr.Title))
 	}
 	if len(title) == 0 {
-		title = append(title, fmt.Sprintf("HTTP %d %s", r.Status, r.Reason))
+		title = append(title, fmt.Sprintf("HTTP %d %s", r.Status, printable(r.Reason)))
 	}
 	p.kv(head, strings.Join(title, " — "))
 	if pr.Message != "" {
@@ -177,7 +178,7 @@ func (r Report) errorLines(p *printer) {
 		if ptr == "" {
 			ptr = "(request)"
 		}
-		p.kv("", "• "+ptr+": "+f.Detail)
+		p.kv("", "• "+printable(ptr)+": "+printable(f.Detail))
 	}
 	if pr.Shape != "" && pr.Shape != "problem+json" {
 		p.kv("", p.paint(dim, "body shape: "+pr.Shape))
@@ -324,6 +325,25 @@ func (p *printer) bar(frac float64) string {
 		return p.paint(yellow, b)
 	}
 	return p.paint(green, b)
+}
+
+// printable shows control characters (C0, DEL, C1) of text the server chose
+// as Go escapes ("\x1b"): written raw, an ESC or BEL would drive the
+// terminal (clear it, retitle the window) instead of being read.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func padRight(s string, n int) string {
