@@ -539,3 +539,29 @@ func TestMaskToken(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorStringNeutralisesControlCharacters: the server's words go to a
+// terminal through Error(); an ESC or BEL in them must show escaped, not
+// drive the terminal.
+func TestErrorStringNeutralisesControlCharacters(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(422)
+		io.WriteString(w, `{"title":"T","status":422,"code":"c\u001b[31m","detail":"d\u001b]0;pwned\u0007",`+
+			`"errors":[{"pointer":"/a\u001b[2J","detail":"f\u009b1m"}]}`)
+	})
+	c, _ := newTestClient(t, h, nil)
+	_, _, err := c.Balance(context.Background())
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	s := err.Error()
+	if strings.ContainsAny(s, "\x1b\a\u009b") {
+		t.Fatalf("Error() holds raw control characters: %q", s)
+	}
+	for _, want := range []string{`c\x1b[31m`, `d\x1b]0;pwned\a`, `/a\x1b[2J`, `f\u009b1m`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("Error() = %q, lacks %q", s, want)
+		}
+	}
+}

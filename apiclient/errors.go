@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/abtop-dev/abtop/internal/secret"
 )
@@ -16,7 +18,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", e.Status)
 	if e.Code != "" {
-		b.WriteString(" " + e.Code)
+		b.WriteString(" " + oneLine(e.Code))
 	}
 	msg := e.Message
 	if msg == "" {
@@ -29,7 +31,7 @@ func (e *Error) Error() string {
 		b.WriteString(": " + oneLine(msg))
 	}
 	for _, f := range e.Fields {
-		fmt.Fprintf(&b, "; %s: %s", f.Pointer, oneLine(f.Detail))
+		fmt.Fprintf(&b, "; %s: %s", oneLine(f.Pointer), oneLine(f.Detail))
 	}
 	switch {
 	case e.Exhausted != "":
@@ -128,5 +130,25 @@ func scrubAny(v any, tok string) any {
 
 // oneLine collapses whitespace runs so an error stays on one line.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return Printable(strings.Join(strings.Fields(s), " "))
+}
+
+// Printable shows the control characters (C0, DEL, C1) of text a server
+// chose as Go escapes ("\x1b"): written raw to a terminal, an ESC or BEL
+// would drive it (clear the screen, retitle the window) instead of being
+// read.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
@@ -327,24 +326,9 @@ func (p *printer) bar(frac float64) string {
 	return p.paint(green, b)
 }
 
-// printable shows control characters (C0, DEL, C1) of text the server chose
-// as Go escapes ("\x1b"): written raw, an ESC or BEL would drive the
-// terminal (clear it, retitle the window) instead of being read.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// printable escapes the control characters of text the server chose (the
+// rule lives in apiclient, shared with error messages and abtop status).
+func printable(s string) string { return apiclient.Printable(s) }
 
 func padRight(s string, n int) string {
 	if w := len([]rune(s)); w < n {
