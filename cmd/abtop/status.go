@@ -234,7 +234,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		if i == s.Binding && len(s.Limits) > 1 {
 			mark = "  ◀ binding"
 		}
-		line(l.Unit, inspect.LimitLine(l, color)+mark)
+		line(apiclient.Printable(l.Unit), inspect.LimitLine(l, color)+mark)
 	}
 	if r.quota != nil {
 		line("Quota", inspect.QuotaLine(*r.quota, color))
@@ -270,22 +270,24 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 	return err
 }
 
-// printProblem prints an API error: title, detail, code and field errors.
+// printProblem prints an API error: title, detail, code and field errors,
+// their control characters escaped (the server chose them).
 func printProblem(w io.Writer, e *apiclient.Error) {
+	pr := apiclient.Printable
 	fmt.Fprintf(w, "abtop: %s %s failed: %d %s\n", e.Method, e.Path, e.Status, http.StatusText(e.Status))
 	if e.Title != "" {
-		fmt.Fprintf(w, "  title:  %s\n", e.Title)
+		fmt.Fprintf(w, "  title:  %s\n", pr(e.Title))
 	}
 	if e.Detail != "" {
-		fmt.Fprintf(w, "  detail: %s\n", e.Detail)
+		fmt.Fprintf(w, "  detail: %s\n", pr(e.Detail))
 	} else if e.Message != "" && e.Message != e.Title {
-		fmt.Fprintf(w, "  message: %s\n", e.Message)
+		fmt.Fprintf(w, "  message: %s\n", pr(e.Message))
 	}
 	if e.Code != "" {
-		fmt.Fprintf(w, "  code:   %s\n", e.Code)
+		fmt.Fprintf(w, "  code:   %s\n", pr(e.Code))
 	}
 	for _, f := range e.Fields {
-		fmt.Fprintf(w, "  field %s: %s\n", f.Pointer, f.Detail)
+		fmt.Fprintf(w, "  field %s: %s\n", pr(f.Pointer), pr(f.Detail))
 	}
 	if e.Retryable && e.Wait > 0 {
 		fmt.Fprintf(w, "  retry in %s\n", apiclient.HumanDuration(e.Wait))
