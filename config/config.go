@@ -67,7 +67,7 @@ type Config struct {
 // leaks it.
 func (c Config) String() string {
 	return fmt.Sprintf("Config{File:%q Profile:%q BaseURL:%q Token:%s TokenSource:%s AllowInsecureHTTP:%t PollInterval:%s Timeout:%s NoColor:%t Limiter:%q JournalPath:%q}",
-		c.File, c.Profile, c.BaseURL, MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, redactURL(c.Limiter), c.JournalPath)
+		c.File, c.Profile, RedactURL(c.BaseURL), MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, RedactURL(c.Limiter), c.JournalPath)
 }
 
 // GoString masks the token for %#v as well.
@@ -78,7 +78,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("file", c.File),
 		slog.String("profile", c.Profile),
-		slog.String("base_url", c.BaseURL),
+		slog.String("base_url", RedactURL(c.BaseURL)),
 		slog.String("token", MaskToken(c.Token)),
 		slog.String("token_source", string(c.TokenSource)),
 	)

@@ -21,10 +21,10 @@ func scrub(s string) string {
 	return tokenLikeRE.ReplaceAllStringFunc(s, MaskToken)
 }
 
-// redactURL hides the password of a URL such as redis://:pw@host (the
-// limiter) and anything token-shaped in it; a string that does not parse is
-// only scrubbed.
-func redactURL(s string) string {
+// RedactURL hides the password of a URL such as redis://:pw@host (the
+// limiter) and anything token-shaped in it (a token pasted as ?key= into
+// base_url); a string that does not parse is only scrubbed.
+func RedactURL(s string) string {
 	if u, err := url.Parse(s); err == nil {
 		s = u.Redacted()
 	}

@@ -81,7 +81,7 @@ func displayValues(cfg config.Config, rep config.Report) map[string]shownValue {
 	vals := map[string]any{
 		"profile":             cfg.Profile,
 		"token":               config.MaskToken(cfg.Token),
-		"base_url":            cfg.BaseURL,
+		"base_url":            config.RedactURL(cfg.BaseURL), // an invalid one is shown as written
 		"allow_insecure_http": cfg.AllowInsecureHTTP,
 		"poll_interval":       cfg.PollInterval.String(),
 		"timeout":             cfg.Timeout.String(),
