@@ -110,6 +110,11 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 	case outCredits:
 		o.CreditsExhausted = true
 	case outConcurrency:
+		// Seed 002 rejects with a 429 whose Retry-After holds the
+		// whole org, like any 429's.
+		if snap.RetryAfter != nil {
+			o.RetryAfter = *snap.RetryAfter
+		}
 		if ae.Problem != nil {
 			if n := number(ae.Problem.Extensions["limit"]); n > 0 {
 				o.ConcurrencyLimit = int(n)
