@@ -50,9 +50,15 @@ func New(opts Options) (*Client, error) {
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{}
+	hc := &http.Client{}
+	if opts.HTTPClient != nil {
+		cp := *opts.HTTPClient // a copy: the caller's client is not modified
+		hc = &cp
 	}
+	if hc.CheckRedirect == nil {
+		hc.CheckRedirect = refuseInsecureRedirect(opts.AllowInsecureHTTP)
+	}
+	opts.HTTPClient = hc
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -109,6 +115,22 @@ func checkBaseURL(raw string, allowInsecure bool) (string, error) {
 // isLoopback matches config.IsLoopback: "localhost" and loopback IPs only.
 // A name under .localhost is resolved through DNS like any other by Go and
 // may be a remote host.
+// refuseInsecureRedirect stops a redirect to plain http:// on a remote
+// host: net/http forwards Authorization to the same host whatever the
+// scheme, so an https server redirecting to http:// would get the token
+// sent in clear, which New refuses for the base URL itself.
+func refuseInsecureRedirect(allowInsecure bool) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if req.URL.Scheme == "http" && !allowInsecure && !isLoopback(req.URL.Hostname()) {
+			return fmt.Errorf("refusing a redirect to plain http://%s: the token would travel unencrypted (set allow_insecure_http to allow it)", req.URL.Host)
+		}
+		return nil
+	}
+}
+
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
