@@ -259,14 +259,15 @@ func (fd fileData) unknownKeys() []Problem {
 	allowedTop := append(slices.Clone(settingKeys), "default_profile", "profiles", "keys")
 	for _, k := range sortedKeys(fd.top) {
 		if !slices.Contains(allowedTop, k) {
-			out = append(out, Problem{Where: fd.path, Key: k, Msg: "unknown key, ignored (known: " + strings.Join(allowedTop, ", ") + ")"})
+			// scrub: a token pasted as a key must not be echoed.
+			out = append(out, Problem{Where: fd.path, Key: scrub(k), Msg: "unknown key, ignored (known: " + strings.Join(allowedTop, ", ") + ")"})
 		}
 	}
 	allowedProfile := append(slices.Clone(settingKeys), "keys")
 	for _, name := range sortedKeys(fd.profiles) {
 		for _, k := range sortedKeys(fd.profiles[name]) {
 			if !slices.Contains(allowedProfile, k) {
-				out = append(out, Problem{Where: fd.path, Key: "profiles." + name + "." + k, Profile: name, Msg: "unknown key, ignored (known: " + strings.Join(allowedProfile, ", ") + ")"})
+				out = append(out, Problem{Where: fd.path, Key: scrub("profiles." + name + "." + k), Profile: name, Msg: "unknown key, ignored (known: " + strings.Join(allowedProfile, ", ") + ")"})
 			}
 		}
 	}

@@ -47,3 +47,23 @@ func TestConfigStringRedactsLimiterPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownKeyNamedLikeATokenIsMasked: a token pasted as a key (a stray
+// "ab_…: 1" line) is warned about as an unknown key, masked.
+func TestUnknownKeyNamedLikeATokenIsMasked(t *testing.T) {
+	isolate(t)
+	pasted := tok("s")
+	writeConfig(t, "token: "+tok("t")+"\n"+pasted+": 1\nprofiles:\n  acme:\n    "+pasted+": 2\n")
+	_, rep, err := Load(LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 2 {
+		t.Fatalf("warnings = %v, want 2 unknown keys", rep.Warnings)
+	}
+	for _, w := range rep.Warnings {
+		if s := w.String(); strings.Contains(s, pasted) || !strings.Contains(s, "unknown key") {
+			t.Errorf("warning = %s, want an unknown key with the token masked", s)
+		}
+	}
+}
