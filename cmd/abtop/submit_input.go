@@ -131,6 +131,14 @@ func splitArray(data []byte) ([]rawEntry, []inputProblem) {
 	if _, err := dec.Token(); err != nil {
 		return out, []inputProblem{{Line: lineAt(dec.InputOffset()), Msg: "the JSON array is not closed: " + err.Error()}}
 	}
+	// Anything after the array would otherwise be dropped unseen.
+	rest := dec.InputOffset()
+	for rest < int64(len(data)) && strings.ContainsRune(" \t\r\n", rune(data[rest])) {
+		rest++
+	}
+	if rest < int64(len(data)) {
+		return out, []inputProblem{{Line: lineAt(rest), Msg: "text after the closing ] of the JSON array (give one array, or JSON Lines)"}}
+	}
 	return out, nil
 }
 

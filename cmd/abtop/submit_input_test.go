@@ -31,6 +31,7 @@ func TestParseSubmit(t *testing.T) {
 		}, "\n"), []int{1}, []string{"line 2: unknown model", "line 3: \"input\" is missing", "line 4: not valid JSON", "line 5: \"model\" is missing", "line 6: \"input\" must be an object", "line 7: want an object"}},
 		{"JSON array with line numbers", "[\n  {\"model\":\"flux-schnell\",\"input\":{}},\n  {\"model\":\"x\",\"input\":{}}\n]\n", []int{2}, []string{"line 3: unknown model"}},
 		{"broken JSON array", "[\n {\"model\":\"flux-schnell\",\"input\":{}},\n {\"model\": }\n]", []int{2}, []string{"line 3: not valid JSON"}},
+		{"text after the JSON array is reported, not dropped", "[\n {\"model\":\"flux-schnell\",\"input\":{}}\n]\n{\"model\":\"flux-schnell\",\"input\":{}}\n", []int{2}, []string{"line 4: "}},
 		{"empty input", "", nil, nil},
 	}
 	for _, tc := range tests {
