@@ -13,8 +13,7 @@ type Class struct {
 	Exhausted Exhaustion // set when credits or quota ran out: stop the queue
 	Retryable bool       // a retry (after Wait) can succeed
 	// Wait is the longest of: the Retry-After header, a retry hint in the
-	// body, and — for a rate limit with nothing remaining and no Retry-After —
-	// the reset of the exhausted limit; for quota exhaustion, the quota
+	// body, and — for a rate limit — the reset of every exhausted limit; for quota exhaustion, the quota
 	// reset. 0 when none is known. Never negative.
 	Wait time.Duration
 }
@@ -86,11 +85,10 @@ func Classify(p *Problem, s usage.Snapshot) Class {
 		}
 		return Class{Kind: k, Retryable: true, Wait: hinted}
 	case status == 429 || isRateCode(code) || status == 403 && (limitOut(s) || strings.Contains(text, "rate limit")):
-		w := hinted
-		if s.RetryAfter == nil {
-			w = maxWait(&w, exhaustedReset(s))
-		}
-		return Class{Kind: KindRateLimit, Retryable: true, Wait: w}
+		// Retry-After is whole seconds while the window may end later
+		// (Retry-After 12, reset in 12.5 s): wait for the later of the two,
+		// never early.
+		return Class{Kind: KindRateLimit, Retryable: true, Wait: maxWait(&hinted, exhaustedReset(s))}
 	case status >= 500 || status == 408:
 		return Class{Kind: KindServer, Retryable: true, Wait: hinted}
 	case status == 401 || status == 403:

@@ -33,8 +33,12 @@ func TestClassify(t *testing.T) {
 	}{
 		{"api.md/429 rate_limit_exceeded waits Retry-After", 429,
 			`{"title":"Too Many Requests","code":"rate_limit_exceeded","detail":"Slow down"}`,
-			snap("Retry-After", "12", "X-RateLimit-Limit", "60", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "30"),
+			snap("Retry-After", "12", "X-RateLimit-Limit", "60", "X-RateLimit-Remaining", "10", "X-RateLimit-Reset", "30"),
 			Class{Kind: KindRateLimit, Retryable: true, Wait: 12 * time.Second}},
+		{"issue 2 example/429 waits for the later of Retry-After and the exhausted window's reset", 429,
+			`{"title":"Too Many Requests","code":"rate_limit_exceeded","detail":"Slow down"}`,
+			snap("Retry-After", "12", "X-RateLimit-Limit", "60", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "12.5"),
+			Class{Kind: KindRateLimit, Retryable: true, Wait: 12500 * time.Millisecond}},
 		{"seed001/429 without Retry-After waits for the binding limit's reset", 429,
 			`{"message":"Too many requests"}`,
 			snap("X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", unixAt(30)),
