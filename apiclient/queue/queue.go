@@ -235,10 +235,16 @@ func (q *Queue) Cancel(ctx context.Context, key string) error {
 	}
 	cur := *j
 	claimed := q.claimed[key]
+	if cur.State == StatePending && !claimed {
+		// Claim it in the same lock hold as the check, so no worker can
+		// take the job (and write "sending" over "canceled") in between.
+		q.claimed[key] = true
+	}
 	q.mu.Unlock()
 	switch {
 	case cur.State == StatePending && !claimed:
 		_, err := q.update(key, func(j *Job) { j.State, j.Wait = StateCanceled, "" })
+		q.unclaim(key)
 		return err
 	case cur.State.Unfinished():
 		return fmt.Errorf("queue: job %s is being sent; cancel it once it is created", short(key))
