@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
-	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/google/uuid"
 )
@@ -439,4 +438,3 @@ func ambiguous(err error) bool {
 	return true
 }
 
-var _ = budget.ReasonRate
