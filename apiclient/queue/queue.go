@@ -437,4 +437,3 @@ func ambiguous(err error) bool {
 	}
 	return true
 }
-
