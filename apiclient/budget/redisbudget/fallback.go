@@ -88,6 +88,13 @@ func (s *Store) degradeLocked(err error) {
 	loc.Limit = f.share(loc.Limit)
 	spent := f.spentIn(loc.WindowID)
 	loc.Remaining = max(0, min(loc.Remaining, loc.Limit-spent))
+	if now := time.Now().Add(s.clock.offset); !loc.EndHi.IsZero() && now.Before(loc.EndHi) {
+		// Mid-window, the last shared view is stale: the others may have
+		// spent the rest of this window since we saw it, and a 429 here
+		// could not be shared as an embargo. Sit the window out; the local
+		// share starts at its end.
+		loc.Remaining = 0
+	}
 	if loc.ConcurrencyLimit > 0 {
 		loc.ConcurrencyLimit = int(f.share(int64(loc.ConcurrencyLimit)))
 	}
