@@ -73,13 +73,18 @@ func (s *Store) ReleaseSlot(ctx context.Context, holder string) error {
 	})
 }
 
-// Snapshot implements budget.Store. It reads without the lock: the file is
-// only ever replaced whole (see writeFile), so it is one consistent state.
+// Snapshot implements budget.Store. It reads without the state lock: the
+// newest valid slot is one whole state (see writeState).
 func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
 	if err := ctx.Err(); err != nil {
 		return budget.State{}, err
 	}
-	env, exists, err := readFile(s.paths.state)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return budget.State{}, errors.New("local budget: store is closed")
+	}
+	env, _, exists, err := readState(s.file)
 	if errors.Is(err, errCorrupt) || !exists {
 		// The next update replaces it (and logs why): until then the
 		// state is the one a fresh store starts from.

@@ -173,8 +173,8 @@ func TestFilesArePrivate(t *testing.T) {
 		t.Fatalf("directory: %v %v, want 0700", fi.Mode(), err)
 	}
 	ents, _ := os.ReadDir(dir)
-	if len(ents) != 3 { // state, lock, alive
-		t.Fatalf("files %v, want state, lock and alive", ents)
+	if len(ents) != 2 { // state, alive
+		t.Fatalf("files %v, want state and alive", ents)
 	}
 	for _, e := range ents {
 		fi, _ := e.Info()

@@ -57,8 +57,10 @@ type Store struct {
 
 	// mu serialises this store's goroutines: they share one open lock
 	// file, and a flock does not exclude its own holder.
-	mu        sync.Mutex
-	lockFile  *os.File
+	mu sync.Mutex
+	// file is the state file, open for the store's life: its flock is the
+	// state lock (it is written in place, so its inode never changes).
+	file      *os.File
 	aliveFile *os.File
 	closed    bool
 	lastReap  time.Time
@@ -73,7 +75,6 @@ type paths struct {
 	dir   string
 	base  string // file name prefix: org-<hash>
 	state string
-	lock  string
 }
 
 // pathsFor names an org's files by a hash of its key, so any key (a URL
@@ -85,7 +86,6 @@ func pathsFor(dir, org string) paths {
 		dir:   dir,
 		base:  base,
 		state: filepath.Join(dir, base+".state"),
-		lock:  filepath.Join(dir, base+".lock"),
 	}
 }
 
@@ -121,11 +121,11 @@ func Open(ctx context.Context, dir, org string, opts Options) (*Store, error) {
 	_, _ = rand.Read(rnd[:])
 	s := &Store{org: org, opts: opts, paths: pathsFor(dir, org), pid: os.Getpid()}
 	s.id = fmt.Sprintf("%d-%s", s.pid, hex.EncodeToString(rnd[:]))
-	lf, err := os.OpenFile(s.paths.lock, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(s.paths.state, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("local budget: %w", err)
 	}
-	s.lockFile = lf
+	s.file = f
 	// The alive file is created and locked under the state lock, so a
 	// process reaping (also under it) never takes a file that is not
 	// locked yet for a dead one.
@@ -143,7 +143,7 @@ func Open(ctx context.Context, dir, org string, opts Options) (*Store, error) {
 		return nil
 	})
 	if err != nil {
-		lf.Close()
+		f.Close()
 		return nil, fmt.Errorf("local budget in %s: %w", dir, err)
 	}
 	return s, nil
@@ -160,17 +160,17 @@ func (s *Store) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.SettleTimeout)
 	defer cancel()
 	err := s.lockedLocked(ctx, func() error {
-		env, err := s.load()
+		env, seq, err := s.load()
 		if err != nil {
 			return err
 		}
 		env.forget(s.id)
-		return writeFile(s.paths.state, env)
+		return writeState(s.file, env, seq+1)
 	})
 	s.closed = true
 	// Removed before its lock is dropped, so nobody reaps it meanwhile.
 	_ = os.Remove(s.aliveFile.Name())
-	return errors.Join(err, s.aliveFile.Close(), s.lockFile.Close())
+	return errors.Join(err, s.aliveFile.Close(), s.file.Close())
 }
 
 // locked runs fn holding the state lock.
@@ -182,30 +182,30 @@ func (s *Store) locked(ctx context.Context, fn func() error) error {
 
 // lockedLocked is locked for callers holding s.mu.
 func (s *Store) lockedLocked(ctx context.Context, fn func() error) error {
-	if err := lock(ctx, s.lockFile); err != nil {
+	if err := lock(ctx, s.file); err != nil {
 		return err
 	}
-	defer unlock(s.lockFile)
+	defer unlock(s.file)
 	return fn()
 }
 
 // load reads the state under the lock. A missing file starts from the
 // plan; an unreadable one too, after saying so (it is replaced by the next
 // write): never a reason to stop submitting.
-func (s *Store) load() (envelope, error) {
-	env, exists, err := readFile(s.paths.state)
+func (s *Store) load() (envelope, uint64, error) {
+	env, seq, exists, err := readState(s.file)
 	switch {
 	case errors.Is(err, errCorrupt):
 		s.opts.Logger.Warn("budget state file unreadable, starting fresh", "path", s.paths.state, "err", err)
 	case err != nil:
-		return envelope{}, fmt.Errorf("local budget: %w", err)
+		return envelope{}, 0, fmt.Errorf("local budget: %w", err)
 	}
 	if err != nil || !exists {
 		env = envelope{State: budget.NewState(s.opts.Plan)}
 	}
 	env.Org = s.org
 	env.State = env.State.Clone()
-	return env, nil
+	return env, seq, nil
 }
 
 // change applies one operation to the shared state and returns how it
@@ -223,7 +223,7 @@ func (s *Store) update(ctx context.Context, now time.Time, fn change) (budget.St
 	}
 	var out budget.State
 	err := s.lockedLocked(ctx, func() error {
-		env, err := s.load()
+		env, seq, err := s.load()
 		if err != nil {
 			return err
 		}
@@ -238,7 +238,7 @@ func (s *Store) update(ctx context.Context, now time.Time, fn change) (budget.St
 		}
 		dIn, dW := fn(st)
 		env.track(s.id, s.pid, dIn-s.owedIn, dW-s.owedWrites)
-		if err := writeFile(s.paths.state, env); err != nil {
+		if err := writeState(s.file, env, seq+1); err != nil {
 			return fmt.Errorf("local budget: %w", err)
 		}
 		s.owedIn, s.owedWrites = 0, 0
