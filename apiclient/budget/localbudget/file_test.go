@@ -103,7 +103,7 @@ func TestTornWriteKeepsThePreviousState(t *testing.T) {
 	var log logBuffer
 	s := open(t, t.TempDir(), "acme", Options{Plan: budget.PlanNamed("pro"), Logger: log.logger()})
 	s.Reserve(bg, budget.Request{Now: t0, Cost: 1})
-	s.Observe(bg, answer(t0, 1, 60, 10, time.Minute)) // remaining 10
+	s.Observe(bg, answer(t0, 1, 60, 10, time.Minute))                          // remaining 10
 	if _, err := s.Reserve(bg, budget.Request{Now: t0, Cost: 1}); err != nil { // remaining 9
 		t.Fatal(err)
 	}
