@@ -7,38 +7,42 @@
 // # Design: a state file under flock
 //
 // The state lives in one file per organization key under the state
-// directory ($XDG_STATE_HOME/abtop/budget, see DefaultDir). Every decision
-// takes an exclusive flock(2) on a lock file next to it, reads the state,
-// applies the same pure State method as budget.Memory, writes it back and
-// unlocks. This was chosen over a Unix-socket server elected among the
-// processes because it has no leader: nothing to elect, hand over or
-// re-elect when the leader dies (the dashboard is often the first process
-// and the first to quit), and no protocol to version. The kernel releases a
-// flock when its holder dies, however it dies, so a process killed at any
-// instant never holds the others: the next one takes the lock at once.
-// flock works the same on Linux and macOS and needs no cgo. A decision
-// costs a few syscalls and a JSON round trip (tens of microseconds, see
-// BenchmarkReserveObserve), far below one HTTP request.
+// directory ($XDG_STATE_HOME/abtop/budget, see DefaultDir), named by a hash
+// of the key. Every decision takes an exclusive flock(2) on that file,
+// reads the state, applies the same pure State method as budget.Memory,
+// writes it back and unlocks. This was chosen over a Unix-socket server
+// elected among the processes because it has no leader: nothing to elect,
+// hand over or re-elect when the leader dies (the dashboard is often the
+// first process and the first to quit), and no protocol to version. The
+// kernel releases a flock when its holder dies, however it dies, so a
+// process killed at any instant never holds the others: the next one takes
+// the lock at once. flock works the same on Linux and macOS and needs no
+// cgo. A decision costs a handful of syscalls and a JSON round trip, far
+// below one HTTP request (see BenchmarkReserveObserve).
 //
 // # Torn writes
 //
-// The state is written to a temporary file and renamed over the old one,
-// so a reader (including one that reads without the lock: Snapshot,
-// Status) sees either the old or the new state, never half of each, and a
-// process killed while writing leaves only a stray temporary file that the
-// next writer replaces. There is no fsync: the state only matters to the
-// processes running now, and a power loss ends them all. If a crash leaves
-// a damaged file anyway, it fails to decode (format header, JSON), is
-// logged, and the store starts fresh from the plan, which is what a new
-// process did before this package existed: one request at a time until the
-// first answer states the window.
+// The file holds two slots, each with a header stating its sequence
+// number, length and CRC-32 (see writeState). A write goes in place into
+// the slot that does not hold the newest state, so a writer killed halfway,
+// or a power loss before the page cache reached the disk, damages at most
+// that slot, and readers (including Snapshot, which reads without the
+// lock) take the newest intact one: the state before the cut write. There
+// is no fsync: the state only matters to the processes running now, and a
+// power loss ends them all. Writing a temporary file and renaming it over
+// the state was tried first: ext4 flushes a file renamed over another
+// (auto_da_alloc), which cost milliseconds per decision with the lock held.
+// If both slots are damaged, that is logged and the store starts fresh
+// from the plan, which is what a new process did before this package: one
+// request at a time until the first answer states the window.
 //
 // # Format
 //
-// The file is a header line ("abtop-budget 1") and the JSON of the whole
-// budget.State with this package's bookkeeping around it, so fields added
-// to State later persist without a change here. Files are 0600 in a 0700
-// directory.
+// Each slot's header names the format ("abtop-budget 1 …") and its body is
+// the JSON of the whole budget.State with this package's bookkeeping
+// around it, so fields added to State later persist without a change here.
+// A slot of another format is unreadable, never guessed at. Files are 0600
+// in a 0700 directory.
 //
 // # Processes
 //
