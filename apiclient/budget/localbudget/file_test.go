@@ -113,6 +113,9 @@ func TestTornWriteKeepsThePreviousState(t *testing.T) {
 	}
 	// Damage the newest slot, as a write of it cut short would.
 	data, _ := readSlot(s.file, int(seq%2))
+	if len(data) < 10 {
+		t.Fatalf("state %d is not in slot %d", seq, seq%2)
+	}
 	data[len(data)-3] ^= 0x55
 	if _, err := s.file.WriteAt(data, int64(seq%2)*slotSize); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,10 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget"
 )
 
-const helperEnv = "LOCALBUDGET_HELPER_DIR"
+const (
+	helperEnv     = "LOCALBUDGET_HELPER_DIR"
+	helperModeEnv = "LOCALBUDGET_HELPER_MODE"
+)
 
 // TestHelperSpend is not a test: TestSurvivorAfterSIGKILL runs the test
 // binary again with only this function, as another abtop process that
@@ -37,6 +40,16 @@ func TestHelperSpend(t *testing.T) {
 			fmt.Println("ERROR refused", g, err)
 			os.Exit(2)
 		}
+	}
+	if os.Getenv(helperModeEnv) == "lock" {
+		// Die holding the state lock.
+		if err := lock(bg, s.file); err != nil {
+			fmt.Println("ERROR", err)
+			os.Exit(2)
+		}
+		fmt.Println("HELD")
+		time.Sleep(time.Minute) // until SIGKILL
+		os.Exit(3)
 	}
 	fmt.Println("HELD")
 	for { // until SIGKILL
@@ -63,28 +76,7 @@ func TestSurvivorAfterSIGKILL(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSpend$")
-		cmd.Env = append(os.Environ(), helperEnv+"="+dir)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(out)
-		held := false
-		for !held && sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "ERROR") {
-				cmd.Process.Kill()
-				t.Fatalf("helper: %s", sc.Text())
-			}
-			held = sc.Text() == "HELD"
-		}
-		if !held {
-			cmd.Process.Kill()
-			t.Fatalf("helper ended without taking its units: %v", sc.Err())
-		}
+		cmd := startHelper(t, dir, "spend")
 		if p := a.Status().Processes; p != 2 {
 			t.Errorf("round %d: %d processes while the helper runs, want 2", round, p)
 		}
@@ -137,5 +129,65 @@ func TestSurvivorAfterSIGKILL(t *testing.T) {
 			t.Fatalf("round %d: survivor granted %d of a window of 20 after the SIGKILL", round, granted)
 		}
 		t.Logf("round %d: full window %v after SIGKILL", round, time.Since(killed).Round(time.Millisecond))
+	}
+}
+
+// startHelper runs TestHelperSpend in another process and waits until it
+// holds its units (and, in mode "lock", the state lock).
+func startHelper(t *testing.T, dir, mode string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSpend$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+dir, helperModeEnv+"="+mode)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "ERROR") {
+			t.Fatalf("helper: %s", sc.Text())
+		}
+		if sc.Text() == "HELD" {
+			return cmd
+		}
+	}
+	t.Fatalf("helper ended without taking its units: %v", sc.Err())
+	return nil
+}
+
+// A process killed while it holds the state lock holds nobody: the kernel
+// drops its flock with it.
+func TestLockFreedAfterSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a helper process")
+	}
+	dir := t.TempDir()
+	a := open(t, dir, "acme", Options{Plan: budget.PlanNamed("pro")})
+	now := time.Now()
+	a.Reserve(bg, budget.Request{Now: now, Cost: 1})
+	a.Observe(bg, answer(now, 1, 20, 20, time.Minute))
+	cmd := startHelper(t, dir, "lock")
+
+	ctx, cancel := context.WithTimeout(bg, 100*time.Millisecond)
+	_, err := a.Reserve(ctx, budget.Request{Now: time.Now(), Cost: 1})
+	cancel()
+	if err == nil {
+		t.Fatal("decided while another process held the state lock")
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	ctx, cancel = context.WithTimeout(bg, 2*time.Second)
+	defer cancel()
+	if g, err := a.Reserve(ctx, budget.Request{Now: time.Now().Add(time.Second), Cost: 1}); err != nil || !g.OK {
+		t.Fatalf("after the holder was killed: %+v %v", g, err)
+	}
+	if st := snapshot(t, a); st.InFlight != 1 {
+		t.Fatalf("in flight %d, want only the survivor's 1 (the killed process's 5 given back)", st.InFlight)
 	}
 }
