@@ -183,3 +183,41 @@ func TestFilesArePrivate(t *testing.T) {
 		}
 	}
 }
+
+// A settle that cannot take the lock in time (another process stopped
+// while holding it) is not lost: the next decision applies it.
+func TestSettleOwedWhileLockHeld(t *testing.T) {
+	dir := t.TempDir()
+	a := open(t, dir, "acme", Options{Plan: budget.PlanNamed("pro"), SettleTimeout: 50 * time.Millisecond})
+	stopped := open(t, dir, "acme", Options{Plan: budget.PlanNamed("pro")})
+	a.Reserve(bg, budget.Request{Now: t0, Cost: 1})
+	a.Observe(bg, answer(t0, 1, 60, 59, time.Minute))
+	g, _ := a.Reserve(bg, budget.Request{Now: t0, Cost: 2})
+	if !g.OK {
+		t.Fatal("refused")
+	}
+	if err := lock(bg, stopped.file); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	cancel() // settles ignore their caller's cancellation...
+	if err := a.Observe(ctx, budget.Observation{Sent: t0, Received: t0, Settle: 2}); err == nil {
+		t.Fatal("settled while another store held the lock")
+	}
+	if err := unlock(stopped.file); err != nil {
+		t.Fatal(err)
+	}
+	// ...and one that timed out is applied with the next operation.
+	if _, err := a.AcquireSlot(bg, "job", t0, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if st := snapshot(t, a); st.InFlight != 0 {
+		t.Fatalf("in flight %d after the owed settle, want 0", st.InFlight)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := snapshot(t, stopped); st.InFlight != 0 {
+		t.Fatalf("in flight %d after close", st.InFlight)
+	}
+}
