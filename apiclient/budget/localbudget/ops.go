@@ -35,8 +35,14 @@ func (s *Store) Cancel(ctx context.Context, g budget.Grant) error {
 	if !g.OK {
 		return nil
 	}
-	return s.settle(ctx, time.Time{}, g.Cost, writes(g.Write), func(st *budget.State) (int64, int64) {
+	return s.settle(ctx, time.Time{}, func(st *budget.State) (int64, int64) {
 		st.Cancel(g)
+		return -g.Cost, -writes(g.Write)
+	}, func(st *budget.State) (int64, int64) {
+		// Late, the window it was granted in may be over: only leave
+		// the in-flight count, give nothing back (conservative).
+		st.InFlight = max(0, st.InFlight-g.Cost)
+		st.WritesInFlight = max(0, st.WritesInFlight-writes(g.Write))
 		return -g.Cost, -writes(g.Write)
 	})
 }
@@ -45,10 +51,11 @@ func (s *Store) Cancel(ctx context.Context, g budget.Grant) error {
 // reset, a Retry-After embargo) every other obeys at its next decision.
 func (s *Store) Observe(ctx context.Context, o budget.Observation) error {
 	w := writes(o.Write && o.Settle > 0)
-	return s.settle(ctx, o.Received, o.Settle, w, func(st *budget.State) (int64, int64) {
+	observe := func(st *budget.State) (int64, int64) {
 		st.Observe(o)
 		return -o.Settle, -w
-	})
+	}
+	return s.settle(ctx, o.Received, observe, observe)
 }
 
 // AcquireSlot implements budget.Store. Slots are leases in the shared
@@ -67,10 +74,11 @@ func (s *Store) AcquireSlot(ctx context.Context, holder string, now time.Time, t
 
 // ReleaseSlot implements budget.Store.
 func (s *Store) ReleaseSlot(ctx context.Context, holder string) error {
-	return s.settle(ctx, time.Time{}, 0, 0, func(st *budget.State) (int64, int64) {
+	release := func(st *budget.State) (int64, int64) {
 		st.ReleaseSlot(holder)
 		return 0, 0
-	})
+	}
+	return s.settle(ctx, time.Time{}, release, release)
 }
 
 // Snapshot implements budget.Store. It reads without the state lock: the

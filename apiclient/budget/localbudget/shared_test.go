@@ -185,7 +185,8 @@ func TestFilesArePrivate(t *testing.T) {
 }
 
 // A settle that cannot take the lock in time (another process stopped
-// while holding it) is not lost: the next decision applies it.
+// while holding it) is not lost: the next operation applies it, and what
+// its answer taught (a Retry-After) with it.
 func TestSettleOwedWhileLockHeld(t *testing.T) {
 	dir := t.TempDir()
 	a := open(t, dir, "acme", Options{Plan: budget.PlanNamed("pro"), SettleTimeout: 50 * time.Millisecond})
@@ -201,7 +202,7 @@ func TestSettleOwedWhileLockHeld(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(bg)
 	cancel() // settles ignore their caller's cancellation...
-	if err := a.Observe(ctx, budget.Observation{Sent: t0, Received: t0, Settle: 2}); err == nil {
+	if err := a.Observe(ctx, budget.Observation{Sent: t0, Received: t0, Settle: 2, RetryAfter: time.Minute}); err == nil {
 		t.Fatal("settled while another store held the lock")
 	}
 	if err := unlock(stopped.file); err != nil {
@@ -211,8 +212,8 @@ func TestSettleOwedWhileLockHeld(t *testing.T) {
 	if _, err := a.AcquireSlot(bg, "job", t0, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if st := snapshot(t, a); st.InFlight != 0 {
-		t.Fatalf("in flight %d after the owed settle, want 0", st.InFlight)
+	if st := snapshot(t, a); st.InFlight != 0 || !st.Embargo.After(t0.Add(time.Minute)) {
+		t.Fatalf("after the owed settle: in flight %d, embargo %v; want 0 and the Retry-After the answer stated", st.InFlight, st.Embargo)
 	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)

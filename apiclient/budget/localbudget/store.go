@@ -64,8 +64,9 @@ type Store struct {
 	aliveFile *os.File
 	closed    bool
 	lastReap  time.Time
-	// Settles that could not be written (see Options.SettleTimeout).
-	owedIn, owedWrites int64
+	// Settles that could not be written (see Options.SettleTimeout), to
+	// apply before the next operation.
+	owed []change
 }
 
 var _ budget.Store = (*Store)(nil)
@@ -232,34 +233,34 @@ func (s *Store) update(ctx context.Context, now time.Time, fn change) (budget.St
 			s.lastReap = now
 		}
 		st := &env.State
-		if s.owedIn > 0 || s.owedWrites > 0 {
-			st.InFlight = max(0, st.InFlight-s.owedIn)
-			st.WritesInFlight = max(0, st.WritesInFlight-s.owedWrites)
+		var dIn, dW int64
+		for _, c := range append(s.owed, fn) {
+			in, w := c(st)
+			dIn, dW = dIn+in, dW+w
 		}
-		dIn, dW := fn(st)
-		env.track(s.id, s.pid, dIn-s.owedIn, dW-s.owedWrites)
+		env.track(s.id, s.pid, dIn, dW)
 		if err := writeState(s.file, env, seq+1); err != nil {
 			return fmt.Errorf("local budget: %w", err)
 		}
-		s.owedIn, s.owedWrites = 0, 0
+		s.owed = nil
 		out = env.State
 		return nil
 	})
 	return out, err
 }
 
-// settle is update for operations that give units back: they ignore the
-// caller's cancellation, and when they fail anyway the units are owed to
-// the next update.
-func (s *Store) settle(ctx context.Context, now time.Time, in, writes int64, fn change) error {
+// settle is update for operations that give units back or teach the
+// others something (an embargo): they ignore the caller's cancellation,
+// and when they fail anyway, later is applied before the next operation
+// that succeeds (fn itself, or a more conservative form of it).
+func (s *Store) settle(ctx context.Context, now time.Time, fn, later change) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.SettleTimeout)
 	defer cancel()
 	_, err := s.update(ctx, now, fn)
-	if err != nil && (in > 0 || writes > 0) {
+	if err != nil {
 		s.mu.Lock()
 		if !s.closed {
-			s.owedIn += in
-			s.owedWrites += writes
+			s.owed = append(s.owed, later)
 		}
 		s.mu.Unlock()
 	}
