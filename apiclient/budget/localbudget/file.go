@@ -165,18 +165,26 @@ func clip(b []byte) string {
 	return strings.ToValidUTF8(string(b), "?")
 }
 
-// readSlot reads slot i of f: its first block, and the rest of a body
-// its header says is longer. Empty when the file ends before it.
-func readSlot(f *os.File, i int) ([]byte, error) {
+// readSlot reads slot i of f into buf (reused when big enough): its first
+// block, and the rest of a body its header says is longer. Empty when the
+// file ends before it.
+func readSlot(f *os.File, i int, buf []byte) ([]byte, error) {
 	off := int64(i) * slotSize
-	buf := make([]byte, 4096)
+	if cap(buf) < 4096 {
+		buf = make([]byte, 4096)
+	}
+	buf = buf[:4096]
 	n, err := f.ReadAt(buf, off)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	buf = buf[:n]
 	if want := slotLen(buf); want > n {
-		more := make([]byte, want)
+		more := buf[:cap(buf)]
+		if cap(buf) < want {
+			more = make([]byte, want)
+		}
+		more = more[:want]
 		m, err := f.ReadAt(more, off)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
@@ -206,8 +214,12 @@ func slotLen(data []byte) int {
 
 // readState returns the newest valid state in f and its seq. exists is
 // false for an empty file (a new org). An error wrapping errCorrupt means
-// neither slot holds a state.
-func readState(f *os.File) (env envelope, seq uint64, exists bool, err error) {
+// neither slot holds a state. bufs (nil, or a Store's, under its mutex)
+// are reused between reads.
+func readState(f *os.File, bufs *[2][]byte) (env envelope, seq uint64, exists bool, err error) {
+	if bufs == nil {
+		bufs = new([2][]byte)
+	}
 	fi, err := f.Stat()
 	if err != nil {
 		return envelope{}, 0, true, err
@@ -221,10 +233,11 @@ func readState(f *os.File) (env envelope, seq uint64, exists bool, err error) {
 		errs   [2]error
 	)
 	for i := range 2 {
-		data, err := readSlot(f, i)
+		data, err := readSlot(f, i, bufs[i])
 		if err != nil {
 			return envelope{}, 0, true, err
 		}
+		bufs[i] = data
 		bodies[i], seqs[i], errs[i] = checkSlot(data)
 	}
 	// Decode the newest intact slot; the other one only if that fails.

@@ -50,7 +50,7 @@ func TestCorruptFileStartsFresh(t *testing.T) {
 			if st.Known || st.InFlight != 1 {
 				t.Fatalf("after starting fresh: %+v, want one request in flight of an unknown window", st)
 			}
-			if _, _, _, err := readState(s.file); err != nil {
+			if _, _, _, err := readState(s.file, nil); err != nil {
 				t.Fatalf("damaged file not replaced: %v", err)
 			}
 		})
@@ -107,12 +107,12 @@ func TestTornWriteKeepsThePreviousState(t *testing.T) {
 	if _, err := s.Reserve(bg, budget.Request{Now: t0, Cost: 1}); err != nil { // remaining 9
 		t.Fatal(err)
 	}
-	_, seq, _, err := readState(s.file)
+	_, seq, _, err := readState(s.file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Damage the newest slot, as a write of it cut short would.
-	data, _ := readSlot(s.file, int(seq%2))
+	data, _ := readSlot(s.file, int(seq%2), nil)
 	if len(data) < 10 {
 		t.Fatalf("state %d is not in slot %d", seq, seq%2)
 	}

@@ -92,7 +92,7 @@ func (s *Store) Snapshot(ctx context.Context) (budget.State, error) {
 	if s.closed {
 		return budget.State{}, errors.New("local budget: store is closed")
 	}
-	env, _, exists, err := readState(s.file)
+	env, _, exists, err := readState(s.file, &s.bufs)
 	if errors.Is(err, errCorrupt) || !exists {
 		// The next update replaces it (and logs why): until then the
 		// state is the one a fresh store starts from.

@@ -67,6 +67,7 @@ type Store struct {
 	// Settles that could not be written (see Options.SettleTimeout), to
 	// apply before the next operation.
 	owed []change
+	bufs [2][]byte // read buffers of the two slots
 }
 
 var _ budget.Store = (*Store)(nil)
@@ -194,7 +195,7 @@ func (s *Store) lockedLocked(ctx context.Context, fn func() error) error {
 // plan; an unreadable one too, after saying so (it is replaced by the next
 // write): never a reason to stop submitting.
 func (s *Store) load() (envelope, uint64, error) {
-	env, seq, exists, err := readState(s.file)
+	env, seq, exists, err := readState(s.file, &s.bufs)
 	switch {
 	case errors.Is(err, errCorrupt):
 		s.opts.Logger.Warn("budget state file unreadable, starting fresh", "path", s.paths.state, "err", err)
