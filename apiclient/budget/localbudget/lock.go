@@ -2,10 +2,10 @@ package localbudget
 
 import (
 	"context"
-	"errors"
 	"os"
-	"syscall"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/localstate"
 )
 
 // flock(2) locks belong to an open file description: the kernel drops them
@@ -14,23 +14,10 @@ import (
 // processes do. Go opens files close-on-exec, so a child never inherits
 // one.
 
-// tryLock takes an exclusive flock on f without waiting. It reports false
-// when another open file description holds it.
-func tryLock(f *os.File) (bool, error) {
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		switch {
-		case err == nil:
-			return true, nil
-		case errors.Is(err, syscall.EINTR):
-			continue
-		case errors.Is(err, syscall.EWOULDBLOCK):
-			return false, nil
-		default:
-			return false, err
-		}
-	}
-}
+// tryLock takes an exclusive lock on f without waiting (flock on Unix,
+// LockFileEx on Windows: localstate owns the platform code). It reports
+// false when another open file description holds it.
+func tryLock(f *os.File) (bool, error) { return localstate.TryLockFile(f) }
 
 // lock takes an exclusive flock on f, waiting until ctx is done. It polls
 // rather than block in flock so a caller is never stuck behind a holder
@@ -59,11 +46,4 @@ func lock(ctx context.Context, f *os.File) error {
 	}
 }
 
-func unlock(f *os.File) error {
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		if !errors.Is(err, syscall.EINTR) {
-			return err
-		}
-	}
-}
+func unlock(f *os.File) error { return localstate.UnlockFile(f) }
