@@ -74,7 +74,7 @@ func benchSize(b *testing.B, every time.Duration) {
 	}
 	b.ReportMetric(float64(size)/1e6, "file-MB")
 	b.ReportMetric(float64(used)/1e6, "used-MB")
-	b.ReportMetric((every * 1_000_000).Hours()/24, "days")
+	b.ReportMetric((every*1_000_000).Hours()/24, "days")
 }
 
 // fileSizes returns the file's size (bbolt grows it in steps of up to
