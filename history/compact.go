@@ -29,7 +29,8 @@ func (s *Store) maybeCompact(tx *bolt.Tx, now time.Time) error {
 
 // compact folds what has aged out of each tier into the next one and drops
 // what has aged out of the last. Cutoffs are aligned to the coarser tier's
-// resolution, so a minute or hour is always folded whole.
+// resolution so a span is folded in one go (folding a span in two goes
+// would give the same point, since putPoint folds into what is stored).
 func (s *Store) compact(tx *bolt.Tx, now time.Time) error {
 	r := s.opts.Retention
 	if err := foldPoints(tx, tierRaw, tierMinute, now.Add(-r.Raw)); err != nil {
