@@ -140,23 +140,38 @@ func TestTalliesAddUp(t *testing.T) {
 	}
 }
 
-// Two processes record into one file; each opens it only to flush.
+// Two processes record into one file at the same time; each opens it only
+// to flush. (bbolt's flock conflicts between two opens in one process as
+// between two processes.)
 func TestTwoStoresShareOneFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
 	c := &clock{t: t0}
-	a, b := newStore(t, path, c), newStore(t, path, c)
-	for range 10 {
-		a.JobCreated("a", "org_1", "flux", 1, 0)
-		b.JobCreated("b", "org_1", "flux", 1, 0)
-		mustFlush(t, a)
-		mustFlush(t, b)
+	var wg sync.WaitGroup
+	for _, profile := range []string{"a", "b"} {
+		s, err := New(Options{Path: path, Now: c.Now, LockTimeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			for range 10 {
+				s.JobCreated(profile, "org_1", "flux", 1, 0)
+				s.ObserveLimit(Series{profile, "org_1", NameQuota}, 5, 10, time.Time{})
+				if err := s.Flush(); err != nil {
+					t.Error(err)
+				}
+			}
+		})
 	}
+	wg.Wait()
 	rows, err := newStore(t, path, c).Rows(t0, t0.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 2 || rows[0].Created != 10 || rows[1].Created != 10 {
 		t.Fatalf("rows = %+v, want 10 jobs for each profile", rows)
+	}
+	if ls, err := newStore(t, path, c).ListSeries(); err != nil || len(ls) != 2 {
+		t.Fatalf("series = %v, %v; want one per profile", ls, err)
 	}
 }
 
