@@ -2,10 +2,10 @@ package sandbox_test
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
