@@ -87,6 +87,9 @@ func (d *Fetcher) Fetch(ctx context.Context, f File, dir, name string) (Result, 
 		if errors.As(err, &ue) {
 			err = ue.Err // it repeats the signed URL
 		}
+		if errors.Is(err, errBadRedirect) {
+			return fail(ErrRefused, 0, err)
+		}
 		return fail(ErrTransient, 0, err)
 	}
 	defer resp.Body.Close()
@@ -182,7 +185,7 @@ func (d *Fetcher) client() *http.Client {
 	next := base.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if err := d.checkURL(req.URL.String()); err != nil {
-			return err
+			return fmt.Errorf("%w: %v", errBadRedirect, err)
 		}
 		// A redirect keeps the original request's headers; there is no
 		// Authorization among them, and none is allowed to appear.
@@ -197,6 +200,9 @@ func (d *Fetcher) client() *http.Client {
 	}
 	return &c
 }
+
+// errBadRedirect marks a redirect checkURL refused.
+var errBadRedirect = errors.New("refusing a redirect")
 
 // checkURL allows https, and http to loopback hosts (or anywhere with
 // AllowInsecureHTTP).
