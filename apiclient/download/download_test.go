@@ -260,7 +260,7 @@ func TestRefusals(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct {
 		name, url, file string
-		want           error
+		want            error
 	}{
 		{"ftp", "ftp://files.example.com/x.png", "x.png", download.ErrRefused},
 		{"file", "file:///etc/passwd", "x.png", download.ErrRefused},
