@@ -206,6 +206,13 @@ func (s *Sandbox) dispatchHooks(wake, stop, done chan struct{}) {
 				return
 			}
 			s.mu.Unlock()
+			// Something changed since dueHooks looked; if not, only a new
+			// job (a wake) can give the dispatcher work, so never spin.
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				return
+			}
 			continue
 		}
 		t := time.NewTimer(next.Sub(s.now()))

@@ -250,4 +250,3 @@ func TestWebhookCancelAndValidation(t *testing.T) {
 		}
 	})
 }
-
