@@ -12,8 +12,8 @@ import (
 // The bytes of output files: small, deterministic, and valid enough that a
 // decoder or a file-type sniffer accepts them (PNG decodes with image/png;
 // WAV has a RIFF header; MP3 is a run of MPEG-1 Layer III frame headers;
-// MP4 starts with an ftyp box). They are regenerated on each download from
-// the file's parameters, so the sandbox stores only sizes and checksums.
+// MP4 starts with an ftyp box). They are generated once, when a job is
+// first shown succeeded.
 
 // thumbScale divides requested image sizes: a 1024×1024 request gives a
 // 64×64 PNG, keeping downloads and hashing cheap in benchmarks. The

@@ -9,9 +9,10 @@ import (
 	"time"
 )
 
-// outFile is one output file of a job: what it is and how to regenerate
-// its bytes. size and sum are filled the first time the job is shown
-// succeeded (failed jobs never pay for generating files).
+// outFile is one output file of a job: what it is and how to generate
+// its bytes. data, size and sum are filled the first time the job is shown
+// succeeded (failed jobs never pay for generating files); the files are
+// small (a PNG thumbnail is a few hundred bytes, a video 2 KB a second).
 type outFile struct {
 	slot        string // "images", "video" or "audio"
 	name        string // last path segment of its URL
@@ -24,6 +25,7 @@ type outFile struct {
 	index       int
 	voice       string
 
+	data []byte
 	size int
 	sum  string // hex SHA-256
 }
@@ -41,14 +43,14 @@ func (f *outFile) bytes() []byte {
 	return mp3Bytes(f.duration)
 }
 
-// measure fills size and sum once.
+// measure generates the file once. s.mu held.
 func (f *outFile) measure() {
 	if f.sum != "" {
 		return
 	}
-	b := f.bytes()
-	h := sha256.Sum256(b)
-	f.size, f.sum = len(b), hex.EncodeToString(h[:])
+	f.data = f.bytes()
+	h := sha256.Sum256(f.data)
+	f.size, f.sum = len(f.data), hex.EncodeToString(h[:])
 }
 
 // outputFiles plans the files of a job created from r. Images take the
