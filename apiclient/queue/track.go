@@ -389,7 +389,7 @@ func (q *Queue) nextInterval(ctx context.Context, news, running bool) time.Durat
 	}
 	q.trk.interval = d
 	q.mu.Unlock()
-	if st, err := q.opts.Scheduler.Store().Snapshot(ctx); err == nil && st.Limit > 0 && st.Window > 0 && q.hasUnsent() {
+	if st, err := q.opts.Scheduler.Store().Snapshot(ctx); err == nil && st.WindowKnown && st.Limit > 0 && st.Window > 0 && q.hasUnsent() {
 		d = max(d, st.Window*10/time.Duration(st.Limit))
 	}
 	return d
