@@ -24,6 +24,7 @@ import (
 type Webhook struct {
 	url     string
 	shown   string
+	secrets []string // the URL and its parts that an answer might echo
 	client  *http.Client
 	Timeout time.Duration
 }
@@ -41,7 +42,13 @@ func NewWebhook(rawURL string, client *http.Client, timeout time.Duration) (*Web
 		c = &cp
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Webhook{url: rawURL, shown: MaskURL(u), client: c, Timeout: timeout}, nil
+	secrets := []string{rawURL}
+	for _, p := range []string{u.EscapedPath(), u.Path, u.RawQuery, u.User.String()} {
+		if len(p) > 1 {
+			secrets = append(secrets, p)
+		}
+	}
+	return &Webhook{url: rawURL, shown: MaskURL(u), secrets: secrets, client: c, Timeout: timeout}, nil
 }
 
 func checkWebhookURL(raw string) (*url.URL, error) {
@@ -93,12 +100,20 @@ func (w *Webhook) Send(ctx context.Context, a Alert) error {
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error quotes the whole URL, secret included
 		}
-		return fmt.Errorf("POST %s: %s", w.shown, strings.ReplaceAll(err.Error(), w.url, w.shown))
+		return fmt.Errorf("POST %s: %s", w.shown, w.scrub(err.Error()))
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("POST %s: %s %s", w.shown, resp.Status, clean(strings.ReplaceAll(string(snippet), w.url, w.shown)))
+		return fmt.Errorf("POST %s: %s %s", w.shown, resp.Status, clean(w.scrub(string(snippet))))
 	}
 	return nil
+}
+
+// scrub hides the URL and its secret parts in text from elsewhere.
+func (w *Webhook) scrub(s string) string {
+	for _, p := range w.secrets {
+		s = strings.ReplaceAll(s, p, "…")
+	}
+	return s
 }
