@@ -46,6 +46,7 @@ const (
 type localState struct {
 	window string
 	state  arming
+	alert  Alert // the crossing, while fired
 }
 
 // NewEngine returns an Engine; Config is validated.
@@ -186,6 +187,7 @@ func (e *Engine) threshold(profile, key, window string, at time.Time, value, bou
 	case crossed && ls.state != fired:
 		ls.state = fired
 		a.Key, a.Profile, a.Window, a.At = key, profile, window, at
+		ls.alert = a
 		e.fire(id, a)
 	case back && ls.state != armed:
 		if err := e.store.rearm(id, at); err != nil {
@@ -194,6 +196,22 @@ func (e *Engine) threshold(profile, key, window string, at time.Time, value, bou
 		ls.state = armed
 	}
 	e.local[id] = ls
+}
+
+// Active returns the threshold alerts of profile that are crossed now,
+// as this process last saw them (for the status line and the overview
+// strip), sorted by key.
+func (e *Engine) Active(profile string) []Alert {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Alert
+	for _, ls := range e.local {
+		if ls.state == fired && ls.alert.Profile == profile {
+			out = append(out, ls.alert)
+		}
+	}
+	slices.SortFunc(out, func(a, b Alert) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }
 
 // event fires a one-off rule once per window when it is enabled.

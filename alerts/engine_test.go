@@ -176,3 +176,21 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestActive(t *testing.T) {
+	var s sendAll
+	e := newEngine(t, Default(), "", &s)
+	e.Observe(Reading{Profile: "a", At: t0, QuotaLimit: i64(100), QuotaRemaining: i64(4)})
+	e.Observe(Reading{Profile: "b", At: t0, QuotaLimit: i64(100), QuotaRemaining: i64(15)})
+	e.Observe(Reading{Profile: "a", At: t0, Status: 429})
+	if got := e.Active("a"); len(got) != 2 || got[0].Key != "quota_used_80" || got[1].Key != "quota_used_95" {
+		t.Fatalf("active a: %+v", got)
+	}
+	e.Observe(Reading{Profile: "a", At: t0.Add(time.Hour), QuotaLimit: i64(100), QuotaRemaining: i64(10)}) // 90 %: 95 re-armed
+	if got := e.Active("a"); len(got) != 1 || got[0].Key != "quota_used_80" {
+		t.Fatalf("active a after easing: %+v", got)
+	}
+	if got := e.Active("b"); len(got) != 1 {
+		t.Fatalf("active b: %+v", got)
+	}
+}
