@@ -175,3 +175,24 @@ type blockUntil chan struct{}
 
 func (b blockUntil) Name() string                      { return "blocked" }
 func (b blockUntil) Send(context.Context, Alert) error { <-b; return nil }
+
+func TestChannelsFromConfig(t *testing.T) {
+	cfg := Default()
+	cfg.Command = []string{"/bin/true"}
+	cfg.Webhook = "https://hooks.example.com/services/T/B/SECRET"
+	chs, err := Channels(cfg, func(string) string { return "" }, nil, nil)
+	if err != nil || len(chs) != 3 {
+		t.Fatalf("%v %v", chs, err)
+	}
+	var names []string
+	for _, c := range chs {
+		names = append(names, c.Name())
+	}
+	if got := strings.Join(names, ", "); got != "desktop, command true, webhook https://hooks.example.com/…" {
+		t.Fatalf("names %q", got)
+	}
+	cfg.Webhook = "http://hooks.example.com/SECRET"
+	if _, err := Channels(cfg, nil, nil, nil); err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("insecure webhook: %v", err)
+	}
+}

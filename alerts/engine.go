@@ -19,6 +19,8 @@ type Options struct {
 	// must not block: the engine runs on the goroutines that observe.
 	Send func(Alert)
 	Log  *slog.Logger // default: discard
+	// Now stamps events that come without a time; default time.Now.
+	Now func() time.Time
 }
 
 // Engine evaluates rules against what abtop observes. It is safe for
@@ -28,6 +30,7 @@ type Engine struct {
 	store *Store
 	send  func(Alert)
 	log   *slog.Logger
+	now   func() time.Time
 
 	mu    sync.Mutex
 	local map[string]localState // profile/key → what this process last saw
@@ -63,7 +66,10 @@ func NewEngine(o Options) (*Engine, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: o.Config, store: o.Store, send: o.Send, log: o.Log,
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Engine{cfg: o.Config, store: o.Store, send: o.Send, log: o.Log, now: o.Now,
 		local: map[string]localState{}, pace: map[string]*pace{}}, nil
 }
 
@@ -139,6 +145,7 @@ func (e *Engine) Observe(r Reading) {
 func (e *Engine) JobFailed(profile, model, reason string, at time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	at = e.stamp(at)
 	text := fmt.Sprintf("%s: a %s job failed", profile, clean(model))
 	if reason != "" {
 		text += ": " + clean(reason)
@@ -150,6 +157,7 @@ func (e *Engine) JobFailed(profile, model, reason string, at time.Time) {
 func (e *Engine) BatchFinished(profile, batch string, succeeded, failed, canceled int, at time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	at = e.stamp(at)
 	sev := SeverityInfo
 	if failed > 0 {
 		sev = SeverityWarning
@@ -164,6 +172,7 @@ func (e *Engine) BatchFinished(profile, batch string, succeeded, failed, cancele
 func (e *Engine) CapReached(profile, capName, window string, used, limit float64, at time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	at = e.stamp(at)
 	e.event(RuleCapReached, profile, RuleCapReached+"_"+capName, window, at, Alert{
 		Rule: RuleCapReached, Severity: SeverityWarning, Value: used, Threshold: limit,
 		Text: fmt.Sprintf("%s: cap %s reached (%s of %s)", profile, clean(capName), num(used), num(limit)),
@@ -234,6 +243,15 @@ func (e *Engine) fire(id string, a Alert) {
 	if send {
 		e.send(a)
 	}
+}
+
+// stamp gives an undated event the current time: a zero time would sort
+// before every record and never fire.
+func (e *Engine) stamp(at time.Time) time.Time {
+	if at.IsZero() {
+		return e.now()
+	}
+	return at
 }
 
 func hour(t time.Time) string { return t.UTC().Truncate(time.Hour).Format(time.RFC3339) }

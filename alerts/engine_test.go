@@ -194,3 +194,21 @@ func TestActive(t *testing.T) {
 		t.Fatalf("active b: %+v", got)
 	}
 }
+
+// An event without a time (a job record that never got one) still fires,
+// once per hour of the engine's clock.
+func TestUndatedEventsUseTheClock(t *testing.T) {
+	var s sendAll
+	now := t0
+	e, err := NewEngine(Options{Config: Default(), Send: s.send, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.JobFailed("p", "m", "", time.Time{})
+	e.JobFailed("p", "m", "", time.Time{})
+	now = now.Add(2 * time.Hour)
+	e.JobFailed("p", "m", "", time.Time{})
+	if s.keys() != "job_failed,job_failed" || !s.got[1].At.Equal(now) {
+		t.Fatalf("fired %q %+v", s.keys(), s.got)
+	}
+}
