@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/filelock"
 )
 
 // StateFile is the name of the de-duplication state under the state
@@ -82,7 +84,7 @@ func (s *Store) update(fn func(map[string]record) bool) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return fmt.Errorf("alerts state: %w", err)
 	}
-	unlock, err := lockFile(s.path + ".lock")
+	unlock, err := filelock.Lock(s.path + ".lock")
 	if err != nil {
 		return fmt.Errorf("alerts state: locking %s: %w", s.path, err)
 	}
