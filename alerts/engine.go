@@ -88,6 +88,7 @@ type Reading struct {
 func (e *Engine) Observe(r Reading) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	r.At = e.stamp(r.At)
 	if r.QuotaLimit != nil && r.QuotaRemaining != nil && *r.QuotaLimit > 0 {
 		lim, rem := *r.QuotaLimit, min(*r.QuotaRemaining, *r.QuotaLimit)
 		used := float64(lim-rem) / float64(lim) * 100
