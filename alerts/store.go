@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/abtop-dev/abtop/internal/filelock"
+	"github.com/abtop-dev/abtop/internal/localstate"
 )
 
 // StateFile is the name of the de-duplication state under the state
@@ -84,11 +85,16 @@ func (s *Store) update(fn func(map[string]record) bool) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return fmt.Errorf("alerts state: %w", err)
 	}
-	unlock, err := filelock.Lock(s.path + ".lock")
+	// A holder keeps the lock for one small read-modify-write; waiting
+	// longer than this means something is wrong, and an alert must never
+	// stall monitoring.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	l, err := localstate.Acquire(ctx, s.path)
 	if err != nil {
 		return fmt.Errorf("alerts state: locking %s: %w", s.path, err)
 	}
-	defer unlock()
+	defer l.Release()
 	m, err := s.load()
 	if err != nil {
 		return err
@@ -132,19 +138,7 @@ func (s *Store) save(m map[string]record) error {
 	if err != nil {
 		return fmt.Errorf("alerts state: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".alerts-*.tmp")
-	if err != nil {
-		return fmt.Errorf("alerts state: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("alerts state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("alerts state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := localstate.Replace(s.path, data, 0o600); err != nil {
 		return fmt.Errorf("alerts state: %w", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/internal/localstate"
 )
 
 // Version of the state file format.
@@ -113,23 +114,7 @@ func Write(path string, st State) error {
 	if err != nil {
 		return fmt.Errorf("statusline: %w", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("statusline: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".statusline-*.tmp") // 0600
-	if err != nil {
-		return fmt.Errorf("statusline: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("statusline: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("statusline: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := localstate.Replace(path, data, 0o600); err != nil {
 		return fmt.Errorf("statusline: %w", err)
 	}
 	return nil

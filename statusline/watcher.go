@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/abtop-dev/abtop/internal/filelock"
+	"github.com/abtop-dev/abtop/internal/localstate"
 )
 
 // ErrWatched is returned by ClaimWatcher when another process already
@@ -18,7 +18,7 @@ func watcherLock(dir, profile string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return p + ".watch.lock", nil
+	return p + ".watch", nil
 }
 
 // ClaimWatcher marks profile as kept fresh by this process (`abtop watch`)
@@ -32,14 +32,14 @@ func ClaimWatcher(dir, profile string) (release func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return nil, fmt.Errorf("statusline: %w", err)
 	}
-	release, err = filelock.TryLock(p)
-	if errors.Is(err, filelock.ErrLocked) {
+	l, err := localstate.TryAcquire(p)
+	if errors.Is(err, localstate.ErrLocked) {
 		return nil, ErrWatched
 	}
 	if err != nil {
 		return nil, fmt.Errorf("statusline: %w", err)
 	}
-	return release, nil
+	return func() { _ = l.Release() }, nil
 }
 
 // Watched reports whether some process holds ClaimWatcher for profile.
@@ -48,13 +48,13 @@ func Watched(dir, profile string) bool {
 	if err != nil {
 		return false
 	}
-	if _, err := os.Stat(p); err != nil {
+	if _, err := os.Stat(p + ".lock"); err != nil {
 		return false // never claimed: do not create files just to look
 	}
-	release, err := filelock.TryLock(p)
+	l, err := localstate.TryAcquire(p)
 	if err != nil {
-		return errors.Is(err, filelock.ErrLocked)
+		return errors.Is(err, localstate.ErrLocked)
 	}
-	release()
+	_ = l.Release()
 	return false
 }
