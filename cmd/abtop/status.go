@@ -16,6 +16,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
 
@@ -71,7 +72,7 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 	}
 	// A bad limiter URL or a refused password is an error before any
 	// request; an unreachable Redis is reported in the output.
-	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, defaultOrg(cfg)); err != nil {
+	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg)); err != nil {
 		return err
 	}
 	r.collect(ctx, client)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"io"
 	"strings"
 	"time"
@@ -25,9 +26,9 @@ type progress struct {
 	waits  map[string]queue.Wait
 	latest string
 	paused string
-	// limiter, when the budget is shared, adds its mode to each line and
-	// (changes are also logged on their own line by openBudget).
-	limiter *orgBudget
+	// sharing, when set and the budget is shared, adds its mode to each
+	// line (changes are also logged on their own line by the session).
+	sharing func() budget.Sharing
 }
 
 func newProgress(w io.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
@@ -97,8 +98,8 @@ func (p *progress) draw(final bool) {
 	if w := p.waitText(); w != "" && done < total {
 		line += " · waiting: " + w
 	}
-	if st := p.limiter.Status(); st != nil {
-		if st.Connected {
+	if st := p.shared(); st.Shared {
+		if !st.Degraded {
 			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
 		} else {
 			line += fmt.Sprintf(" · REDIS UNREACHABLE, local share 1/%d", max(1, st.Peers))
@@ -146,4 +147,12 @@ func (p *progress) waitText() string {
 		return ""
 	}
 	return w.Text
+}
+
+// shared is how the budget is shared now (the zero value when alone).
+func (p *progress) shared() budget.Sharing {
+	if p.sharing == nil {
+		return budget.Sharing{}
+	}
+	return p.sharing()
 }
