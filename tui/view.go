@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/tui/chart"
 	"github.com/abtop-dev/abtop/tui/detail"
 	"github.com/abtop-dev/abtop/tui/frame"
@@ -16,7 +17,6 @@ import (
 	"github.com/abtop-dev/abtop/tui/header"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
-	"github.com/abtop-dev/abtop/tui/usagestate"
 )
 
 // Layout modes by terminal size.
@@ -260,7 +260,7 @@ func (m *Model) gaugeInput() gauges.Input {
 	case m.conc > 0:
 		in.Concurrency, in.ConcFrom = m.conc, "server"
 	default:
-		if c, ok := usagestate.PlanConcurrency(m.usage.Plan); ok {
+		if c, ok := plans.Concurrency(m.usage.Plan); ok && c > 0 {
 			in.Concurrency, in.ConcFrom = c, m.usage.Plan+" plan default"
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/inspect"
+	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/config"
@@ -181,23 +182,6 @@ func (r *statusReport) collect(ctx context.Context, c *apiclient.Client) {
 	}
 }
 
-// planConcurrency is the concurrent-jobs limit of a plan (API.md plan
-// table); ok is false when the plan is unknown or custom, and limit is 0
-// when the plan has none.
-func planConcurrency(plan string) (limit int, ok bool) {
-	switch strings.ToLower(plan) {
-	case "free":
-		return 2, true
-	case "pro":
-		return 10, true
-	case "team":
-		return 0, true
-	case "business":
-		return 50, true
-	}
-	return 0, false
-}
-
 func (r *statusReport) human(w io.Writer, color bool) error {
 	var b strings.Builder
 	line := func(k, v string) { fmt.Fprintf(&b, "%-14s%s\n", k, v) }
@@ -251,7 +235,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		if r.balance != nil {
 			plan = r.balance.Plan
 		}
-		limit, known := planConcurrency(plan)
+		limit, known := plans.Concurrency(plan)
 		switch {
 		case known && limit > 0:
 			line("Running jobs", fmt.Sprintf("%d / %d concurrent (%s plan)", *r.running, limit, plan))
@@ -360,7 +344,7 @@ func (r *statusReport) json() statusJSON {
 	if r.balance != nil && r.balance.Plan != "" {
 		p := r.balance.Plan
 		out.Plan = &p
-		if limit, ok := planConcurrency(p); ok && limit > 0 {
+		if limit, ok := plans.Concurrency(p); ok && limit > 0 {
 			out.ConcurrencyLimit = &limit
 		}
 	}

@@ -6,7 +6,6 @@ package usagestate
 
 import (
 	"math"
-	"strings"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -231,18 +230,4 @@ func ResetIn(resetAfter *time.Duration, at, now time.Time) (time.Duration, bool)
 		d = 0
 	}
 	return d, true
-}
-
-// PlanConcurrency is the documented concurrent-job limit of a plan (API.md),
-// used until something better is known; ok is false for "no limit"/unknown.
-func PlanConcurrency(plan string) (int, bool) {
-	switch strings.ToLower(plan) {
-	case "free":
-		return 2, true
-	case "pro":
-		return 10, true
-	case "business":
-		return 50, true
-	}
-	return 0, false
 }
