@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/form"
 	"github.com/abtop-dev/abtop/tui/jobs"
@@ -116,9 +116,6 @@ func New(o Options) *Model {
 	}
 	return m
 }
-
-// NoColorFromEnv reports whether NO_COLOR asks for no colour (any non-empty value).
-func NoColorFromEnv() bool { return os.Getenv("NO_COLOR") != "" }
 
 func (m *Model) restyle() {
 	m.st = styles.New(m.noColor, m.isDark)
@@ -264,7 +261,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 	m.usage.OwnRequests(m.now, max(0, msg.res.Requests))
 	if msg.err != nil {
 		m.pollErr = msg.err
-		m.log.Add(logview.Entry{At: m.now, Level: styles.Critical, Text: "poll failed: " + describe(msg.err) + " · abtop polls again in " + text.Duration(m.pollInterval())})
+		m.log.Add(logview.Entry{At: m.now, Level: styles.Critical, Text: "poll failed: " + describe(msg.err) + " · abtop polls again in " + format.Duration(m.pollInterval())})
 	} else {
 		m.pollErr = nil
 		m.lastPoll = m.now
@@ -327,7 +324,7 @@ func (m *Model) observe(o apiclient.Observation) {
 	case o.Status >= 400:
 		lvl = styles.Warning
 	}
-	lat := o.Latency.Round(time.Millisecond).String()
+	lat := format.Duration(o.Latency)
 	if o.Latency < time.Millisecond {
 		lat = "<1ms"
 	}
@@ -380,7 +377,7 @@ func (m *Model) onAction(msg actionDoneMsg) {
 			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
 			return
 		}
-		m.setStatus(styles.Calm, "retrying "+plural(msg.n, "failed job")+" with their original keys")
+		m.setStatus(styles.Calm, "retrying "+format.Quantity(msg.n, "failed job", "failed jobs")+" with their original keys")
 	case "enqueue":
 		m.setStatus(styles.Calm, "job queued")
 	case "pause":
@@ -409,7 +406,7 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 		return
 	}
 	m.overlay = noOverlay
-	m.setStatus(styles.Calm, "queued "+plural(msg.n, "job")+" from "+msg.path)
+	m.setStatus(styles.Calm, "queued "+format.Quantity(msg.n, "job", "jobs")+" from "+msg.path)
 }
 
 // describe turns an error into one clean line (see text.Clean): a
@@ -435,7 +432,7 @@ func describeRaw(err error) string {
 			s += " · " + f.Pointer + " → " + f.Detail
 		}
 		if ae.Wait > 0 {
-			s += " · retry after " + ae.Wait.Round(time.Second).String()
+			s += " · retry after " + format.Duration(ae.Wait)
 		}
 		return s
 	}
@@ -621,7 +618,7 @@ func (m *Model) quit() tea.Cmd {
 			// the sandbox's journal is a temporary file removed at exit
 			kept = "sandbox jobs are not kept after exit"
 		}
-		m.setStatus(styles.Warning, fmt.Sprintf("%s unfinished — %s. Press %s again to quit.", plural(n, "job"), kept, m.keys.Quit.Help().Key))
+		m.setStatus(styles.Warning, fmt.Sprintf("%s unfinished — %s. Press %s again to quit.", format.Quantity(n, "job", "jobs"), kept, m.keys.Quit.Help().Key))
 		return nil
 	}
 	return tea.Quit
@@ -663,12 +660,4 @@ func (m *Model) onOpenForm(msg tea.Msg) tea.Cmd {
 		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	}
 	return nil
-}
-
-// plural is "1 job", "2 jobs".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

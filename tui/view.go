@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient/plans"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/chart"
 	"github.com/abtop-dev/abtop/tui/detail"
 	"github.com/abtop-dev/abtop/tui/frame"
@@ -290,7 +291,7 @@ func (m *Model) chart(w, rows int) (string, []string) {
 	out := make([]string, 0, rows+1)
 	topLabel := "max"
 	if top > 0 {
-		topLabel = text.Int(int64(top))
+		topLabel = format.Count(int64(top))
 	}
 	for i, l := range area {
 		lab := "     │"
@@ -334,7 +335,7 @@ func (m *Model) chart(w, rows int) (string, []string) {
 		}
 	}
 	out = append(out, sb.String())
-	title := "Remaining rate budget · req/min (peak " + text.Int(int64(math.Round(peak))) + ") · ✕ 429 · last " + text.Duration(h.BucketSize()*time.Duration(n))
+	title := "Remaining rate budget · req/min (peak " + format.Count(int64(math.Round(peak))) + ") · ✕ 429 · last " + format.Duration(h.BucketSize()*time.Duration(n))
 	return title, out
 }
 

@@ -13,14 +13,24 @@ func (a *app) newClient(cfg config.Config, observer func(apiclient.Observation))
 	return session.NewClient(cfg, version, observer, nil)
 }
 
+// noColor is the one place abtop decides against colour: --no-color,
+// NO_COLOR (any non-empty value, https://no-color.org) or the config's
+// no_color. inspect runs without a config, so the flag and the variable are
+// read here too, not only through config.
+func (a *app) noColor(cfgNoColor bool) bool {
+	return cfgNoColor || a.v.GetBool("no-color") || os.Getenv("NO_COLOR") != ""
+}
+
 // outputColor reports whether status and inspect may colour their output:
-// not with --no-color, NO_COLOR or the config's no_color, and only on a
-// terminal (a pipe or a test buffer gets plain text).
+// not when noColor says so, and only on a terminal (a pipe or a test buffer
+// gets plain text).
 func (a *app) outputColor(cfgNoColor bool) bool {
-	if cfgNoColor || a.v.GetBool("no-color") || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := a.out.(*os.File)
+	return !a.noColor(cfgNoColor) && isTerminal(a.out)
+}
+
+// isTerminal reports whether x is a character device (a terminal).
+func isTerminal(x any) bool {
+	f, ok := x.(*os.File)
 	if !ok {
 		return false
 	}

@@ -76,7 +76,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		TokenSource:  string(cfg.TokenSource),
 		BaseURL:      cfg.BaseURL,
 		Sandbox:      sandbox,
-		NoColor:      cfg.NoColor || a.v.GetBool("no-color") || tui.NoColorFromEnv(),
+		NoColor:      a.noColor(cfg.NoColor),
 		PollInterval: cfg.PollInterval,
 		Keys:         cfg.Keys,
 		Monitor:      mon,

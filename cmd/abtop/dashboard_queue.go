@@ -105,17 +105,10 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 		}
 		out.Job = &j
 		if e.Type == queue.EventProblem && e.Job.Problem != nil {
-			out.Note = fmt.Sprintf("job %s: %d %s %s", short(e.Job.Key), e.Job.Problem.Status, e.Job.Problem.Code, e.Job.Problem.Title)
+			out.Note = fmt.Sprintf("job %s: %d %s %s", queue.ShortKey(e.Job.Key), e.Job.Problem.Status, e.Job.Problem.Code, e.Job.Problem.Title)
 		}
 	}
 	return out
-}
-
-func short(key string) string {
-	if len(key) > 8 {
-		return key[:8]
-	}
-	return key
 }
 
 // convertJob turns a queue job, with what the server last said about it,

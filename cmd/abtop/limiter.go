@@ -31,10 +31,3 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 	}
 	return p.w.Write(b)
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

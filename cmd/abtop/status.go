@@ -17,6 +17,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
@@ -198,7 +199,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 			if sk < 0 {
 				dir, sk = "behind", -sk
 			}
-			fmt.Fprintf(&b, " (%s %s this machine)", apiclient.HumanDuration(sk), dir)
+			fmt.Fprintf(&b, " (%s %s this machine)", format.Duration(sk), dir)
 		}
 		b.WriteString("; resets below are counted on it\n")
 	}
@@ -207,7 +208,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		line("Plan", r.balance.Plan)
 	}
 	if r.credits != nil {
-		line("Credits", inspect.FormatCredits(*r.credits))
+		line("Credits", format.Number(*r.credits))
 	} else {
 		line("Credits", "unknown")
 	}
@@ -225,7 +226,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		line("Quota", inspect.QuotaLine(*r.quota, color))
 	}
 	if s.RetryAfter != nil {
-		line("Retry-After", apiclient.HumanDuration(*s.RetryAfter))
+		line("Retry-After", format.Duration(*s.RetryAfter))
 	}
 	if r.limiter != nil {
 		line("Shared budget", limiterLine(*r.limiter))
@@ -275,7 +276,7 @@ func printProblem(w io.Writer, e *apiclient.Error) {
 		fmt.Fprintf(w, "  field %s: %s\n", pr(f.Pointer), pr(f.Detail))
 	}
 	if e.Retryable && e.Wait > 0 {
-		fmt.Fprintf(w, "  retry in %s\n", apiclient.HumanDuration(e.Wait))
+		fmt.Fprintf(w, "  retry in %s\n", format.Duration(e.Wait))
 	}
 }
 
@@ -377,5 +378,5 @@ func limiterLine(st redisbudget.Status) string {
 	if st.Peers == 0 {
 		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
 	}
-	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
+	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
 }

@@ -293,15 +293,6 @@ func (a *app) printSummary(s submitSummary) {
 	}
 }
 
-func isTerminal(x any) bool {
-	f, ok := x.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 func roundTo(v float64, places int) float64 {
 	p := 1.0
 	for range places {

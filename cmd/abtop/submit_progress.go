@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/abtop-dev/abtop/apiclient/budget"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/internal/format"
 )
 
 // progress shows a batch going out: on a terminal one redrawn line with a
@@ -91,7 +91,7 @@ func (p *progress) draw(final bool) {
 	}
 	eta := "—"
 	if rate > 0 && done < total {
-		eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+		eta = format.Duration(time.Duration(float64(total-done) / rate * float64(time.Second)))
 	}
 	st := p.sched.Stats()
 	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
@@ -100,7 +100,7 @@ func (p *progress) draw(final bool) {
 	}
 	if st := p.shared(); st.Shared {
 		if !st.Degraded {
-			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
+			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
 		} else {
 			line += fmt.Sprintf(" · REDIS UNREACHABLE, local share 1/%d", max(1, st.Peers))
 		}
@@ -142,7 +142,7 @@ func (p *progress) waitText() string {
 	}
 	if l := w.Label(); l != "" && !w.Until.IsZero() {
 		if left := time.Until(w.Until); left > 0 {
-			return l + " " + apiclient.HumanDuration(left)
+			return l + " " + format.Duration(left)
 		}
 		return ""
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
 )
@@ -106,9 +107,9 @@ func rightPart(in Info, w int, st styles.Styles, long bool) string {
 	var right string
 	age := ""
 	if !in.LastData.IsZero() {
-		age = " · " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+		age = " · " + format.Age(in.Now.Sub(in.LastData)) + " ago"
 		if long {
-			age = " · updated " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+			age = " · updated " + format.Age(in.Now.Sub(in.LastData)) + " ago"
 		}
 	}
 	switch in.Conn {

@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/form"
 	"github.com/abtop-dev/abtop/tui/styles"
@@ -302,7 +303,7 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 		state = st.Warning.Render("⏸ " + reason)
 	}
 	rate := m.Rate(now)
-	parts := []string{fmt.Sprintf("%s/%s done", text.Int(int64(done)), text.Int(int64(total)))}
+	parts := []string{fmt.Sprintf("%s/%s done", format.Count(int64(done)), format.Count(int64(total)))}
 	if f := m.counts[data.StateFailed]; f > 0 {
 		parts = append(parts, st.Critical.Render(fmt.Sprintf("✗ %d failed", f)))
 	}
@@ -311,7 +312,7 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 		// no ETA while paused: nothing is sent, so the pace says nothing
 		if left := total - done; left > 0 && !q.Paused {
 			eta := time.Duration(float64(left) / rate * float64(time.Minute))
-			parts = append(parts, "ETA ~"+text.Duration(eta))
+			parts = append(parts, "ETA ~"+format.Duration(eta))
 		}
 	}
 	parts = append(parts, state)
