@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/internal/secret"
 )
@@ -14,24 +15,14 @@ import (
 // Error reads like "429 rate_limit_exceeded: Too many requests — retry in 12s".
 // It never contains the token (apiError scrubs it from the server's words).
 func (e *Error) Error() string {
+	msg := e.Message // detail, else message, else title (apiError fills it)
+	for _, alt := range []string{e.Detail, e.Title} {
+		if msg == "" {
+			msg = alt
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d", e.Status)
-	if e.Code != "" {
-		b.WriteString(" " + oneLine(e.Code))
-	}
-	msg := e.Message
-	if msg == "" {
-		msg = e.Title
-	}
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	if msg != "" {
-		b.WriteString(": " + oneLine(msg))
-	}
-	for _, f := range e.Fields {
-		fmt.Fprintf(&b, "; %s: %s", oneLine(f.Pointer), oneLine(f.Detail))
-	}
+	b.WriteString(ProblemLine(e.Status, e.Code, msg, e.Fields))
 	switch {
 	case e.Exhausted != "":
 		fmt.Fprintf(&b, " — %s exhausted", e.Exhausted)
@@ -42,6 +33,35 @@ func (e *Error) Error() string {
 		b.WriteString(" — retry in " + format.Duration(e.Wait))
 	}
 	return b.String()
+}
+
+// ProblemLine is the one way abtop writes an API problem on one line, in
+// the dashboard, submit's summary and status alike: "422 validation_failed:
+// the prompt is empty; /input/prompt: required". status 0 (a problem the
+// client made up) is left out; an empty msg falls back to the status text.
+// Server text has its control characters shown, never obeyed.
+func ProblemLine(status int, code, msg string, fields []problem.FieldError) string {
+	var parts []string
+	if status > 0 {
+		parts = append(parts, strconv.Itoa(status))
+	}
+	if code != "" {
+		parts = append(parts, oneLine(code))
+	}
+	s := strings.Join(parts, " ")
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	if msg != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += oneLine(msg)
+	}
+	for _, f := range fields {
+		s += fmt.Sprintf("; %s: %s", oneLine(f.Pointer), oneLine(f.Detail))
+	}
+	return s
 }
 
 // Error reads like "GET /v1/balance: no response within 30s (timeout)".

@@ -409,34 +409,10 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 	m.setStatus(styles.Calm, "queued "+format.Quantity(msg.n, "job", "jobs")+" from "+msg.path)
 }
 
-// describe turns an error into one clean line (see text.Clean): a
-// problem's title, code and detail when the API sent one.
+// describe turns an error into one clean line (see text.Clean); an API
+// error reads as everywhere else (apiclient.ProblemLine).
 func describe(err error) string {
-	return text.Clean(describeRaw(err))
-}
-
-func describeRaw(err error) string {
-	var ae *apiclient.Error
-	if errors.As(err, &ae) {
-		s := fmt.Sprintf("%d", ae.Status)
-		if ae.Code != "" {
-			s += " " + ae.Code
-		}
-		if ae.Title != "" {
-			s += ": " + ae.Title
-		}
-		if ae.Detail != "" && ae.Detail != ae.Title {
-			s += " — " + ae.Detail
-		}
-		for _, f := range ae.Fields {
-			s += " · " + f.Pointer + " → " + f.Detail
-		}
-		if ae.Wait > 0 {
-			s += " · retry after " + format.Duration(ae.Wait)
-		}
-		return s
-	}
-	return err.Error()
+	return text.Clean(err.Error())
 }
 
 func (m *Model) scroll(d int) {

@@ -155,7 +155,7 @@ func TestQueueKeysCallTheQueueInCommands(t *testing.T) {
 	if got := q.Calls(); got[2] != "cancel k-00003-5b1e2c" {
 		t.Fatalf("calls = %v", got)
 	}
-	if v := plain(m); !strings.Contains(v, "409 conflict: Conflict — job is already running") {
+	if v := plain(m); !strings.Contains(v, "409 conflict: job is already running") {
 		t.Fatalf("409 not shown:\n%s", v)
 	}
 	// retry failed

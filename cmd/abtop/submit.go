@@ -257,14 +257,7 @@ func failureLine(j queue.Job) string {
 	if j.Problem == nil {
 		return where + ": failed"
 	}
-	s := fmt.Sprintf("%s: %s", where, j.Problem.Code)
-	if j.Problem.Detail != "" {
-		s += " — " + j.Problem.Detail
-	}
-	for _, fe := range j.Problem.Fields {
-		s += fmt.Sprintf(" [%s: %s]", fe.Pointer, fe.Detail)
-	}
-	return s
+	return where + ": " + j.Problem.Line()
 }
 
 func (a *app) printSummary(s submitSummary) {
