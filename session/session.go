@@ -154,6 +154,12 @@ func (s *Session) Sharing() budget.Sharing {
 	return budget.Sharing{}
 }
 
+// Local converts an instant on the budget's reference clock (Now) to this
+// machine's clock, for display next to local times.
+func (s *Session) Local(ref time.Time) time.Time {
+	return ref.Add(-time.Until(s.Now()))
+}
+
 // Models lists the models (GET /v1/models) through the budget, retrying
 // what may be retried.
 func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {

@@ -87,6 +87,12 @@ func TestOpenPlugsInABackendByScheme(t *testing.T) {
 	if !s.Now().Equal(at) {
 		t.Errorf("session clock = %v, want the store's %v", s.Now(), at)
 	}
+	// the store's clock is an hour behind this machine's: its instants
+	// move by that hour to be shown next to local times
+	st.now = time.Now().Add(-time.Hour)
+	if d := s.Local(st.now).Sub(time.Now()); d < -time.Minute || d > time.Minute {
+		t.Errorf("Local(store now) is %v from local now, want ~0", d)
+	}
 	if sh := s.Sharing(); !sh.Shared || sh.Org != "acme" {
 		t.Errorf("sharing = %+v", sh)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/tui/data"
 )
@@ -45,10 +46,12 @@ type PollResult struct {
 	// Running and Concurrency, when the poll learned them (0: unknown).
 	Running     int
 	Concurrency int
-	// Limiter describes a budget shared with other abtop processes, e.g.
-	// "shared via redis · 3 submitters · share 1/3" or "redis unreachable,
-	// local share 1/3"; "" when the budget is this process's alone.
-	Limiter string
+	// Limiter is how the budget is shared with other abtop processes; the
+	// zero value when it is this process's alone.
+	Limiter budget.Sharing
+	// Embargo is a Retry-After the shared budget holds (another process
+	// may have received it), on this machine's clock; zero when none.
+	Embargo time.Time
 }
 
 // Queue is the batch queue as the dashboard uses it. Every method may do

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/form"
@@ -65,10 +66,10 @@ type Model struct {
 	lastResync time.Time
 	lastPoll   time.Time
 	pollErr    error
-	nextPoll   time.Time // when the next poll is due (shown after a failed one)
-	conc       int       // concurrency from the poll, 0 unknown
-	runningAPI int       // running jobs per the poll
-	limiter    string    // how the org budget is shared ("" when not), per the poll
+	nextPoll   time.Time      // when the next poll is due (shown after a failed one)
+	conc       int            // concurrency from the poll, 0 unknown
+	runningAPI int            // running jobs per the poll
+	limiter    budget.Sharing // how the org budget is shared (zero when not), per the poll
 
 	focus        pane
 	showLog      bool
@@ -279,7 +280,8 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 			m.conc = r.Concurrency
 		}
 		m.runningAPI = r.Running
-		m.limiter = text.Clean(r.Limiter)
+		m.limiter = r.Limiter
+		m.usage.ExtendEmbargo(r.Embargo)
 	}
 	next := m.pollInterval()
 	if m.usage.Embargoed(m.now) {

@@ -142,11 +142,16 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	if err == nil && m.sync != nil {
 		res.Requests += m.sync(ctx)
 	}
+	res.Limiter = m.sess.Sharing()
 	if st, serr := m.sess.Store.Snapshot(ctx); serr == nil {
 		res.Concurrency = st.ConcurrencyLimit
 		res.Running = len(st.Slots)
+		// another process's Retry-After reaches this one only through the
+		// shared store; in-process the dashboard saw the response itself
+		if res.Limiter.Shared && !st.Embargo.IsZero() {
+			res.Embargo = m.sess.Local(st.Embargo)
+		}
 	}
-	res.Limiter = m.sess.Sharing().Text
 	return res, err
 }
 

@@ -121,6 +121,15 @@ func (s *State) SetCredits(v float64, at time.Time, from string) {
 	s.credPts = addPoint(s.credPts, at, v)
 }
 
+// ExtendEmbargo moves the embargo to until when that is later: a
+// Retry-After the shared budget holds, which another process may have
+// received (zero: none).
+func (s *State) ExtendEmbargo(until time.Time) {
+	if until.After(s.EmbargoUntil) {
+		s.EmbargoUntil = until
+	}
+}
+
 // SetPlan records the plan named by /v1/balance.
 func (s *State) SetPlan(p string) { s.Plan = p }
 
