@@ -3,7 +3,8 @@
 // table, detail, log, help, forms). It holds no business logic: numbers
 // come from the client's observations and polls, jobs from the queue's
 // events, and every action is a call on the Queue interface made inside a
-// tea.Cmd. It never imports viper: it gets a plain Options struct.
+// tea.Cmd. It never imports viper or the queue: it gets a plain Options
+// struct and the small Monitor and Queue interfaces declared here.
 package tui
 
 import (
@@ -93,16 +94,14 @@ func (e *FileError) Error() string {
 	return e.Path + ": " + strings.Join(parts, "; ")
 }
 
-// ErrNoQueue is returned by the placeholder queue when none is wired in.
+// errNoQueue is what a queue key says when no queue is wired in.
 var errNoQueue = fmt.Errorf("the job queue is not available in this build: monitoring only")
 
 // Options configure the dashboard: a plain struct, no viper.
 type Options struct {
-	Org          string
 	Profile      string
 	MaskedToken  string // already masked (ab_…wxyz)
 	TokenSource  string
-	BaseURL      string
 	Sandbox      bool
 	NoColor      bool
 	PollInterval time.Duration       // default 5 s

@@ -366,7 +366,7 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 
 func (m *Model) onAction(msg actionDoneMsg) {
 	if msg.err != nil {
-		what := msg.what
+		what := string(msg.what)
 		if msg.subject != "" {
 			what += " " + msg.subject
 		}
@@ -374,24 +374,24 @@ func (m *Model) onAction(msg actionDoneMsg) {
 		return
 	}
 	switch msg.what {
-	case "retry":
+	case actRetry:
 		if msg.n == 0 {
 			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
 			return
 		}
 		m.setStatus(styles.Calm, "retrying "+format.Quantity(msg.n, "failed job", "failed jobs")+" with their original keys")
-	case "enqueue":
+	case actEnqueue:
 		m.setStatus(styles.Calm, "job queued")
-	case "pause":
+	case actPause:
 		m.queue.Paused = true
 		m.setStatus(styles.Warning, "queue paused: nothing new is sent (running jobs finish)")
-	case "resume":
+	case actResume:
 		m.queue.Paused = false
 		m.setStatus(styles.Calm, "queue resumed")
-	case "cancel":
+	case actCancel:
 		m.setStatus(styles.Calm, "canceled "+msg.subject)
 	default:
-		m.setStatus(styles.Calm, msg.what+" done")
+		m.setStatus(styles.Calm, string(msg.what)+" done")
 	}
 }
 
@@ -540,9 +540,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		q, ctx := m.opts.Queue, m.ctx
 		if m.queue.Paused {
-			return actionCmd("resume", func() (int, error) { return 0, q.Resume(ctx) })
+			return actionCmd(actResume, func() (int, error) { return 0, q.Resume(ctx) })
 		}
-		return actionCmd("pause", func() (int, error) { return 0, q.Pause(ctx) })
+		return actionCmd(actPause, func() (int, error) { return 0, q.Pause(ctx) })
 	case key.Matches(msg, k.Cancel):
 		if m.noQueue() {
 			return nil
@@ -552,8 +552,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(styles.Unknown, "no job selected to cancel")
 			return nil
 		}
-		if data.Finished(j.State) {
-			m.setStatus(styles.Unknown, "job already "+j.State+": nothing to cancel")
+		if j.State.Finished() {
+			m.setStatus(styles.Unknown, "job already "+string(j.State)+": nothing to cancel")
 			return nil
 		}
 		// a cancel of a created job is a request: it may wait seconds for
@@ -564,7 +564,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setStatus(styles.Unknown, "canceling "+name+"…")
 		q, ctx, keyID := m.opts.Queue, m.ctx, j.Key
-		return actionCmdFor("cancel", name, func() (int, error) { return 0, q.Cancel(ctx, keyID) })
+		return actionCmdFor(actCancel, name, func() (int, error) { return 0, q.Cancel(ctx, keyID) })
 	case key.Matches(msg, k.Retry):
 		if m.noQueue() {
 			return nil
@@ -574,7 +574,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		q, ctx := m.opts.Queue, m.ctx
-		return actionCmd("retry", func() (int, error) { return q.RetryFailed(ctx) })
+		return actionCmd(actRetry, func() (int, error) { return q.RetryFailed(ctx) })
 	}
 	return nil
 }
@@ -625,7 +625,7 @@ func (m *Model) onAddForm(msg tea.Msg) tea.Cmd {
 		spec, _ := m.add.Value()
 		m.overlay = noOverlay
 		q, ctx := m.opts.Queue, m.ctx
-		return actionCmd("enqueue", func() (int, error) { return 1, q.Enqueue(ctx, spec) })
+		return actionCmd(actEnqueue, func() (int, error) { return 1, q.Enqueue(ctx, spec) })
 	}
 	return nil
 }

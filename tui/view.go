@@ -227,7 +227,7 @@ func finish(lines []string, w, h int) string {
 
 func (m *Model) headerInfo() header.Info {
 	in := header.Info{
-		Org: m.opts.Org, Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
+		Org: text.Clean(m.limiter.Org), Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
 		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
 		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter,
 	}

@@ -74,7 +74,6 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Profile:      cfg.Profile,
 		MaskedToken:  config.MaskToken(cfg.Token),
 		TokenSource:  string(cfg.TokenSource),
-		BaseURL:      cfg.BaseURL,
 		Sandbox:      sandbox,
 		NoColor:      a.noColor(cfg.NoColor),
 		PollInterval: cfg.PollInterval,

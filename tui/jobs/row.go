@@ -33,7 +33,7 @@ func stateLabel(j *data.Job) (glyph, word string, lvl styles.Level) {
 		}
 		return "·", "queued", styles.Unknown
 	default:
-		return "?", j.State, styles.Unknown
+		return "?", string(j.State), styles.Unknown
 	}
 }
 
