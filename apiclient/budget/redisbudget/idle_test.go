@@ -187,3 +187,27 @@ func TestNoWindowIdlesBeforeTheFirstAnswer(t *testing.T) {
 		check(t, []budget.Store{m, m, m})
 	})
 }
+
+// TestUnsharedStoresCollide is the comparison for the shared store: the
+// same three processes, each with its own in-process store, collide in
+// every window (each takes the others' requests for room of its own),
+// while sharing through Redis draws at most one 429. On the virtual clock
+// the figures are exact, so they are asserted, not just logged.
+func TestUnsharedStoresCollide(t *testing.T) {
+	start := time.Date(2026, 11, 24, 12, 0, 0, 376_000_000, time.UTC)
+	srv := startRedis(t)
+	ss := threeProcesses(t, srv.URL(), "collide")
+	shared := []budget.Store{ss[0], ss[1], ss[2]}
+	free := budget.PlanNamed("free")
+	unshared := []budget.Store{budget.NewMemory(free), budget.NewMemory(free), budget.NewMemory(free)}
+	perS, s := simBatch(t, shared, 40, start)
+	perU, u := simBatch(t, unshared, 40, start)
+	t.Logf("shared: %v per window, %d 429s, %d inside a Retry-After; unshared: %v, %d 429s, %d inside a Retry-After",
+		perS, s.r429, s.early, perU, u.r429, u.early)
+	if s.r429 > 1 || s.early != 0 {
+		t.Errorf("shared: %d 429s, %d requests inside a Retry-After; want at most 1 and 0", s.r429, s.early)
+	}
+	if u.r429 < 3 || u.r429 <= s.r429 {
+		t.Errorf("unshared stores drew %d 429s (shared %d): want several more, or the comparison shows nothing", u.r429, s.r429)
+	}
+}
