@@ -3,6 +3,8 @@ package budget
 import (
 	"maps"
 	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/plans"
 )
 
 // Safety margins. Every deadline derived from the server is measured from
@@ -31,22 +33,19 @@ type Plan struct {
 	Concurrency int           // 0 = no documented limit
 }
 
-// Plans are API.md's plan table (requests/min and concurrent jobs).
-var plans = map[string]Plan{
-	"free":       {Name: "free", Limit: 10, Window: time.Minute, Concurrency: 2},
-	"pro":        {Name: "pro", Limit: 60, Window: time.Minute, Concurrency: 10},
-	"team":       {Name: "team", Limit: 60, Window: time.Minute},
-	"business":   {Name: "business", Limit: 300, Window: time.Minute, Concurrency: 50},
-	"enterprise": {Name: "enterprise", Limit: 300, Window: time.Minute},
-}
-
-// PlanNamed returns the documented plan (case-sensitive lower-case names);
-// unknown names get the most conservative plan, Free.
+// PlanNamed returns the documented starting point of a plan (package
+// plans holds API.md's table). A custom plan starts at the highest
+// documented rate; unknown names get the most conservative plan, Free.
 func PlanNamed(name string) Plan {
-	if p, ok := plans[name]; ok {
-		return p
+	p, ok := plans.Lookup(name)
+	if !ok {
+		p, _ = plans.Lookup("free")
 	}
-	return plans["free"]
+	limit := p.RequestsPerMin
+	if p.Custom {
+		limit = plans.MaxRequestsPerMin()
+	}
+	return Plan{Name: p.Name, Limit: limit, Window: time.Minute, Concurrency: p.Concurrency}
 }
 
 // State is one organization's budget. Its fields are exported so shared
@@ -239,7 +238,11 @@ func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
 	if !s.Known {
 		// Before the first answer: one at a time, at the plan's pace.
 		if s.InFlight > 0 {
-			return wait(s.Window / time.Duration(max(s.Limit, 1)))
+			// Wait for the answer in flight, not for the pace: in a
+			// shared store it may be another process's, whose answer
+			// wakes no waiter here, and a pace-long wait (6 s on the
+			// Free plan) left whole windows idle (issue 17).
+			return wait(5 * time.Millisecond)
 		}
 		if !s.LastGrant.IsZero() {
 			if next := s.LastGrant.Add(s.Window / time.Duration(max(s.Limit, 1))); now.Before(next) {

@@ -212,7 +212,7 @@ func (w webhookAPI) CreateJob(ctx context.Context, req apiclient.JobRequest, key
 
 // ListJobsPage passes list reads through to the API when it lists.
 func (w webhookAPI) ListJobsPage(ctx context.Context, p apiclient.ListJobsParams) (apiclient.JobPage, apiclient.Meta, error) {
-	l, ok := w.API.(Lister)
+	l, ok := w.API.(PageLister)
 	if !ok {
 		return apiclient.JobPage{}, apiclient.Meta{}, errNoList
 	}

@@ -37,7 +37,7 @@ func (q *Queue) Rerun(key string) (Job, error) {
 	}
 	if !Rerunnable(*cur) {
 		q.mu.Unlock()
-		return Job{}, fmt.Errorf("queue: job %s is not rerunnable: %s", short(key), whyNotRerun(*cur))
+		return Job{}, fmt.Errorf("queue: job %s is not rerunnable: %s", ShortKey(key), whyNotRerun(*cur))
 	}
 	old := *cur
 	nj := q.rerunLocked(&old)
@@ -57,7 +57,7 @@ func (q *Queue) Rerun(key string) (Job, error) {
 func whyNotRerun(j Job) string {
 	switch {
 	case j.RetriedAs != "":
-		return "it was rerun already as " + short(j.RetriedAs)
+		return "it was rerun already as " + ShortKey(j.RetriedAs)
 	case j.State != StateFailed:
 		return "it is " + string(j.State)
 	case j.JobID == "":

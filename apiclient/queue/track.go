@@ -67,16 +67,16 @@ func (o TrackOptions) withDefaults() TrackOptions {
 	return o
 }
 
-// Lister is the list read tracking uses (apiclient.Client has it). An API
+// PageLister is the paged list read tracking uses (apiclient.Client has it). An API
 // without it is followed by GETs.
-type Lister interface {
+type PageLister interface {
 	ListJobsPage(ctx context.Context, p apiclient.ListJobsParams) (apiclient.JobPage, apiclient.Meta, error)
 }
 
 var errNoList = errors.New("queue: the API does not list jobs")
 
 func errNoServerID(key string) error {
-	return fmt.Errorf("queue: job %s has no server id yet", short(key))
+	return fmt.Errorf("queue: job %s has no server id yet", ShortKey(key))
 }
 
 // maxPages bounds one tick's pages; the next tick goes on from the cursor.
@@ -272,7 +272,7 @@ func (q *Queue) tick(ctx context.Context, p tickPlan) (bool, error) {
 
 // listChanges reads every change since p.since, page by page.
 func (q *Queue) listChanges(ctx context.Context, p tickPlan) error {
-	l, ok := q.opts.API.(Lister)
+	l, ok := q.opts.API.(PageLister)
 	if !ok {
 		q.refuseList(errNoList)
 		return nil
