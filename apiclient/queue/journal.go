@@ -176,7 +176,7 @@ func (j *Journal) Put(jobs ...Job) error {
 	err := j.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJobs)
 		for _, job := range jobs {
-			data, err := json.Marshal(job)
+			data, err := encodeRecord(job)
 			if err != nil {
 				return err
 			}
@@ -212,8 +212,8 @@ func (j *Journal) Load() ([]Job, error) {
 	var bad []string
 	err := j.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
-			var job Job
-			if err := json.Unmarshal(v, &job); err != nil || job.Key != string(k) {
+			job, err := decodeRecord(v)
+			if err != nil || job.Key != string(k) {
 				bad = append(bad, string(k))
 				return nil
 			}
@@ -243,4 +243,17 @@ func (p *Problem) Line() string {
 		fields[i] = problem.FieldError{Pointer: f.Pointer, Detail: f.Detail}
 	}
 	return apiclient.ProblemLine(p.Status, p.Code, msg, fields)
+}
+
+// Usage is the journal's size: the file, and the pages its records hold
+// (the file also keeps free pages for later transactions, and grows in
+// steps).
+func (j *Journal) Usage() (fileBytes, recordBytes int64, err error) {
+	err = j.db.View(func(tx *bolt.Tx) error {
+		fileBytes = tx.Size()
+		st := tx.Bucket(bucketJobs).Stats()
+		recordBytes = int64(st.BranchAlloc + st.LeafAlloc)
+		return nil
+	})
+	return fileBytes, recordBytes, err
 }

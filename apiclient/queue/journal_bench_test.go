@@ -46,7 +46,10 @@ func BenchmarkJournal(b *testing.B) {
 			b.Fatal(err)
 		}
 		enqueue := time.Since(start)
-		enqueued := fileSize(b, path)
+		_, enqueued, err := j.Usage()
+		if err != nil {
+			b.Fatal(err)
+		}
 		// What tracking writes, a page of 100 jobs per transaction.
 		t0 := time.Now()
 		for _, st := range []queue.State{queue.StateCreated, queue.StateRunning, queue.StateSucceeded} {
@@ -66,7 +69,11 @@ func BenchmarkJournal(b *testing.B) {
 				}
 			}
 		}
-		tracked := fileSize(b, path)
+		_, tracked, err := j.Usage()
+		if err != nil {
+			b.Fatal(err)
+		}
+		file := fileSize(b, path)
 		j.Close()
 		start = time.Now()
 		j, err = queue.OpenJournal(path)
@@ -82,6 +89,7 @@ func BenchmarkJournal(b *testing.B) {
 		b.ReportMetric(reopen.Seconds(), "resume-s")
 		b.ReportMetric(float64(enqueued)/float64(n), "B/job-enqueued")
 		b.ReportMetric(float64(tracked)/float64(n), "B/job-tracked")
+		b.ReportMetric(float64(file)/float64(n), "B/job-file")
 		b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
 	}
 }
