@@ -96,6 +96,19 @@ type State struct {
 	// Embargo: nothing goes out before this instant (Retry-After).
 	Embargo time.Time
 
+	// Learned is a rate in units per second learned from 429s without
+	// any hint (adaptive.go), 0 when none: grants are spaced by it.
+	// LearnedCut is when it was last lowered; HintlessStreak counts
+	// hint-less 429s since the last accepted answer.
+	Learned        float64
+	LearnedCut     time.Time
+	HintlessStreak int
+	// SendRate is the measured rate of grants (units a second, decaying
+	// with a one-second time constant) at SendRateAt: where a first cut
+	// of Learned starts.
+	SendRate   float64
+	SendRateAt time.Time
+
 	QuotaKnown     bool
 	QuotaRemaining int64
 	QuotaReset     time.Time // zero when unknown
@@ -208,6 +221,9 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && !s.CreditsKnown && s.CreditsExhausted {
 		return Grant{Blocked: true, Reason: ReasonCredits, Cost: r.Cost, Write: r.Write}
 	}
+	if d := s.learnedGate(now, r.Cost); d > 0 {
+		return wait(d, ReasonRate)
+	}
 	if g, ok := s.rateGate(now, r); !ok {
 		return g
 	}
@@ -215,6 +231,7 @@ func (s *State) Reserve(r Request) Grant {
 	s.Remaining -= r.Cost
 	s.InFlight += r.Cost
 	s.LastGrant = now
+	s.noteGrant(now, r.Cost)
 	s.Grants++
 	s.Units += uint64(r.Cost)
 	if r.Write {
@@ -329,7 +346,13 @@ func (s *State) Observe(o Observation) {
 			s.Embargo = e
 		}
 	}
-	if o.RateLimited {
+	switch {
+	case o.RateLimited && o.Hintless:
+		s.observeHintless(o)
+	case o.Accepted:
+		s.observeAccepted()
+	}
+	if o.RateLimited && !o.Hintless {
 		s.ResetSlack = DateResolution
 		s.Share = max(minShare, s.Share/2)
 		s.Limited = true

@@ -88,6 +88,7 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 	}
 	fillSnapshot(&o, snap)
 	if !isAPI {
+		o.Accepted = true
 		return o
 	}
 	switch classify(err) {
@@ -97,9 +98,13 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 		if o.RetryAfter <= 0 && snap.RetryAfter != nil {
 			o.RetryAfter = *snap.RetryAfter
 		}
-		if o.RetryAfter <= 0 {
-			// A 429 without any hint: hold everything a second rather
-			// than hammer.
+		if o.RetryAfter <= 0 && len(snap.Limits) == 0 {
+			// A 429 without any hint (a gateway's bare page): the
+			// budget learns a rate from these (budget/adaptive.go)
+			// rather than holding everything a fixed second, which
+			// made such batches several times slower than ideal.
+			o.Hintless = true
+		} else if o.RetryAfter <= 0 {
 			o.RetryAfter = time.Second
 		}
 	case outQuota:

@@ -166,6 +166,22 @@ func (s *Scheduler) Stats() Stats {
 	return s.stats
 }
 
+// Pacing says in words what the budget learned that no response stated
+// (a rate learned from hint-less 429s), "" when nothing.
+func (s *Scheduler) Pacing(ctx context.Context) string {
+	st, err := s.opts.Store.Snapshot(ctx)
+	if err != nil {
+		return ""
+	}
+	s.mu.Lock()
+	unit := "req"
+	if s.points {
+		unit = "points"
+	}
+	s.mu.Unlock()
+	return st.LearnedText(unit)
+}
+
 // cost is the rate cost of a call: what its kind was last seen to cost
 // (the drop in Remaining when it was alone in flight: 1 for request
 // budgets, 1–10 for point budgets), and whether that is known yet. Until
