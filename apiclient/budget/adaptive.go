@@ -23,6 +23,11 @@ const (
 	// the rate that drew it takes ln(1/0.7)/ln(1.01) ≈ 36 answers, so a
 	// steady state draws about one 429 in 35 requests.
 	learnGrow = 0.01
+	// learnFirstGrow is the increase per answer between the first cut
+	// and the second (slow start).
+	learnFirstGrow = 0.05
+	// learnCycle is about how many answers one cycle takes at learnGrow.
+	learnCycle = 36
 	// learnMinRate: never slower than a request a minute from this alone.
 	learnMinRate = 1.0 / 60
 	// learnForget: idle this long (no grant), the gateway may have gone.
@@ -66,6 +71,8 @@ func (s *State) observeHintless(o Observation) {
 	}
 	s.Learned = max(base*learnCut, learnMinRate)
 	s.LearnedCut = o.Received
+	s.AcceptedSinceCut = 0
+	s.LearnCuts++
 	if s.HintlessStreak >= 2 {
 		gap := time.Duration(float64(time.Second) / s.Learned)
 		d := min(gap<<min(s.HintlessStreak-1, 16), maxHintlessWait)
@@ -82,11 +89,22 @@ func (s *State) observeAccepted() {
 	if s.Learned <= 0 {
 		return
 	}
-	s.Learned *= 1 + learnGrow
+	// Gentle right after a cut; the longer no 429 comes, the further
+	// below the real limit the estimate must be (a first cut from a slow
+	// start), so the probe speeds up: 1 % per answer for the answers a
+	// cycle takes, then 1 % more for each such stretch.
+	s.AcceptedSinceCut++
+	grow := learnGrow * float64(1+s.AcceptedSinceCut/learnCycle)
+	if s.LearnCuts == 1 {
+		// After the first cut, which started from a guess (a burst's
+		// rate), probe fast until the next 429 shows where the limit is.
+		grow = learnFirstGrow
+	}
+	s.Learned *= 1 + grow
 	// Forgotten at the advertised rate, once the window length is known
 	// (before, Window is the plan's default and the rate a guess).
 	if adv := s.AdvertisedRate(); s.WindowKnown && adv > 0 && s.Learned >= adv {
-		s.Learned, s.LearnedCut = 0, time.Time{}
+		s.Learned, s.LearnedCut, s.LearnCuts = 0, time.Time{}, 0
 	}
 }
 
@@ -118,7 +136,7 @@ func (s *State) learnedGate(now time.Time, cost int64) time.Duration {
 		return 0
 	}
 	if !s.LastGrant.IsZero() && now.Sub(s.LastGrant) > learnForget {
-		s.Learned, s.LearnedCut, s.HintlessStreak = 0, time.Time{}, 0
+		s.Learned, s.LearnedCut, s.HintlessStreak, s.LearnCuts = 0, time.Time{}, 0, 0
 		return 0
 	}
 	gap := time.Duration(float64(cost) * float64(time.Second) / s.Learned)

@@ -90,3 +90,18 @@ func TestLearnedText(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// A concurrency rejection whose body gives no number takes the plan
+// table's; one that does keeps the body's.
+func TestConcurrencyRejectionFallsBackOnThePlanTable(t *testing.T) {
+	s := NewState(PlanNamed("free"))
+	s.Observe(Observation{Received: at, ConcurrencyRejected: true})
+	if !s.ConcurrencyRejects || s.ConcurrencyLimit != 2 {
+		t.Fatalf("rejects %v, limit %d, want free's 2", s.ConcurrencyRejects, s.ConcurrencyLimit)
+	}
+	s = NewState(PlanNamed("free"))
+	s.Observe(Observation{Received: at, ConcurrencyRejected: true, ConcurrencyLimit: 5})
+	if s.ConcurrencyLimit != 5 {
+		t.Fatalf("limit %d, want the body's 5", s.ConcurrencyLimit)
+	}
+}

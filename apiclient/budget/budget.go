@@ -142,6 +142,11 @@ type Observation struct {
 	// rejection such as CONCURRENT_LIMIT_EXCEEDED with details.limit). Once
 	// known, AcquireSlot enforces it.
 	ConcurrencyLimit int
+	// ConcurrencyRejected is a rejection for concurrency (seed 002): the
+	// server refuses jobs beyond its limit instead of queueing them, so
+	// slots must be held from now on, sized by ConcurrencyLimit when the
+	// body said it, else by the plan's documented limit.
+	ConcurrencyRejected bool
 }
 
 // Store is one organization's budget state, shared by every goroutine (and,

@@ -100,9 +100,11 @@ type State struct {
 	// any hint (adaptive.go), 0 when none: grants are spaced by it.
 	// LearnedCut is when it was last lowered; HintlessStreak counts
 	// hint-less 429s since the last accepted answer.
-	Learned        float64
-	LearnedCut     time.Time
-	HintlessStreak int
+	Learned          float64
+	LearnedCut       time.Time
+	HintlessStreak   int
+	AcceptedSinceCut int // accepted answers since the last cut
+	LearnCuts        int // cuts since the rate was first learned
 	// SendRate is the measured rate of grants (units a second, decaying
 	// with a one-second time constant) at SendRateAt: where a first cut
 	// of Learned starts.
@@ -120,6 +122,12 @@ type State struct {
 
 	ConcurrencyLimit int
 	Slots            map[string]time.Time // holder → lease expiry
+	// ConcurrencyRejects: the server rejected a job for concurrency, so
+	// it does not queue them (seed 002); the queue then holds slots even
+	// before it knows their number. PlanConcurrency is the plan table's
+	// limit (0 = none documented), used when a rejection does not say.
+	ConcurrencyRejects bool
+	PlanConcurrency    int
 }
 
 // NewState starts from a plan's documented numbers.
@@ -130,7 +138,7 @@ func NewState(p Plan) State {
 	if p.Window <= 0 {
 		p.Window = time.Minute
 	}
-	return State{Limit: p.Limit, Remaining: p.Limit, Window: p.Window, Share: 1, Slots: map[string]time.Time{}}
+	return State{Limit: p.Limit, Remaining: p.Limit, Window: p.Window, Share: 1, Slots: map[string]time.Time{}, PlanConcurrency: p.Concurrency}
 }
 
 // Clone returns a deep copy.
@@ -385,6 +393,12 @@ func (s *State) Observe(o Observation) {
 	}
 	if o.ConcurrencyLimit > 0 {
 		s.ConcurrencyLimit = o.ConcurrencyLimit
+	}
+	if o.ConcurrencyRejected {
+		s.ConcurrencyRejects = true
+		if s.ConcurrencyLimit <= 0 && s.PlanConcurrency > 0 {
+			s.ConcurrencyLimit = s.PlanConcurrency
+		}
 	}
 }
 

@@ -120,8 +120,13 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 		if snap.RetryAfter != nil {
 			o.RetryAfter = *snap.RetryAfter
 		}
+		o.ConcurrencyRejected = true
 		if ae.Problem != nil {
-			if n := number(ae.Problem.Extensions["limit"]); n > 0 {
+			// details.limit; else details.active (a rejection means
+			// that many were running: the limit, or more).
+			if n := number(ae.Problem.Extensions["limit"]); n > 0 && n < 1e6 {
+				o.ConcurrencyLimit = int(n)
+			} else if n := number(ae.Problem.Extensions["active"]); n > 0 && n < 1e6 {
 				o.ConcurrencyLimit = int(n)
 			}
 		}

@@ -39,6 +39,11 @@ type Call struct {
 	OnAttempt func(n int) error
 	// OnWait reports each wait as it starts.
 	OnWait func(Wait)
+	// SlotWait, when set, is how a concurrency rejection is waited out
+	// (the queue waits for one of its jobs to finish) instead of a
+	// blind backoff, which drew a 429 per retry while the limit was
+	// unknown to the slots.
+	SlotWait func(context.Context) error
 }
 
 // Wait is one wait the scheduler imposes.
@@ -243,6 +248,12 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 			// The budget now holds the embargo or the quota reset; the
 			// next acquire waits for it.
 		case outConcurrency:
+			if c.SlotWait != nil {
+				if err := c.SlotWait(ctx); err != nil {
+					return err
+				}
+				break
+			}
 			var ae *apiclient.Error
 			d := s.Backoff(attempt)
 			if errors.As(err, &ae) && ae.Wait > 0 {
