@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -135,7 +136,9 @@ type Scheduler struct {
 	// (see exactDrop).
 	lastAlone bool
 	lastSeq   uint64
-	stats     Stats
+	// unavail counts 503s with Retry-After in a row (see unavailable).
+	unavail int
+	stats   Stats
 	// perWindow counts the rate units our answered requests spent in each
 	// server window (by WindowID), for Allowance.
 	perWindow map[time.Time]int64
@@ -268,6 +271,10 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 				return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
 			}
 			d := s.Backoff(faults)
+			var ae *apiclient.Error
+			if errors.As(err, &ae) && ae.Wait > d {
+				d = ae.Wait // this request waits the 503's Retry-After
+			}
 			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}, false); err != nil {
 				return err
 			}
@@ -295,6 +302,7 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	meta, err := fn(ctx)
 	recv := s.opts.Now()
 	o := observation(g, sent, recv, meta, err)
+	s.unavailable(&o, err)
 	_ = s.opts.Store.Observe(context.WithoutCancel(ctx), o)
 
 	snap := meta.Snapshot
@@ -304,6 +312,25 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	}
 	s.learn(c.Kind, g, o, snap, alone, seq, sent, recv, err)
 	return err
+}
+
+// unavailable counts 503s with Retry-After since the last answer that was
+// not one; from the second in a row their Retry-After holds the org.
+func (s *Scheduler) unavailable(o *budget.Observation, err error) {
+	var ae *apiclient.Error
+	is503 := errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable && ae.Snapshot.RetryAfter != nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !is503 {
+		if err == nil || errors.As(err, &ae) {
+			s.unavail = 0
+		}
+		return
+	}
+	s.unavail++
+	if s.unavail >= 2 {
+		o.RetryAfter = max(o.RetryAfter, *ae.Snapshot.RetryAfter)
+	}
 }
 
 // learn updates point costs and counters, then wakes every waiter.
