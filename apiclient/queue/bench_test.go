@@ -80,7 +80,11 @@ func simulate(t *testing.T, d sandbox.Dialect, scenario string, client string, n
 	limits := sandbox.Limits{Requests: benchReqs, Points: benchPoints, Concurrency: 1 << 20}
 	switch scenario {
 	case "faults":
-		f, err := sandbox.ParseFaults("0.2")
+		spec := "0.2"
+		if v := os.Getenv("ABTOP_BENCH_FAULTS"); v != "" {
+			spec = v // e.g. "stall=0.2", to see what one kind costs
+		}
+		f, err := sandbox.ParseFaults(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
