@@ -450,7 +450,7 @@ func (s *State) observeRate(o Observation) {
 		// reset must not pass for a short window).
 		d := o.WindowID.Sub(s.WindowID)
 		if d >= slack && d >= s.MaxResetAfter && d <= 24*time.Hour &&
-			(!s.WindowKnown || d < s.Window-slack) {
+			(!s.WindowKnown && !s.spansIdle(d, slack) || s.WindowKnown && d < s.Window-slack) {
 			s.Window, s.WindowKnown = roundToSecond(d), true
 		}
 	}
@@ -487,7 +487,7 @@ func (s *State) observeRate(o Observation) {
 			prevHi = o.Received
 		}
 		consecutive := !s.WindowKnown || d < s.Window*3/2
-		if consecutive && !s.WindowKnown {
+		if consecutive && !s.WindowKnown && !s.spansIdle(d, slack) {
 			s.Window, s.WindowKnown = roundToSecond(d), true
 		}
 		nlo, nhi := lo, hi
@@ -520,6 +520,15 @@ func (s *State) observeRate(o Observation) {
 	if o.RateLimited {
 		s.Remaining = min(s.Remaining, 0)
 	}
+}
+
+// spansIdle: a first gap between window ids over twice the longest reset
+// any answer stated is likely several windows with nothing sent (a stall,
+// a long wait): taken for the window length, a 10 s gap between 2 s
+// windows made every later window wait 10 s. The length is then learned
+// from a later, shorter gap.
+func (s *State) spansIdle(d, slack time.Duration) bool {
+	return s.MaxResetAfter > 0 && d > 2*s.MaxResetAfter+slack
 }
 
 func (s *State) startWindow(id time.Time, remaining int64, lo, hi time.Time) {
