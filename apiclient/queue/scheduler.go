@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"sync"
 	"time"
 
@@ -174,22 +173,6 @@ func (s *Scheduler) Stats() Stats {
 	return s.stats
 }
 
-// Pacing says in words what the budget learned that no response stated
-// (a rate learned from hint-less 429s), "" when nothing.
-func (s *Scheduler) Pacing(ctx context.Context) string {
-	st, err := s.opts.Store.Snapshot(ctx)
-	if err != nil {
-		return ""
-	}
-	s.mu.Lock()
-	unit := "req"
-	if s.points {
-		unit = "points"
-	}
-	s.mu.Unlock()
-	return st.LearnedText(unit)
-}
-
 // cost is the rate cost of a call: what its kind was last seen to cost
 // (the drop in Remaining when it was alone in flight: 1 for request
 // budgets, 1–10 for point budgets), and whether that is known yet. Until
@@ -312,25 +295,6 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	}
 	s.learn(c.Kind, g, o, snap, alone, seq, sent, recv, err)
 	return err
-}
-
-// unavailable counts 503s with Retry-After since the last answer that was
-// not one; from the second in a row their Retry-After holds the org.
-func (s *Scheduler) unavailable(o *budget.Observation, err error) {
-	var ae *apiclient.Error
-	is503 := errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable && ae.Snapshot.RetryAfter != nil
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !is503 {
-		if err == nil || errors.As(err, &ae) {
-			s.unavail = 0
-		}
-		return
-	}
-	s.unavail++
-	if s.unavail >= 2 {
-		o.RetryAfter = max(o.RetryAfter, *ae.Snapshot.RetryAfter)
-	}
 }
 
 // learn updates point costs and counters, then wakes every waiter.
