@@ -52,6 +52,14 @@ func (s *State) AdvertisedRate() float64 {
 // also hold everything back exponentially, for a limiter that is not a
 // rate (a fixed window that stays shut).
 func (s *State) observeHintless(o Observation) {
+	if s.Known && s.Remaining <= max(1, s.Limit/10) {
+		// The API's own window is (nearly) spent: this is its 429 with
+		// its hints lost (a proxy stripped them, a fault): wait for the
+		// window's end as for any window 429, and learn no rate from it.
+		s.Remaining = min(s.Remaining, 0)
+		s.Limited = true
+		return
+	}
 	if s.Learned > 0 && !o.Sent.After(s.LearnedCut) {
 		return // in flight when the last cut was made: nothing new
 	}

@@ -105,3 +105,19 @@ func TestConcurrencyRejectionFallsBackOnThePlanTable(t *testing.T) {
 		t.Fatalf("limit %d, want the body's 5", s.ConcurrencyLimit)
 	}
 }
+
+// A hint-less 429 while the API's own window is spent is that window's 429
+// with its headers lost (a fault, a stripping proxy): wait for the
+// window's end, learn no rate (BenchmarkSubmit under faults drew 19
+// Retry-After violations from such a 429 once).
+func TestHintless429OnASpentWindowWaitsForItsEnd(t *testing.T) {
+	s := known()
+	s.Remaining, s.EndHi = 1, at.Add(time.Second)
+	s.Observe(hintless(at, at))
+	if s.Learned != 0 || s.Remaining > 0 {
+		t.Fatalf("learned %v, remaining %d: want the window closed and no rate learned", s.Learned, s.Remaining)
+	}
+	if g := s.Reserve(Request{Now: at.Add(500 * time.Millisecond), Cost: 1}); g.OK {
+		t.Fatalf("granted before the window's end: %+v", g)
+	}
+}
