@@ -58,6 +58,15 @@ func (s *State) observeHintless(o Observation) {
 		// window's end as for any window 429, and learn no rate from it.
 		s.Remaining = min(s.Remaining, 0)
 		s.Limited = true
+		// Its lost Retry-After was whole seconds until that end,
+		// rounded up: wait that second too.
+		end := s.EndHi
+		if end.IsZero() || end.Before(o.Received) {
+			end = o.Received
+		}
+		if e := end.Add(DateResolution); e.After(s.Embargo) {
+			s.Embargo = e
+		}
 		return
 	}
 	if s.Learned > 0 && !o.Sent.After(s.LearnedCut) {
