@@ -3,8 +3,6 @@
 
 package tui
 
-import ()
-
 // Layout modes by terminal size.
 type mode int
 
