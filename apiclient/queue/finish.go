@@ -1,6 +1,9 @@
 package queue
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Finish sends every unfinished job and follows every created one to its
 // end, sending reruns as they appear. It returns nil once every job is
@@ -11,12 +14,18 @@ func (q *Queue) Finish(ctx context.Context) error {
 	defer cancel()
 	tracked := make(chan error, 1)
 	go func() { tracked <- q.Track(ctx) }()
+	// stop ends tracking and adds what stopped it, unless that was us.
+	stop := func(err error) error {
+		cancel()
+		if terr := <-tracked; terr != nil && !errors.Is(terr, context.Canceled) {
+			return errors.Join(err, terr)
+		}
+		return err
+	}
 	for {
 		if q.Unfinished() > 0 {
 			if err := q.Run(ctx, true); err != nil {
-				cancel()
-				<-tracked
-				return err
+				return stop(err)
 			}
 		}
 		select {
@@ -24,8 +33,7 @@ func (q *Queue) Finish(ctx context.Context) error {
 			return err
 		case <-q.trk.sendCh: // a rerun waits to be sent
 		case <-ctx.Done():
-			<-tracked
-			return ctx.Err()
+			return stop(ctx.Err())
 		}
 	}
 }
