@@ -159,21 +159,11 @@ func (c *Client) Models(ctx context.Context) ([]Model, Meta, error) {
 }
 
 // ListJobs is GET /v1/jobs, newest first; status filters when not "".
+// It returns the first page of up to 100 jobs; ListJobsPage pages and
+// follows changes.
 func (c *Client) ListJobs(ctx context.Context, status string) ([]Job, Meta, error) {
-	path := "/v1/jobs"
-	if status != "" {
-		switch status {
-		case StatusQueued, StatusRunning, StatusSucceeded, StatusFailed, StatusCanceled:
-		default:
-			return nil, Meta{}, fmt.Errorf("apiclient: ListJobs: unknown status %q (want queued, running, succeeded, failed or canceled)", status)
-		}
-		path += "?status=" + url.QueryEscape(status)
-	}
-	var list struct {
-		Data []Job `json:"data"`
-	}
-	m, err := c.do(ctx, http.MethodGet, path, nil, "", &list)
-	return list.Data, m, err
+	p, m, err := c.ListJobsPage(ctx, ListJobsParams{Status: status, Limit: MaxListLimit})
+	return p.Data, m, err
 }
 
 // GetJob is GET /v1/jobs/{id}.

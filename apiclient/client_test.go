@@ -186,7 +186,7 @@ func TestRequestsAndDecoding(t *testing.T) {
 	want := []seen{
 		{method: "GET", uri: "/v1/balance"},
 		{method: "GET", uri: "/v1/models"},
-		{method: "GET", uri: "/v1/jobs?status=running"},
+		{method: "GET", uri: "/v1/jobs?limit=100&status=running"},
 		{method: "GET", uri: "/v1/jobs/job_1"},
 		{method: "POST", uri: "/v1/jobs", ctype: "application/json", idem: "key-1", body: `{"model":"flux-schnell","input":{"prompt":"a cat"}}`},
 		{method: "POST", uri: "/v1/jobs/job_1/cancel", idem: "key-2"},

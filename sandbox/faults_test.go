@@ -124,7 +124,10 @@ func TestParseFaults(t *testing.T) {
 		wantErr string
 	}{
 		{"", nil, ""},
-		{"0.8", sandbox.Faults{"500": 0.1, "502": 0.1, "503": 0.1, "drop": 0.1, "stall": 0.1, "truncate": 0.1, "badheaders": 0.1, "noheaders": 0.1}, ""},
+		{"0.24", sandbox.Faults{"500": 0.03, "502": 0.03, "503": 0.03, "drop": 0.03, "stall": 0.03, "truncate": 0.03, "badheaders": 0.03, "noheaders": 0.03,
+			"file_cut": 0.08, "file_503": 0.08, "file_expired": 0.08, "hook_dup": 0.08, "hook_drop": 0.08, "hook_late": 0.08}, ""},
+		{"500=0.6,file_cut=0.6", sandbox.Faults{"500": 0.6, "file_cut": 0.6}, ""}, // groups are separate populations
+		{"file_cut=0.6,file_503=0.6", nil, "more than 1"},
 		{"500=0.05, drop=0.02", sandbox.Faults{"500": 0.05, "drop": 0.02}, ""},
 		{"DROP=1", sandbox.Faults{"drop": 1}, ""},
 		{"1.5", nil, "not a fraction"},
