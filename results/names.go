@@ -58,8 +58,8 @@ func ParseName(text string) (*Namer, error) {
 // absolute, climbs with "..", holds a backslash, a control character or
 // invalid UTF-8, or names the manifest.
 func (n *Namer) Name(f NameFields) (string, error) {
-	var b strings.Builder
-	if err := n.tmpl.Execute(&b, f); err != nil {
+	b := &capped{max: maxName}
+	if err := n.tmpl.Execute(b, f); err != nil {
 		return "", fmt.Errorf("--name %q: %w", n.text, err)
 	}
 	name := b.String()
@@ -67,6 +67,23 @@ func (n *Namer) Name(f NameFields) (string, error) {
 		return "", fmt.Errorf("--name %q gives %q: %w", n.text, name, err)
 	}
 	return filepath.FromSlash(name), nil
+}
+
+// maxName bounds a made name (file systems stop at 4096 bytes of path;
+// a template looping over a range must not fill memory first).
+const maxName = 1024
+
+// capped is a strings.Builder that refuses to grow past max.
+type capped struct {
+	strings.Builder
+	max int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if c.Len()+len(p) > c.max {
+		return 0, fmt.Errorf("the name is longer than %d bytes", c.max)
+	}
+	return c.Builder.Write(p)
 }
 
 func checkName(name string) error {
@@ -111,7 +128,7 @@ const maxModelName = 64
 
 // SafePart makes server or user text (a model name, a job id) fit to be
 // one path element: ASCII letters, digits, '.', '_' and '-' kept, anything
-// else (a '/', "..", a control character) becomes '_', no leading dot,
+// else (a '/', a control character) becomes '_', no leading dot, no "..",
 // at most 64 bytes, never empty.
 func SafePart(s string) string {
 	var b strings.Builder
@@ -123,7 +140,9 @@ func SafePart(s string) string {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-':
 			b.WriteRune(r)
 		case r == '.' && b.Len() > 0:
-			b.WriteRune(r)
+			if s := b.String(); s[len(s)-1] != '.' { // no "..", even inside a name
+				b.WriteRune(r)
+			}
 		default:
 			b.WriteByte('_')
 		}
