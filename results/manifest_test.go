@@ -34,9 +34,9 @@ func TestManifestOrderAndRetries(t *testing.T) {
 		b.Expect(results.Pending{Key: fmt.Sprintf("k%d", line), Line: line, Model: "flux-schnell", Input: json.RawMessage(`{}`), State: "queued"})
 	}
 	b.Add(failed(4, 0, "k4"))
-	b.Add(failed(2, 1, "k2-retry")) // the resubmission's news first
-	b.Add(failed(2, 0, "k2"))       // then the original's (a journal replay)
-	b.Add(failed(2, 0, "k2"))       // twice
+	b.Add(failed(2, 1, "k2-retry"))                                // the resubmission's news first
+	b.Add(failed(2, 0, "k2"))                                      // then the original's (a journal replay)
+	b.Add(failed(2, 0, "k2"))                                      // twice
 	b.Expect(results.Pending{Key: "k4", Line: 4, State: "queued"}) // stale: k4 is final
 	s, err := b.Close(context.Background())
 	if err != nil {
