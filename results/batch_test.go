@@ -128,6 +128,7 @@ func TestRefreshesExpiredLinks(t *testing.T) {
 		e := newEnv(t, nil)
 		fs := e.run(t, mixed[0], mixed[1]) // 3 images + 1 audio
 		time.Sleep(2 * time.Hour)          // every link expired
+		e.refreshDelay = time.Second       // all three images meet the expiry before the first fresh read
 		dir := t.TempDir()
 		s := batch(t, e.options(dir), fs...)
 		if s.Files != 4 || s.FilesFailed != 0 {

@@ -30,10 +30,11 @@ type env struct {
 	http *http.Client // plain: no token
 	api  *apiclient.Client
 
-	mu       sync.Mutex
-	gets     int // Refresh calls
-	sleeps   []time.Duration
-	refusals []string
+	mu           sync.Mutex
+	gets         int           // Refresh calls
+	refreshDelay time.Duration // before each Refresh reads
+	sleeps       []time.Duration
+	refusals     []string
 }
 
 // newEnv serves a sandbox in memory; call inside synctest.Test.
@@ -108,7 +109,9 @@ func (e *env) options(dir string) results.Options {
 		Refresh: func(ctx context.Context, id string) (apiclient.Job, error) {
 			e.mu.Lock()
 			e.gets++
+			delay := e.refreshDelay
 			e.mu.Unlock()
+			time.Sleep(delay) // lets every file of the job meet its expired link first
 			j, _, err := e.api.GetJob(ctx, id)
 			return j, err
 		},

@@ -20,13 +20,15 @@ const maxRefreshes = 3
 // corrupted transfer, a second means the server's metadata is wrong.
 const maxChecksum = 2
 
-// jobFiles is one succeeded job's files while they download. Its mutex
-// makes the files of one job share a single fresh-link read.
+// jobFiles is one succeeded job's files while they download. The files
+// of one job share a single fresh-link read: while one is in flight, the
+// others wait for it instead of reading again.
 type jobFiles struct {
 	f         Finished
 	mu        sync.Mutex
 	links     []apiclient.OutputFile
 	refreshes int
+	inflight  chan struct{} // closed when the refresh in flight ends; nil when none
 }
 
 // task is one file to fetch.
@@ -34,7 +36,6 @@ type task struct {
 	job  *jobFiles
 	idx  int
 	name string // relative to the output directory, OS separators
-	done func(idx int, res fileResult)
 }
 
 // fileResult is how one file ended.
@@ -53,33 +54,63 @@ func (j *jobFiles) link(idx int) apiclient.OutputFile {
 }
 
 // refresh replaces the job's links after stale expired, unless another
-// file of the job already did (then its links are newer than stale).
+// file of the job already did (then its link is no longer stale) or is
+// doing it now (then it waits for that read).
 func (j *jobFiles) refresh(ctx context.Context, get func(context.Context, string) (apiclient.Job, error), stale string, idx int) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.links[idx].URL != stale {
-		return nil
+	for {
+		j.mu.Lock()
+		if j.links[idx].URL != stale {
+			j.mu.Unlock()
+			return nil
+		}
+		if ch := j.inflight; ch != nil {
+			j.mu.Unlock()
+			select {
+			case <-ch:
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if get == nil {
+			j.mu.Unlock()
+			return errors.New("the link expired and no fresh one can be fetched")
+		}
+		if j.refreshes >= maxRefreshes {
+			j.mu.Unlock()
+			return fmt.Errorf("the link expired again after %d fresh links", j.refreshes)
+		}
+		j.refreshes++
+		ch := make(chan struct{})
+		j.inflight = ch
+		j.mu.Unlock()
+
+		files, err := fresh(ctx, get, j.f.JobID, len(j.links))
+		j.mu.Lock()
+		if err == nil {
+			j.links = files
+		}
+		j.inflight = nil
+		close(ch)
+		j.mu.Unlock()
+		return err
 	}
-	if get == nil {
-		return errors.New("the link expired and no fresh one can be fetched")
-	}
-	if j.refreshes >= maxRefreshes {
-		return fmt.Errorf("the link expired again after %d fresh links", j.refreshes)
-	}
-	j.refreshes++
-	job, err := get(ctx, j.f.JobID)
+}
+
+// fresh reads the job again for new links to its n files.
+func fresh(ctx context.Context, get func(context.Context, string) (apiclient.Job, error), id string, n int) ([]apiclient.OutputFile, error) {
+	job, err := get(ctx, id)
 	if err != nil {
-		return fmt.Errorf("fresh link: %w", err)
+		return nil, fmt.Errorf("fresh link: %w", err)
 	}
 	files, err := job.OutputFiles()
 	if err != nil {
-		return fmt.Errorf("fresh link: %w", err)
+		return nil, fmt.Errorf("fresh link: %w", err)
 	}
-	if len(files) != len(j.links) {
-		return fmt.Errorf("fresh link: the job now has %d files, not %d", len(files), len(j.links))
+	if len(files) != n {
+		return nil, fmt.Errorf("fresh link: the job now has %d files, not %d", len(files), n)
 	}
-	j.links = files
-	return nil
+	return files, nil
 }
 
 // fetchOne brings one file to its final name: skipped when a verified copy
