@@ -23,10 +23,9 @@ type Options struct {
 	Parallel int
 	// Fetcher downloads (it never carries the API token). Nil: a zero Fetcher.
 	Fetcher *download.Fetcher
-	// Refresh gets a job again (one GET /v1/jobs/{id}, through the
-	// caller's scheduler) for fresh links when one expired. Nil: an
-	// expired link fails its file.
-	Refresh func(ctx context.Context, jobID string) (apiclient.Job, error)
+	// Refresh gets fresh links when one expired or none is known (see
+	// RefreshFunc). Nil: such a file fails.
+	Refresh RefreshFunc
 	// Sleep waits between tries (the injected clock). Nil: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Tries per file, counting the first. Default 8.
@@ -179,14 +178,7 @@ func entryOf(f Finished) Entry {
 // plan names every file of a succeeded job and returns the fetches; a
 // file that cannot be named or listed is recorded as failed in e.
 func (b *Batch) plan(f Finished, e *Entry) []task {
-	files, err := f.files()
-	if err != nil {
-		if e.Error == nil {
-			e.Error = &Problem{Code: "bad_output", Message: err.Error()}
-		}
-		b.prog.update(func(p *Progress) { p.FilesTotal++; p.FilesFailed++ })
-		return nil
-	}
+	files := append([]apiclient.OutputFile(nil), f.Files...)
 	job := &jobFiles{f: f, links: files}
 	var tasks []task
 	for i, of := range files {

@@ -214,6 +214,33 @@ func TestResume(t *testing.T) {
 	})
 }
 
+// A batch resumed from the journal knows its files' sizes and checksums
+// but no links: files already on disk cost nothing, the others one fresh
+// read per job.
+func TestResumeWithoutLinks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, nil)
+		fs := e.run(t, mixed[0], mixed[1], mixed[2])
+		dir := t.TempDir()
+		batch(t, e.options(dir), fs...)
+		for i := range fs {
+			for j := range fs[i].Files {
+				fs[i].Files[j].URL = ""
+			}
+		}
+		s := batch(t, e.options(dir), fs...)
+		if e.gets != 0 || s.Files != 5 || s.FilesSkipped != 5 {
+			t.Fatalf("all on disk: %d reads, summary %+v", e.gets, s)
+		}
+		os.Remove(filepath.Join(dir, "1-flux-schnell-2.png"))
+		os.Remove(filepath.Join(dir, "1-flux-schnell-3.png"))
+		s = batch(t, e.options(dir), fs...)
+		if e.gets != 1 || s.Files != 5 || s.FilesSkipped != 3 {
+			t.Errorf("two files of one job missing: %d reads, summary %+v", e.gets, s)
+		}
+	})
+}
+
 // Interrupted downloads leave no partial file under a final name and say
 // the batch is incomplete, not failed.
 func TestInterrupted(t *testing.T) {

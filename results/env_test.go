@@ -90,7 +90,8 @@ func (e *env) run(t *testing.T, specs ...spec) []results.Finished {
 
 func finishedOf(line int, key string, s spec, j apiclient.Job) results.Finished {
 	f := results.Finished{Key: key, Line: line, Model: s.model, Input: json.RawMessage(s.input), JobID: j.ID,
-		Status: j.Status, Credits: j.Credits, CreatedAt: j.CreatedAt, Attempts: 1, Output: j.Output}
+		Status: j.Status, Credits: j.Credits, CreatedAt: j.CreatedAt, Attempts: 1}
+	f.Files, _ = j.OutputFiles()
 	if j.FinishedAt != nil {
 		f.FinishedAt = *j.FinishedAt
 	}
@@ -106,7 +107,7 @@ func (e *env) options(dir string) results.Options {
 	return results.Options{
 		Dir:     dir,
 		Fetcher: &download.Fetcher{Client: e.http},
-		Refresh: func(ctx context.Context, id string) (apiclient.Job, error) {
+		Refresh: results.GetRefresh(func(ctx context.Context, id string) (apiclient.Job, error) {
 			e.mu.Lock()
 			e.gets++
 			delay := e.refreshDelay
@@ -114,7 +115,7 @@ func (e *env) options(dir string) results.Options {
 			time.Sleep(delay) // lets every file of the job meet its expired link first
 			j, _, err := e.api.GetJob(ctx, id)
 			return j, err
-		},
+		}),
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			e.sleeps = append(e.sleeps, d)

@@ -56,7 +56,7 @@ func (j *jobFiles) link(idx int) apiclient.OutputFile {
 // refresh replaces the job's links after stale expired, unless another
 // file of the job already did (then its link is no longer stale) or is
 // doing it now (then it waits for that read).
-func (j *jobFiles) refresh(ctx context.Context, get func(context.Context, string) (apiclient.Job, error), stale string, idx int) error {
+func (j *jobFiles) refresh(ctx context.Context, get RefreshFunc, stale string, idx int) error {
 	for {
 		j.mu.Lock()
 		if j.links[idx].URL != stale {
@@ -85,7 +85,7 @@ func (j *jobFiles) refresh(ctx context.Context, get func(context.Context, string
 		j.inflight = ch
 		j.mu.Unlock()
 
-		files, err := fresh(ctx, get, j.f.JobID, len(j.links))
+		files, err := fresh(ctx, get, j.f, len(j.links))
 		j.mu.Lock()
 		if err == nil {
 			j.links = files
@@ -97,13 +97,9 @@ func (j *jobFiles) refresh(ctx context.Context, get func(context.Context, string
 	}
 }
 
-// fresh reads the job again for new links to its n files.
-func fresh(ctx context.Context, get func(context.Context, string) (apiclient.Job, error), id string, n int) ([]apiclient.OutputFile, error) {
-	job, err := get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("fresh link: %w", err)
-	}
-	files, err := job.OutputFiles()
+// fresh asks for new links to the job's n files.
+func fresh(ctx context.Context, get RefreshFunc, f Finished, n int) ([]apiclient.OutputFile, error) {
+	files, err := get(ctx, f.Key, f.JobID)
 	if err != nil {
 		return nil, fmt.Errorf("fresh link: %w", err)
 	}
@@ -111,6 +107,23 @@ func fresh(ctx context.Context, get func(context.Context, string) (apiclient.Job
 		return nil, fmt.Errorf("fresh link: the job now has %d files, not %d", len(files), n)
 	}
 	return files, nil
+}
+
+// RefreshFunc returns a succeeded job's output files with fresh links:
+// one /v1 read through the caller's scheduler (queue.Queue.Links(ctx,
+// key) records what it learns in the journal; GetRefresh adapts a plain
+// GET /v1/jobs/{id}).
+type RefreshFunc func(ctx context.Context, key, jobID string) ([]apiclient.OutputFile, error)
+
+// GetRefresh makes a RefreshFunc of a GET /v1/jobs/{id}.
+func GetRefresh(get func(ctx context.Context, jobID string) (apiclient.Job, error)) RefreshFunc {
+	return func(ctx context.Context, _, jobID string) ([]apiclient.OutputFile, error) {
+		job, err := get(ctx, jobID)
+		if err != nil {
+			return nil, err
+		}
+		return job.OutputFiles()
+	}
 }
 
 // fetchOne brings one file to its final name: skipped when a verified copy
@@ -124,6 +137,19 @@ func (b *Batch) fetchOne(ctx context.Context, t task) fileResult {
 	var last error
 	for try := 1; try <= b.opts.Tries; try++ {
 		l := t.job.link(t.idx)
+		if l.URL == "" { // a resumed job: the journal keeps no links
+			if err := t.job.refresh(ctx, b.opts.Refresh, "", t.idx); err != nil {
+				if ctx.Err() != nil {
+					return fileResult{interrupted: true, err: err}
+				}
+				last = err
+				if try < b.opts.Tries && b.opts.Sleep(ctx, backoff(try, 0)) != nil {
+					return fileResult{interrupted: true, err: ctx.Err()}
+				}
+				continue
+			}
+			l = t.job.link(t.idx)
+		}
 		b.prog.start(l.SizeBytes)
 		_, err := b.fetcher.Fetch(ctx, dlFile(l.File), b.dir, t.name)
 		b.prog.stop(l.SizeBytes)

@@ -39,8 +39,12 @@ type Finished struct {
 	CreatedAt  time.Time
 	FinishedAt time.Time
 	Attempts   int             // create requests it took
-	Output     json.RawMessage // the job's output object (apiclient.Job.Output); decoded here
-	Problem    *Problem        // why it failed (status failed), or why it could not be created
+	// Files are a succeeded job's output files (apiclient.Job.OutputFiles),
+	// in output order. Size and sha256 are required; a URL may be missing
+	// or expired (a journal keeps no links): Options.Refresh gets fresh
+	// ones, and only for files not already on disk.
+	Files   []apiclient.OutputFile
+	Problem *Problem // why it failed (status failed), or why it could not be created
 }
 
 // Problem is the part of an RFC 9457 problem the manifest keeps.
@@ -58,11 +62,6 @@ type Pending struct {
 	Input json.RawMessage
 	JobID string // "" until created
 	State string // the queue's word for where it is ("queued", "created", "running"…)
-}
-
-// files decodes the output's files in their stable order.
-func (f Finished) files() ([]apiclient.OutputFile, error) {
-	return apiclient.Job{ID: f.JobID, Output: f.Output}.OutputFiles()
 }
 
 // final reports whether s is a final status.

@@ -33,9 +33,6 @@ func (b *Batch) summary() Summary {
 		for _, prev := range e.Previous {
 			s.Credits += prev.Credits
 		}
-		if e.Status == StatusSucceeded && len(e.Outputs) == 0 && e.Error != nil {
-			s.FilesFailed++ // an output that could not be read at all
-		}
 		for _, o := range e.Outputs {
 			switch {
 			case o.Verified:
