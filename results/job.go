@@ -38,7 +38,7 @@ type Finished struct {
 	Credits    float64         // charged (0 once refunded)
 	CreatedAt  time.Time
 	FinishedAt time.Time
-	Attempts   int             // create requests it took
+	Attempts   int // create requests it took
 	// Files are a succeeded job's output files (apiclient.Job.OutputFiles),
 	// in output order. Size and sha256 are required; a URL may be missing
 	// or expired (a journal keeps no links): Options.Refresh gets fresh
