@@ -58,7 +58,6 @@ type Batch struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	flushC chan struct{}
-	flushE error
 }
 
 // Open prepares dir (creating it, removing temporary files a crash left)

@@ -27,10 +27,7 @@ func (b *Batch) flusher() {
 		start := time.Now()
 		err := b.man.flush()
 		took := time.Since(start)
-		b.mu.Lock()
-		b.flushE = err
-		b.mu.Unlock()
-		if err != nil {
+		if err != nil { // kept dirty: the next rewrite (or Close's) tries again
 			b.log("manifest not written", "reason", err.Error())
 		}
 		if b.opts.Sleep(b.ctx, max(b.opts.FlushEvery, 10*took)) != nil {

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ const DefaultMaxBody = 1 << 20
 type Receiver struct {
 	verifier *Verifier
 	dedup    *Dedup
-	deliver  func(apiclient.Job)
+	deliver  DeliverFunc
 	log      *slog.Logger
 	// MaxBody bounds a body; larger ones get 413. Default DefaultMaxBody.
 	MaxBody int64
@@ -48,14 +49,17 @@ const (
 	ReasonTimestamp = "bad or stale timestamp"
 	ReasonSignature = "bad signature"
 	ReasonBody      = "not a job object"
-	ReasonPanic     = "deliver failed"
+	ReasonDeliver   = "deliver failed" // an error or a panic: the sender retries
 )
 
-// NewReceiver hands verified jobs to deliver (the queue's Deliver: it
-// should return quickly; deliveries of other jobs wait for no one, but
-// the sender waits for the answer). dedup nil: a fresh Dedup. log nil:
-// no log.
-func NewReceiver(v *Verifier, dedup *Dedup, deliver func(apiclient.Job), log *slog.Logger) (*Receiver, error) {
+// DeliverFunc takes one verified, new delivery (the queue's Deliver). An
+// error answers 500 and forgets the webhook-id, so the sender's retry is
+// acted on; it should return quickly: the sender waits for the answer.
+type DeliverFunc func(ctx context.Context, job apiclient.Job) error
+
+// NewReceiver hands verified jobs to deliver. dedup nil: a fresh Dedup.
+// log nil: no log.
+func NewReceiver(v *Verifier, dedup *Dedup, deliver DeliverFunc, log *slog.Logger) (*Receiver, error) {
 	if v == nil || deliver == nil {
 		return nil, errors.New("webhook: a receiver needs a verifier and a deliver function")
 	}
@@ -125,8 +129,9 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // acknowledged: a sender's retry must stop
 		return
 	}
-	if err := rc.safeDeliver(job); err != nil {
-		rc.refuse(w, r, http.StatusInternalServerError, ReasonPanic, err)
+	if err := rc.safeDeliver(r.Context(), job); err != nil {
+		rc.dedup.Forget(d.ID)
+		rc.refuse(w, r, http.StatusInternalServerError, ReasonDeliver, err)
 		return
 	}
 	rc.count(func(s *ReceiverStats) { s.Accepted++ })
@@ -135,14 +140,13 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // safeDeliver turns a panic in deliver into an error: one bad job must
 // not take the receiver (and the batch) down.
-func (rc *Receiver) safeDeliver(job apiclient.Job) (err error) {
+func (rc *Receiver) safeDeliver(ctx context.Context, job apiclient.Job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	rc.deliver(job)
-	return nil
+	return rc.deliver(ctx, job)
 }
 
 func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -32,10 +33,11 @@ type sink struct {
 	jobs []apiclient.Job
 }
 
-func (s *sink) deliver(j apiclient.Job) {
+func (s *sink) deliver(_ context.Context, j apiclient.Job) error {
 	s.mu.Lock()
 	s.jobs = append(s.jobs, j)
 	s.mu.Unlock()
+	return nil
 }
 
 func (s *sink) count() int {
@@ -44,7 +46,7 @@ func (s *sink) count() int {
 	return len(s.jobs)
 }
 
-func newReceiver(t *testing.T, deliver func(apiclient.Job)) (*webhook.Receiver, *bytes.Buffer) {
+func newReceiver(t *testing.T, deliver webhook.DeliverFunc) (*webhook.Receiver, *bytes.Buffer) {
 	t.Helper()
 	v, err := webhook.NewVerifier(secret, func() time.Time { return clock }, 0)
 	if err != nil {
@@ -129,15 +131,20 @@ func TestReceiverRefusesForgedReplayedStale(t *testing.T) {
 	}
 }
 
-// Oversized bodies, other methods and a panicking Deliver are answered,
-// logged and survived.
+// Oversized bodies, other methods and a panicking or failing Deliver are
+// answered, logged and survived; a delivery Deliver failed on is acted on
+// when the sender retries it.
 func TestReceiverSurvives(t *testing.T) {
 	calls := 0
-	rc, logs := newReceiver(t, func(j apiclient.Job) {
+	rc, logs := newReceiver(t, func(_ context.Context, j apiclient.Job) error {
 		calls++
-		if j.ID == "job_boom" {
+		switch {
+		case j.ID == "job_boom":
 			panic("boom")
+		case j.ID == "job_disk" && calls == 3:
+			return errors.New("journal: disk full")
 		}
+		return nil
 	})
 	rc.MaxBody = 64
 	big := bytes.Repeat([]byte("x"), 65)
@@ -156,6 +163,15 @@ func TestReceiverSurvives(t *testing.T) {
 	ok := []byte(`{"id":"job_ok","status":"failed"}`)
 	if c := post(rc, "m3", clock, webhook.Sign(key, "m3", clock.Unix(), ok), ok); c != http.StatusNoContent || calls != 2 {
 		t.Errorf("after a panic: %d, %d calls", c, calls)
+	}
+	disk := []byte(`{"id":"job_disk","status":"succeeded"}`)
+	for i, want := range []int{http.StatusInternalServerError, http.StatusNoContent, http.StatusOK} {
+		if c := post(rc, "m4", clock, webhook.Sign(key, "m4", clock.Unix(), disk), disk); c != want {
+			t.Errorf("attempt %d of a delivery Deliver failed on: %d, want %d", i+1, c, want)
+		}
+	}
+	if calls != 4 {
+		t.Errorf("%d calls, want 4 (the retry after the failure acted on, the third attempt a replay)", calls)
 	}
 	for _, want := range []string{"body too large", "not a POST", "deliver failed"} {
 		if !strings.Contains(logs.String(), want) {
