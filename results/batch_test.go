@@ -151,6 +151,28 @@ func TestRefreshesExpiredLinks(t *testing.T) {
 	})
 }
 
+// With faults everywhere (the API too, as "--faults 0.2"), fresh-link
+// reads that fail are retried like downloads, and every file arrives.
+func TestUnderFaults(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		faults, err := sandbox.ParseFaults("0.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newEnv(t, faults)
+		fs := e.run(t, mixed...)
+		dir := t.TempDir()
+		s := batch(t, e.options(dir), fs...)
+		st := e.sb.Stats()
+		if s.Files != 7 || s.FilesFailed != 0 || st.Downloads != 7 || st.FileRequestsWithAuthorization != 0 {
+			t.Fatalf("summary %+v, stats %+v", s, st)
+		}
+		if st.Faults["file_expired"] == 0 || e.gets == 0 {
+			t.Errorf("no expiry met (faults %v): the test proves less than it says", st.Faults)
+		}
+	})
+}
+
 // Without Refresh (or when the host refuses every link) a file fails,
 // is named in the manifest, and the exit status says files failed.
 func TestExpiredWithoutRefreshFails(t *testing.T) {

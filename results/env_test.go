@@ -70,7 +70,10 @@ func (e *env) run(t *testing.T, specs ...spec) []results.Finished {
 	ctx := context.Background()
 	ids := make([]string, len(specs))
 	for i, s := range specs {
-		j, _, err := e.api.CreateJob(ctx, apiclient.JobRequest{Model: s.model, Input: json.RawMessage(s.input)}, fmt.Sprintf("key-%d", i+1))
+		j, err := retry(func() (apiclient.Job, error) { // API faults may be on: same key
+			j, _, err := e.api.CreateJob(ctx, apiclient.JobRequest{Model: s.model, Input: json.RawMessage(s.input)}, fmt.Sprintf("key-%d", i+1))
+			return j, err
+		})
 		if err != nil {
 			t.Fatalf("line %d: %v", i+1, err)
 		}
@@ -79,13 +82,28 @@ func (e *env) run(t *testing.T, specs ...spec) []results.Finished {
 	time.Sleep(5 * time.Minute) // every job is final by now (fake time)
 	out := make([]results.Finished, len(specs))
 	for i, id := range ids {
-		j, _, err := e.api.GetJob(ctx, id)
+		j, err := retry(func() (apiclient.Job, error) {
+			j, _, err := e.api.GetJob(ctx, id)
+			return j, err
+		})
 		if err != nil || !j.Finished() {
 			t.Fatalf("line %d: %s %v", i+1, j.Status, err)
 		}
 		out[i] = finishedOf(i+1, fmt.Sprintf("key-%d", i+1), specs[i], j)
 	}
 	return out
+}
+
+func retry(fn func() (apiclient.Job, error)) (apiclient.Job, error) {
+	var j apiclient.Job
+	var err error
+	for range 20 {
+		if j, err = fn(); err == nil {
+			return j, nil
+		}
+		time.Sleep(10 * time.Second)
+	}
+	return j, err
 }
 
 func finishedOf(line int, key string, s spec, j apiclient.Job) results.Finished {
