@@ -159,8 +159,8 @@ func (c *Client) Models(ctx context.Context) ([]Model, Meta, error) {
 }
 
 // ListJobs is GET /v1/jobs, newest first; status filters when not "".
-// It returns the first page of up to 100 jobs; ListJobsPage pages and
-// follows changes.
+// It asks for one page of 100, what the list returned before it paged
+// (the default page is now 20); ListJobsPage pages and follows changes.
 func (c *Client) ListJobs(ctx context.Context, status string) ([]Job, Meta, error) {
 	p, m, err := c.ListJobsPage(ctx, ListJobsParams{Status: status, Limit: MaxListLimit})
 	return p.Data, m, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -185,6 +186,8 @@ func TestStatsEndpoint(t *testing.T) {
 }
 
 // Same seed, same requests → the same tokens, ids, timings and faults.
+// Both runs must have drawn faults and failed jobs: runs where nothing
+// random happens are equal whatever the seed does.
 func TestDeterministicBySeed(t *testing.T) {
 	run := func() []string {
 		var out []string
@@ -193,10 +196,18 @@ func TestDeterministicBySeed(t *testing.T) {
 			out = append(out, e.tok)
 			for range 8 {
 				r, _ := e.try("POST", "/v1/jobs", fluxBody, nil)
-				out = append(out, string(r.body))
+				out = append(out, fmt.Sprint(r.status, " ", string(r.body)))
 			}
 			time.Sleep(time.Minute)
-			out = append(out, string(e.do("GET", "/v1/jobs", "", nil).body))
+			list := string(e.do("GET", "/v1/jobs", "", nil).body)
+			out = append(out, list)
+			st := e.sb.Stats()
+			if st.Faults[string(sandbox.Fault500)] == 0 || st.JobsCreated == 0 {
+				t.Errorf("8 POSTs at a 30 %% fault rate: faults %v, %d jobs created; want some of each", st.Faults, st.JobsCreated)
+			}
+			if !strings.Contains(list, `"failed"`) || !strings.Contains(list, `"succeeded"`) {
+				t.Errorf("at a 50 %% failure rate, want failed and succeeded jobs after a minute: %s", list)
+			}
 		})
 		return out
 	}

@@ -91,9 +91,9 @@ func (s *Sandbox) webhookSecret(o *org) string {
 	return "whsec_" + base64.StdEncoding.EncodeToString(s.orgHookKey(o))
 }
 
-// SignWebhook is the Standard Webhooks v1 signature of one delivery:
+// signWebhook is the Standard Webhooks v1 signature of one delivery:
 // "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)).
-func SignWebhook(key []byte, id string, timestamp int64, body []byte) string {
+func signWebhook(key []byte, id string, timestamp int64, body []byte) string {
 	m := hmac.New(sha256.New, key)
 	fmt.Fprintf(m, "%s.%d.", id, timestamp)
 	m.Write(body)
@@ -312,7 +312,7 @@ func (s *Sandbox) attempt(ctx context.Context, d *delivery) {
 		req.Header.Set("User-Agent", "abstrakt-webhooks (sandbox)")
 		req.Header.Set("webhook-id", d.id)
 		req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
-		req.Header.Set("webhook-signature", SignWebhook(key, d.id, ts, d.body))
+		req.Header.Set("webhook-signature", signWebhook(key, d.id, ts, d.body))
 		resp, err := s.opts.WebhookClient.Do(req)
 		if err == nil {
 			ok = resp.StatusCode/100 == 2

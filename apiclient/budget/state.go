@@ -238,7 +238,11 @@ func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
 	if !s.Known {
 		// Before the first answer: one at a time, at the plan's pace.
 		if s.InFlight > 0 {
-			return wait(s.Window / time.Duration(max(s.Limit, 1)))
+			// Wait for the answer in flight, not for the pace: in a
+			// shared store it may be another process's, whose answer
+			// wakes no waiter here, and a pace-long wait (6 s on the
+			// Free plan) left whole windows idle (issue 17).
+			return wait(5 * time.Millisecond)
 		}
 		if !s.LastGrant.IsZero() {
 			if next := s.LastGrant.Add(s.Window / time.Duration(max(s.Limit, 1))); now.Before(next) {
