@@ -209,10 +209,10 @@ func TestResume(t *testing.T) {
 
 		// What a SIGKILL can leave: temporaries of a file and of the
 		// manifest; and damage no crash of ours makes but a user might.
-		os.Remove(filepath.Join(dir, "3-sdxl-1.png"))
-		os.WriteFile(filepath.Join(dir, ".3-sdxl-1.png.part-123"), []byte("half"), 0o644)
-		os.WriteFile(filepath.Join(dir, ".manifest.jsonl.tmp-9"), []byte("{"), 0o644)
-		os.WriteFile(filepath.Join(dir, "2-tts-1-1.wav"), []byte("not it"), 0o644)
+		must(t, os.Remove(filepath.Join(dir, "3-sdxl-1.png")))
+		must(t, os.WriteFile(filepath.Join(dir, ".3-sdxl-1.png.part-123"), []byte("half"), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, ".manifest.jsonl.tmp-9"), []byte("{"), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, "2-tts-1-1.wav"), []byte("not it"), 0o644))
 
 		s := batch(t, e.options(dir), fs...)
 		if got := e.sb.Stats().Downloads - first; got != 2 {
@@ -254,8 +254,8 @@ func TestResumeWithoutLinks(t *testing.T) {
 		if e.gets != 0 || s.Files != 5 || s.FilesSkipped != 5 {
 			t.Fatalf("all on disk: %d reads, summary %+v", e.gets, s)
 		}
-		os.Remove(filepath.Join(dir, "1-flux-schnell-2.png"))
-		os.Remove(filepath.Join(dir, "1-flux-schnell-3.png"))
+		must(t, os.Remove(filepath.Join(dir, "1-flux-schnell-2.png")))
+		must(t, os.Remove(filepath.Join(dir, "1-flux-schnell-3.png")))
 		s = batch(t, e.options(dir), fs...)
 		if e.gets != 1 || s.Files != 5 || s.FilesSkipped != 3 {
 			t.Errorf("two files of one job missing: %d reads, summary %+v", e.gets, s)

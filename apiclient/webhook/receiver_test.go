@@ -208,7 +208,11 @@ func TestReceiverWithSandbox(t *testing.T) {
 		var s sink
 		rc, _ := webhook.NewReceiver(v, nil, s.deliver, nil)
 		srv := webhook.Serve(ln, rc, nil)
-		defer srv.Close(ctx)
+		defer func() {
+			if err := srv.Close(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
 
 		const n = 10
 		for i := range n {
