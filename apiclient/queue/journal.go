@@ -65,6 +65,48 @@ type Job struct {
 	Wait      string    `json:"wait,omitempty"` // why it waits now, for display
 	Enqueued  time.Time `json:"enqueued"`
 	Updated   time.Time `json:"updated"`
+
+	// What tracking learned of the created job (see track.go).
+	// ServerUpdated is its updated_at as last seen: a list entry no newer
+	// is not news, and a resumed queue lists changes from the oldest one.
+	ServerUpdated time.Time `json:"server_updated,omitzero"`
+	Finished      time.Time `json:"finished,omitzero"` // its finished_at
+	// Charged is the credits the server states for the job (refunded, so
+	// not charged, when it failed or was canceled).
+	Charged float64 `json:"charged,omitempty"`
+	// Outputs describe a succeeded job's files without their links, which
+	// expire: Queue.Links asks for fresh ones.
+	Outputs []OutputMeta `json:"outputs,omitempty"`
+
+	// A rerun of a job the server ran and failed is a new logical
+	// operation under a new key (see rerun.go); the two records point at
+	// each other and Rerun counts the generations (0 for the original).
+	RetryOf   string `json:"retry_of,omitempty"`
+	RetriedAs string `json:"retried_as,omitempty"`
+	Rerun     int    `json:"rerun,omitempty"`
+}
+
+// OutputMeta is one output file as the journal keeps it: where it sits in
+// the output (Slot "images" with Index 0…n-1, or "video"/"audio"), and
+// what its bytes must be.
+type OutputMeta struct {
+	Slot        string `json:"slot"`
+	Index       int    `json:"index,omitempty"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+}
+
+// Active reports whether the job exists on the server and has not ended:
+// tracking follows it.
+func (j Job) Active() bool {
+	return j.JobID != "" && (j.State == StateCreated || j.State == StateRunning)
+}
+
+// Final reports whether nothing more will happen to the job unless someone
+// acts: succeeded, failed or canceled.
+func (s State) Final() bool {
+	return s == StateSucceeded || s == StateFailed || s == StateCanceled
 }
 
 var bucketJobs = []byte("jobs")
