@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,9 @@ type Batch struct {
 	wake    chan struct{}
 	idle    chan struct{} // closed and replaced whenever pending drops to 0
 
+	cleanMu sync.Mutex
+	cleaned map[string]bool // directories already rid of a crash's temporaries
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -91,12 +95,12 @@ func Open(ctx context.Context, opts Options) (*Batch, error) {
 		opts.FlushEvery = time.Second
 	}
 	b := &Batch{opts: opts, dir: dir, fetcher: opts.Fetcher, man: newManifest(dir),
-		seen: map[string]string{}, names: map[string]string{},
+		seen: map[string]string{}, names: map[string]string{}, cleaned: map[string]bool{},
 		wake: make(chan struct{}, 1), idle: make(chan struct{}), flushC: make(chan struct{}, 1)}
 	if b.fetcher == nil {
 		b.fetcher = &download.Fetcher{}
 	}
-	if err := cleanTemps(dir); err != nil {
+	if err := b.cleanDir(dir); err != nil {
 		return nil, fmt.Errorf("results: cleaning %s: %w", dir, err)
 	}
 	b.ctx, b.cancel = context.WithCancel(ctx)
@@ -277,20 +281,32 @@ func (b *Batch) log(msg string, args ...any) {
 	}
 }
 
-// cleanTemps removes the temporary files a crash left under dir: the
-// fetcher's ".<name>.part-*" and the manifest's ".manifest.jsonl.tmp-*".
-func cleanTemps(dir string) error {
-	return filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
-		}
-		n := d.Name()
-		if strings.HasPrefix(n, ".") && (strings.Contains(n, ".part-") || strings.HasPrefix(n, "."+ManifestName+".tmp-")) {
-			return os.Remove(path)
-		}
+// Temporary files a crash can leave: the fetcher's ".<name>.part-<digits>"
+// beside a file, the manifest's ".manifest.jsonl.tmp-<digits>".
+var tempName = regexp.MustCompile(`^\..+\.part-[0-9]+$|^\.` + regexp.QuoteMeta(ManifestName) + `\.tmp-[0-9]+$`)
+
+// cleanDir removes the temporary files a crash left in dir, once per
+// directory and before any file is fetched into it (the lock keeps a
+// second worker from fetching there meanwhile). Only directories this
+// batch writes into are read, never the tree below DIR (which may be
+// large, or someone's home).
+func (b *Batch) cleanDir(dir string) error {
+	b.cleanMu.Lock()
+	defer b.cleanMu.Unlock()
+	if b.cleaned[dir] {
 		return nil
-	})
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && tempName.MatchString(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	b.cleaned[dir] = true
+	return nil
 }

@@ -212,6 +212,7 @@ func TestResume(t *testing.T) {
 		must(t, os.Remove(filepath.Join(dir, "3-sdxl-1.png")))
 		must(t, os.WriteFile(filepath.Join(dir, ".3-sdxl-1.png.part-123"), []byte("half"), 0o644))
 		must(t, os.WriteFile(filepath.Join(dir, ".manifest.jsonl.tmp-9"), []byte("{"), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, ".notes.part-of-mine"), []byte("a user's"), 0o644)) // not ours: kept
 		must(t, os.WriteFile(filepath.Join(dir, "2-tts-1-1.wav"), []byte("not it"), 0o644))
 
 		s := batch(t, e.options(dir), fs...)
@@ -222,9 +223,12 @@ func TestResume(t *testing.T) {
 			t.Errorf("summary %+v", s)
 		}
 		for _, n := range names(t, dir) {
-			if strings.HasPrefix(filepath.Base(n), ".") {
+			if strings.HasPrefix(filepath.Base(n), ".") && n != ".notes.part-of-mine" {
 				t.Errorf("temporary %s left", n)
 			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".notes.part-of-mine")); err != nil {
+			t.Errorf("a file that only looks like a temporary was removed: %v", err)
 		}
 		for _, en := range readManifest(t, dir) {
 			for _, o := range en.Outputs {
@@ -232,6 +236,30 @@ func TestResume(t *testing.T) {
 					t.Errorf("%s wrong after resume", o.Path)
 				}
 			}
+		}
+	})
+}
+
+// Temporaries are cleaned in the directories a template writes into, and
+// nowhere else below DIR.
+func TestCleansOnlyWhereItWrites(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, nil)
+		fs := e.run(t, mixed[2])
+		dir := t.TempDir()
+		must(t, os.MkdirAll(filepath.Join(dir, "sdxl"), 0o755))
+		must(t, os.MkdirAll(filepath.Join(dir, "elsewhere"), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, "sdxl", ".1.png.part-42"), []byte("half"), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, "elsewhere", ".x.png.part-42"), []byte("not ours to judge"), 0o644))
+		opts := e.options(dir)
+		opts.Name, _ = results.ParseName("{{.Model}}/{{.Line}}.{{.Ext}}")
+		if s := batch(t, opts, fs...); s.Files != 1 {
+			t.Fatalf("summary %+v", s)
+		}
+		got := names(t, dir)
+		want := []string{"elsewhere/.x.png.part-42", results.ManifestName, "sdxl/1.png"}
+		if !slices.Equal(got, want) {
+			t.Errorf("files %v, want %v", got, want)
 		}
 	})
 }

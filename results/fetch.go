@@ -130,7 +130,11 @@ func GetRefresh(get func(ctx context.Context, jobID string) (apiclient.Job, erro
 // is there, else fetched with retries, fresh links on expiry and backoff.
 func (b *Batch) fetchOne(ctx context.Context, t task) fileResult {
 	first := t.job.link(t.idx)
-	if download.Verify(filepath.Join(b.dir, t.name), dlFile(first.File)) == nil {
+	final := filepath.Join(b.dir, t.name)
+	if err := b.cleanDir(filepath.Dir(final)); err != nil {
+		return fileResult{err: fmt.Errorf("cleaning %s: %w", filepath.Dir(final), err)}
+	}
+	if download.Verify(final, dlFile(first.File)) == nil {
 		return fileResult{ok: true, skipped: true}
 	}
 	checksums := 0
