@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,5 +87,34 @@ func checkOut(t *testing.T, dir string, n int) {
 		if err != nil || int64(len(b)) != o.Bytes || hex.EncodeToString(sum[:]) != o.SHA256 || !o.Verified {
 			t.Errorf("%s: %v, %d bytes", o.Path, err, len(b))
 		}
+	}
+}
+
+// Webhook mode: the binary serves the receiver, the sandbox delivers each
+// job's end (some twice); the batch completes with few list reads, every
+// file on disk.
+func TestSubmitWebhookE2E(t *testing.T) {
+	n := e2eSize(t, 8, 20, 100)
+	faults, _ := sandbox.ParseFaults("hook_dup=0.2")
+	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 12, JobTimeScale: 0.01, Faults: faults}, n)
+	defer e.sb.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := filepath.Join(e.dir, "out")
+	var stdout, stderr bytes.Buffer
+	c := e.cmd(t, "submit", "--json", "--out", dir, "--webhook-url", "http://"+addr+"/hook", "--webhook-listen", addr, e.jobs)
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		t.Fatalf("abtop submit --webhook-url: %v\n%s", err, stderr.String())
+	}
+	checkOut(t, dir, n)
+	st := e.sb.Stats()
+	t.Logf("%d jobs: webhooks sent %d, faults %v, list reads %d, get reads %d\n%s", n, st.WebhooksSent, st.Faults, st.ListReads, st.GetReads, stderr.String())
+	if st.WebhooksSent < int64(n) || st.ListReads > 5 {
+		t.Errorf("%d webhooks answered 2xx (want ≥ %d), %d list reads (want ≤ 5)", st.WebhooksSent, n, st.ListReads)
 	}
 }
