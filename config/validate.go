@@ -1,11 +1,13 @@
 package config
 
 import (
+	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/secret"
 )
 
 const (
@@ -120,21 +122,17 @@ func validateBaseURL(raw string, allowInsecure bool) (string, string) {
 
 // unwrapURLError drops url.Error's repetition of the whole input.
 func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err
 }
 
 // IsLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1:
-// traffic to it never leaves the machine, so http:// is allowed.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// traffic to it never leaves the machine, so http:// is allowed
+// (secret.IsLoopback, shared with apiclient).
+func IsLoopback(host string) bool { return secret.IsLoopback(host) }
 
 // validateLimiter accepts the values apiclient/budget/limiter opens: "local"
 // (the default, also meant by an empty value), "memory" and Redis URLs.

@@ -34,7 +34,6 @@ type env struct {
 	gets         int           // Refresh calls
 	refreshDelay time.Duration // before each Refresh reads
 	sleeps       []time.Duration
-	refusals     []string
 }
 
 // newEnv serves a sandbox in memory; call inside synctest.Test.

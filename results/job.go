@@ -63,8 +63,3 @@ type Pending struct {
 	JobID string // "" until created
 	State string // the queue's word for where it is ("queued", "created", "running"…)
 }
-
-// final reports whether s is a final status.
-func final(s string) bool {
-	return s == StatusSucceeded || s == StatusFailed || s == StatusCanceled
-}

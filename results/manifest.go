@@ -112,17 +112,6 @@ func appendPrevious(list []Entry, e Entry) []Entry {
 	return out
 }
 
-// get returns a copy of the line's entry.
-func (m *manifest) get(line int, key string) (Entry, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.entries[group(line, key)]
-	if !ok {
-		return Entry{}, false
-	}
-	return *e, true
-}
-
 func encodeEntry(e Entry) []byte {
 	if len(e.Input) == 0 || !json.Valid(e.Input) {
 		e.Input = jsonString(string(e.Input))
