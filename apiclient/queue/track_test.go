@@ -146,13 +146,22 @@ func TestTrackFollowsBatchToTheEnd(t *testing.T) {
 		stop()
 		withLinks := map[string]bool{}
 		ended := map[string]int{}
+		created := 0
+		endedWhileCreating := false // tracking kept its share while creates filled the window
 		for ev := range events {
+			if ev.Type == queue.EventJob && ev.Job.State == queue.StateCreated {
+				created++
+			}
 			if ev.Type == queue.EventJob && ev.Job.State == queue.StateSucceeded {
+				endedWhileCreating = endedWhileCreating || created < n/2
 				ended[ev.Job.Key]++
 				if len(ev.Files) > 0 && ev.Files[0].URL != "" {
 					withLinks[ev.Job.Key] = true
 				}
 			}
+		}
+		if !endedWhileCreating {
+			t.Error("no job was seen to end before half the batch was created: tracking starved behind the creates")
 		}
 		for k, c := range ended {
 			if c != 1 {
