@@ -53,6 +53,9 @@ type Options struct {
 	Queue QueueMode
 	// Workers is how many jobs may be in flight at once (queue default 4).
 	Workers int
+	// Track configures following created jobs to their end (webhook URL,
+	// automatic reruns of internal_error failures).
+	Track queue.TrackOptions
 	// EphemeralJournal keeps the journal in a temporary directory removed
 	// by Close: sandbox jobs must never land in the real journal, where a
 	// later "abtop submit --resume" would send them to the real API.
@@ -129,7 +132,7 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	}
 	s.Journal = j
 	s.closers = append(s.closers, j.Close)
-	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers}); err != nil {
+	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track}); err != nil {
 		return err
 	}
 	return nil
@@ -171,6 +174,19 @@ func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {
 		return meta, err
 	})
 	return ms, err
+}
+
+// WebhookSecret reads the org's webhook signing secret (GET
+// /v1/webhooks/secret) through the budget, once per batch.
+func (s *Session) WebhookSecret(ctx context.Context) (string, error) {
+	var key string
+	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+		var meta apiclient.Meta
+		var err error
+		key, meta, err = s.Client.WebhookSecret(ctx)
+		return meta, err
+	})
+	return key, err
 }
 
 // Reconciler follows the queue's created jobs on the server, on the
