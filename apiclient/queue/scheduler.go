@@ -146,6 +146,10 @@ type Scheduler struct {
 	// perWindow counts the rate units our answered requests spent in each
 	// server window (by WindowID), for Allowance.
 	perWindow map[time.Time]int64
+	// createFirst and createLast are the first and last windows in which a
+	// create was answered, createLastRecv when the last one arrived: the
+	// creation phase Allowance measures.
+	createFirst, createLast, createLastRecv time.Time
 }
 
 // NewScheduler builds a scheduler over a budget store.
@@ -338,6 +342,9 @@ func (s *Scheduler) learn(k Kind, g budget.Grant, o budget.Observation, snap usa
 			s.stats.Units += o.Settle
 			if !o.WindowID.IsZero() {
 				s.perWindow[o.WindowID] += o.Settle
+				if k == KindCreate {
+					s.noteCreate(o.WindowID, recv)
+				}
 			}
 		}
 	}
