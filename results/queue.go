@@ -16,7 +16,7 @@ func FromQueue(j queue.Job, files []apiclient.OutputFile) (Finished, bool) {
 		return Finished{}, false
 	}
 	f := Finished{Key: j.Key, Line: j.Line, Retry: j.Rerun, Model: j.Model, Input: j.Input, JobID: j.JobID,
-		Status: string(j.State), Credits: j.Charged, FinishedAt: j.Finished, Attempts: j.Attempts}
+		Status: string(j.State), Credits: j.Charged, CreatedAt: j.Created, FinishedAt: j.Finished, Attempts: j.Attempts}
 	if j.State == queue.StateSucceeded {
 		f.Files = files
 		if len(f.Files) != len(j.Outputs) {

@@ -30,7 +30,7 @@ var recordTokens = [][]byte{
 	[]byte(`,"finished":"`), []byte(`,"charged":`), []byte(`,"outputs":[`), []byte(`{"slot":"images"`),
 	[]byte(`,"index":`), []byte(`,"content_type":"image/png"`), []byte(`,"content_type":"`), []byte(`,"size_bytes":`),
 	[]byte(`,"sha256":"`), []byte(`,"retry_of":"`), []byte(`,"retried_as":"`), []byte(`,"rerun":`),
-	[]byte(`succeeded"`),
+	[]byte(`succeeded"`), []byte(`,"created":"`),
 }
 
 const (

@@ -74,6 +74,9 @@ type Job struct {
 	// is not news, and a resumed queue lists changes from the oldest one.
 	ServerUpdated time.Time `json:"server_updated,omitzero"`
 	Finished      time.Time `json:"finished,omitzero"` // its finished_at
+	// Created is the server's created_at, for the manifest: the time the
+	// server accepted the job, not when we sent it.
+	Created time.Time `json:"created,omitzero"`
 	// Charged is the credits the server states for the job (refunded, so
 	// not charged, when it failed or was canceled).
 	Charged float64 `json:"charged,omitempty"`

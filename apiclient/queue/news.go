@@ -53,6 +53,9 @@ func fromServer(j *Job, g apiclient.Job) []apiclient.OutputFile {
 	case j.ServerUpdated.IsZero():
 		j.ServerUpdated = g.CreatedAt
 	}
+	if !g.CreatedAt.IsZero() {
+		j.Created = g.CreatedAt
+	}
 	if g.FinishedAt != nil {
 		j.Finished = *g.FinishedAt
 	}

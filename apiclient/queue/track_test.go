@@ -169,8 +169,8 @@ func TestTrackFollowsBatchToTheEnd(t *testing.T) {
 			}
 		}
 		for _, j := range e.q.List() {
-			if j.State != queue.StateSucceeded || j.Finished.IsZero() || len(j.Outputs) == 0 || len(j.Outputs[0].SHA256) != 64 || j.Outputs[0].SizeBytes <= 0 {
-				t.Fatalf("line %d: %+v, want succeeded with finished time and outputs metadata", j.Line, j)
+			if j.State != queue.StateSucceeded || j.Finished.IsZero() || j.Created.IsZero() || j.Created.After(j.Finished) || len(j.Outputs) == 0 || len(j.Outputs[0].SHA256) != 64 || j.Outputs[0].SizeBytes <= 0 {
+				t.Fatalf("line %d: %+v, want succeeded with created and finished times and outputs metadata", j.Line, j)
 			}
 			if !withLinks[j.Key] {
 				t.Errorf("line %d: no event carried its output links", j.Line)

@@ -81,6 +81,9 @@ func checkOut(t *testing.T, dir string, n int) {
 		if err := json.Unmarshal([]byte(l), &e); err != nil || e.Line != i+1 || e.Status != "succeeded" || len(e.Outputs) != 1 {
 			t.Fatalf("manifest line %d: %v %s", i+1, err, l)
 		}
+		if e.CreatedAt == nil || e.FinishedAt == nil || e.CreatedAt.After(*e.FinishedAt) {
+			t.Errorf("manifest line %d: created_at %v, finished_at %v; want the server's times", i+1, e.CreatedAt, e.FinishedAt)
+		}
 		o := e.Outputs[0]
 		b, err := os.ReadFile(filepath.Join(dir, o.Path))
 		sum := sha256.Sum256(b)
