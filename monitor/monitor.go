@@ -88,3 +88,16 @@ func Next(base time.Duration, res Result, embargo, now time.Time) time.Duration 
 	}
 	return d
 }
+
+// Refresh makes at most one budgeted poll for a status line that found
+// its state stale: when the budget would make it wait longer than wait,
+// it gives up before anything is sent, and the caller prints the old
+// value marked stale. The session's status line recorder saves what the
+// response said.
+func Refresh(ctx context.Context, s *session.Session, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	p := Poller{Session: s}
+	_, err := p.Poll(ctx)
+	return err
+}

@@ -61,7 +61,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	// "abtop submit"), the dashboard still monitors.
 	sandbox := a.v.GetBool("sandbox")
 	sess, err := session.Open(ctx, session.Options{
-		Config: cfg, Version: version, Observer: observer,
+		Config: cfg, Version: version, Observer: observer, StateDir: a.stateDir(),
 		Queue: session.QueueOptional, EphemeralJournal: sandbox,
 	})
 	if err != nil {

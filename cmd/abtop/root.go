@@ -96,6 +96,8 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 		newSubmitCmd(a),
 		newCompletionCmd(a),
 		newManCmd(a),
+		newWatchCmd(a),
+		newStatuslineCmd(a),
 	)
 	return root
 }
