@@ -99,4 +99,3 @@ func (a *app) runStatusline(ctx context.Context, format, preset string, maxAge t
 	_, err = fmt.Fprintln(a.out, line)
 	return err
 }
-
