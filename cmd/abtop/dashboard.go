@@ -60,9 +60,11 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	// optional: if its journal is held by another abtop (a running
 	// "abtop submit"), the dashboard still monitors.
 	sandbox := a.v.GetBool("sandbox")
+	alertObserver, alertStream := a.dashboardAlerts(ctx, cfg)
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Observer: observer, StateDir: a.stateDir(),
-		Queue: session.QueueOptional, EphemeralJournal: sandbox,
+		Observers: []func(apiclient.Observation){alertObserver},
+		Queue:     session.QueueOptional, EphemeralJournal: sandbox,
 	})
 	if err != nil {
 		return err
@@ -80,6 +82,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Keys:         cfg.Keys,
 		Monitor:      mon,
 		Observations: obs,
+		Alerts:       alertStream,
 		Context:      ctx,
 	}
 
