@@ -7,10 +7,10 @@ import (
 	"github.com/abtop-dev/abtop/statusline"
 )
 
-// fanOut is the one place several observers share the client's single
+// FanOut is the one place several observers share the client's single
 // Observer: each gets every observation, in the order given. nil entries
 // are skipped; no observers at all is nil (the client then skips the call).
-func fanOut(obs ...func(apiclient.Observation)) func(apiclient.Observation) {
+func FanOut(obs ...func(apiclient.Observation)) func(apiclient.Observation) {
 	var live []func(apiclient.Observation)
 	for _, o := range obs {
 		if o != nil {
@@ -30,11 +30,11 @@ func fanOut(obs ...func(apiclient.Observation)) func(apiclient.Observation) {
 	}
 }
 
-// recorder is the status line's recorder of the session's profile, or
+// Recorder is the status line's recorder of the session's profile, or
 // nil when no state directory is given (tests, the embedded sandbox,
 // whose numbers must not show up in the user's tmux). A profile name the
 // state file cannot carry is logged and skipped: monitoring goes on.
-func recorder(stateDir, profile string, log *slog.Logger) *statusline.Recorder {
+func Recorder(stateDir, profile string, log *slog.Logger) *statusline.Recorder {
 	if stateDir == "" {
 		return nil
 	}

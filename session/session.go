@@ -121,10 +121,10 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 		s.Now = c.Now
 	}
 	observers := append([]func(apiclient.Observation){o.Observer}, o.Observers...)
-	if s.Statusline = recorder(o.StateDir, o.Config.Profile, o.Log); s.Statusline != nil {
+	if s.Statusline = Recorder(o.StateDir, o.Config.Profile, o.Log); s.Statusline != nil {
 		observers = append(observers, s.Statusline.Observe)
 	}
-	if s.Client, err = newClient(o.Config, o.Version, fanOut(observers...), s.Now, o.HTTPClient); err != nil {
+	if s.Client, err = newClient(o.Config, o.Version, FanOut(observers...), s.Now, o.HTTPClient); err != nil {
 		return err
 	}
 	s.Scheduler = queue.NewScheduler(queue.Options{Store: s.Store, Now: s.Now})
