@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -41,8 +43,24 @@ func (fd fileData) resolveAlerts(profile string) (alerts.Config, []Problem) {
 		if s.raw == nil {
 			continue
 		}
-		if err := decodeAlerts(s.raw, &cfg); err != nil {
-			out = append(out, Problem{Where: fd.path, Key: s.key, Profile: s.profile, Msg: err.Error()})
+		m, ok := s.raw.(map[string]any)
+		if !ok {
+			out = append(out, Problem{Where: fd.path, Key: s.key, Profile: s.profile, Msg: "must be a map of alert settings"})
+			continue
+		}
+		known := alertKeys()
+		valid := map[string]any{}
+		for _, k := range sortedKeys(m) {
+			if !slices.Contains(known, k) {
+				// A misspelt threshold must not silently keep the default.
+				out = append(out, Problem{Where: fd.path, Key: scrub(s.key + "." + k), Profile: s.profile,
+					Msg: "unknown key (known: " + strings.Join(known, ", ") + ")"})
+				continue
+			}
+			valid[k] = m[k]
+		}
+		if k, err := decodeAlerts(valid, &cfg); err != nil {
+			out = append(out, Problem{Where: fd.path, Key: s.key + "." + k, Profile: s.profile, Msg: err.Error()})
 			continue
 		}
 		if err := cfg.Validate(); err != nil {
@@ -57,24 +75,32 @@ func (fd fileData) resolveAlerts(profile string) (alerts.Config, []Problem) {
 	return cfg, out
 }
 
-// decodeAlerts lays one section over cfg; unknown keys and wrong types
-// are errors (a misspelt threshold must not silently keep the default).
-func decodeAlerts(raw any, cfg *alerts.Config) error {
-	if _, ok := raw.(map[string]any); !ok {
-		return fmt.Errorf("must be a map of alert settings")
+// alertKeys are the keys of an alerts section, from alerts.Config's tags.
+func alertKeys() []string {
+	t := reflect.TypeFor[alerts.Config]()
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		keys = append(keys, t.Field(i).Tag.Get("mapstructure"))
 	}
-	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
-		Result:      cfg,
-		ErrorUnused: true,
-		DecodeHook:  mapstructure.StringToTimeDurationHookFunc(),
-	})
-	if err != nil {
-		return err
+	return keys
+}
+
+// decodeAlerts lays one section's known keys over cfg; a value of the
+// wrong type is an error, with its key.
+func decodeAlerts(m map[string]any, cfg *alerts.Config) (string, error) {
+	for _, k := range sortedKeys(m) {
+		dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
+			Result:     cfg,
+			DecodeHook: mapstructure.StringToTimeDurationHookFunc(),
+		})
+		if err != nil {
+			return k, err
+		}
+		if err := dec.Decode(map[string]any{k: m[k]}); err != nil {
+			return k, fmt.Errorf("%q is not a valid value", scrub(fmt.Sprint(m[k])))
+		}
 	}
-	if err := dec.Decode(raw); err != nil {
-		return fmt.Errorf("%s", scrub(err.Error()))
-	}
-	return nil
+	return "", nil
 }
 
 // alertProblems checks every profile's alerts section (config validate).

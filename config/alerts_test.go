@@ -34,9 +34,10 @@ func TestAlertsSection(t *testing.T) {
 func TestAlertsProblems(t *testing.T) {
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"threshold out of range", "alerts:\n  quota_used_percent: [120]\n", "config.yaml: alerts.quota_used_percent: 120 is not in (0, 100]"},
-		{"unknown key", "alerts:\n  quota_percent: [80]\n", "alerts: " /* mapstructure names the key */},
+		{"unknown key", "alerts:\n  quota_percent: [80]\n", "alerts.quota_percent: unknown key (known: quota_used_percent, "},
 		{"not a map", "alerts: loud\n", "alerts: must be a map"},
-		{"bad duration", "alerts:\n  command_timeout: soon\n", "alerts: "},
+		{"bad duration", "alerts:\n  command_timeout: soon\n", `alerts.command_timeout: "soon" is not a valid value`},
+		{"bad list", "alerts:\n  quota_used_percent: lots\n", `alerts.quota_used_percent: "lots" is not a valid value`},
 		{"webhook not http", "alerts:\n  webhook: ftp://x\n", "alerts.webhook: "},
 		{"event unknown", "alerts:\n  events: [meteor]\n", `unknown event "meteor"`},
 	} {
