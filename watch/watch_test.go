@@ -86,8 +86,8 @@ func TestThreeProfilesKeepTheirPollShare(t *testing.T) {
 		}
 		// Unthrottled profiles poll at their interval (not much less either).
 		for _, name := range []string{"fast", "slow"} {
-			if got, min := orgs[name].sb.Stats().Requests, int64(elapsed/orgs[name].cfg.PollInterval)*9/10; got < min {
-				t.Errorf("%s: only %d polls, want ≥ %d", name, got, min)
+			if got, least := orgs[name].sb.Stats().Requests, int64(elapsed/orgs[name].cfg.PollInterval)*9/10; got < least {
+				t.Errorf("%s: only %d polls, want ≥ %d", name, got, least)
 			}
 		}
 		// The tight profile slowed down: under a quarter left, 2× or 4×.
