@@ -97,6 +97,8 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 		newResultsCmd(a),
 		newCompletionCmd(a),
 		newManCmd(a),
+		newWatchCmd(a),
+		newStatuslineCmd(a),
 	)
 	return root
 }

@@ -120,7 +120,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		return err
 	}
 	sess, err := session.Open(ctx, session.Options{
-		Config: cfg, Version: version, Log: limiterLog(a.errOut),
+		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
 		Queue: session.QueueRequired, Workers: f.workers, Track: f.follow.track(),
 	})
 	if err != nil {
