@@ -60,7 +60,7 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 			if errors.As(err, &ae) && ae.Wait > 0 {
 				d = ae.Wait
 			}
-			if err := s.sleep(ctx, c, Wait{Reason: budget.ReasonConcurrency, For: d, Text: "concurrency limit, " + human(d)}, false); err != nil {
+			if err := s.backoff(ctx, c, Wait{Reason: budget.ReasonConcurrency, For: d, Text: "concurrency limit, " + human(d)}); err != nil {
 				return err
 			}
 		case outBackoff:
@@ -73,7 +73,7 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 			if errors.As(err, &ae) && ae.Wait > d {
 				d = ae.Wait // this request waits the 503's Retry-After
 			}
-			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}, false); err != nil {
+			if err := s.backoff(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}); err != nil {
 				return err
 			}
 		case outCredits:
@@ -85,6 +85,15 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 		s.stats.Retries++
 		s.mu.Unlock()
 	}
+}
+
+// backoff sleeps a wait that ends by time only, parked (Call.Park) so
+// the caller's worker serves other jobs meanwhile.
+func (s *Scheduler) backoff(ctx context.Context, c Call, w Wait) error {
+	if c.Park != nil {
+		defer c.Park()()
+	}
+	return s.sleep(ctx, c, w, false)
 }
 
 // send makes one attempt and teaches the budget from it.

@@ -41,6 +41,10 @@ type Call struct {
 	// blind backoff, which drew a 429 per retry while the limit was
 	// unknown to the slots.
 	SlotWait func(context.Context) error
+	// Park, when set, runs before a backoff (a wait that ends by time
+	// only and holds no grant) and the func it returns after it: the
+	// queue lends the worker to another job meanwhile (workers.go).
+	Park func() (resume func())
 }
 
 // Wait is one wait the scheduler imposes.
