@@ -84,7 +84,13 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 	if isAPI {
 		snap = ae.Snapshot
 	} else if err != nil {
-		return o // no response: nothing learned, the cost stays spent
+		if meta.Status >= 200 && meta.Status < 300 {
+			// A success whose body broke off (apiclient sets meta
+			// then): handled by the server, its headers hold.
+			fillSnapshot(&o, snap)
+			o.Accepted = true
+		}
+		return o // else no response: nothing learned, the cost stays spent
 	}
 	fillSnapshot(&o, snap)
 	if !isAPI {
