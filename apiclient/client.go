@@ -283,6 +283,11 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, body []byte
 	if tooLarge {
 		return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.opts.MaxBodyBytes)}
 	}
+	if problem.Throttled(resp.StatusCode, resp.Header, data) {
+		// A GraphQL throttle answers 200: it is a rejection (see
+		// problem.Throttled for why every 2xx body is asked).
+		return c.apiError(method, path, resp, data, snap)
+	}
 
 	*meta = Meta{Status: resp.StatusCode, Snapshot: snap}
 	if v := resp.Header.Get("Idempotency-Replayed"); v != "" {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/problem"
 )
 
 // A response whose body breaks off mid-way (Content-Length promises more,
@@ -58,5 +60,23 @@ func TestCutOffBodyKeepsItsHeaders(t *testing.T) {
 				t.Errorf("rate headers lost: %+v", snap.Limits)
 			}
 		})
+	}
+}
+
+// A 200 that is a GraphQL throttle (Shopify's THROTTLED with its cost
+// bucket) comes back as a rate-limit error the scheduler waits out, not as
+// a success.
+func TestGraphQLThrottleIsAnError(t *testing.T) {
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"}}],"extensions":{"cost":{"requestedQueryCost":752,"actualQueryCost":null,"throttleStatus":{"maximumAvailable":1000.0,"currentlyAvailable":666,"restoreRate":50.0}}}}`))
+	}), nil)
+	_, _, err := c.Balance(context.Background())
+	var ae *Error
+	if !errors.As(err, &ae) || ae.Status != 200 || ae.Kind != problem.KindRateLimit || !ae.Retryable {
+		t.Fatalf("error %T %v, want a retryable rate-limit *Error with status 200", err, err)
+	}
+	if ae.Wait < 1700*time.Millisecond {
+		t.Errorf("Wait %v, want until the requested 752 points are back: (752-666)/50 = 1.72 s", ae.Wait)
 	}
 }
