@@ -136,6 +136,9 @@ func (c *Client) BaseURL() string { return c.opts.BaseURL }
 func (c *Client) Balance(ctx context.Context) (Balance, Meta, error) {
 	var b Balance
 	m, err := c.do(ctx, http.MethodGet, "/v1/balance", nil, "", &b)
+	if err == nil {
+		m.Plan = b.Plan
+	}
 	return b, m, err
 }
 

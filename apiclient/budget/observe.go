@@ -3,6 +3,8 @@
 
 package budget
 
+import "github.com/abtop-dev/abtop/apiclient/plans"
+
 // Observe learns from one response.
 func (s *State) Observe(o Observation) {
 	s.InFlight = max(0, s.InFlight-o.Settle)
@@ -51,6 +53,9 @@ func (s *State) Observe(o Observation) {
 	if o.CreditsExhausted {
 		s.CreditsExhausted = true
 	}
+	if o.Plan != "" {
+		s.observePlan(o.Plan)
+	}
 	if o.ConcurrencyLimit > 0 {
 		s.ConcurrencyLimit = o.ConcurrencyLimit
 	}
@@ -59,5 +64,22 @@ func (s *State) Observe(o Observation) {
 		if s.ConcurrencyLimit <= 0 && s.PlanConcurrency > 0 {
 			s.ConcurrencyLimit = s.PlanConcurrency
 		}
+	}
+}
+
+// observePlan takes the plan the server named as the truth about
+// concurrency (API.md's plan table; a job counts against it from creation
+// until it finishes). Until a body states the limit, slots are held at
+// the plan's: a server that rejects jobs beyond it (seed 002) then draws
+// no discovery 429, and one that queues them (abstrakt) runs no fewer
+// jobs at once. A custom or unknown plan says nothing: discovery stays.
+func (s *State) observePlan(name string) {
+	p, ok := plans.Lookup(name)
+	if !ok || p.Custom {
+		return
+	}
+	s.PlanConcurrency = p.Concurrency
+	if s.ConcurrencyLimit <= 0 && p.Concurrency > 0 {
+		s.ConcurrencyLimit = p.Concurrency
 	}
 }

@@ -77,7 +77,7 @@ func classify(err error) outcome {
 
 // observation turns one attempt into what the budget learns.
 func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, err error) budget.Observation {
-	o := budget.Observation{Sent: sent, Received: received, Settle: g.Cost, Write: g.Write, Units: g.Units}
+	o := budget.Observation{Sent: sent, Received: received, Settle: g.Cost, Write: g.Write, Units: g.Units, Plan: meta.Plan}
 	snap := meta.Snapshot
 	var ae *apiclient.Error
 	isAPI := errors.As(err, &ae)
