@@ -47,6 +47,9 @@ type Meta struct {
 	Status   int
 	Snapshot usage.Snapshot
 	Replayed bool // idempotent replay (Idempotency-Replayed header), when the server says so
+	// Plan is the plan a /v1/balance answer named, "" for every other
+	// answer: the budget sizes the concurrency limit by it.
+	Plan string
 }
 
 // Job statuses.
