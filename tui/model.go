@@ -380,7 +380,15 @@ func (m *Model) onAction(msg actionDoneMsg) {
 			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
 			return
 		}
-		m.setStatus(styles.Calm, "retrying "+plural(msg.n, "failed job")+" with their original keys")
+		keys := " with their original keys"
+		if msg.n == 1 {
+			keys = " with its original key"
+		}
+		line := "retrying " + plural(msg.n, "failed job") + keys
+		if n := m.jobs.FailedOnServer(); n > 0 {
+			line += fmt.Sprintf("; %d failed on the server after it was created: not resent (rerunning is a new job with a new key: add it again)", n)
+		}
+		m.setStatus(styles.Calm, line)
 	case "enqueue":
 		m.setStatus(styles.Calm, "job queued")
 	case "pause":

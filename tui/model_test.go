@@ -371,3 +371,26 @@ func TestStaleValuesAreDimmedWithAge(t *testing.T) {
 	}
 	_ = usage.Snapshot{}
 }
+
+// r resends failed jobs under their original keys and says so; a job the
+// server created and then failed is not resent (that is a new job, a new
+// key), and the status line says which is which.
+func TestRetrySaysWhichJobsKeepTheirKeys(t *testing.T) {
+	q := newFakeQueue(nil)
+	m := New(Options{Queue: q, Now: func() time.Time { return t0 }, NoColor: true})
+	m.Update(tea_WindowSize(120, 30))
+	refused := data.Job{Key: "k-refused", Model: "flux-schnell", State: data.StateFailed, Attempts: 1,
+		Problem: &problem.Problem{Status: 402, Code: "plan_required"}}
+	onServer := data.Job{Key: "k-server", ID: "job_f00", Model: "flux-schnell", State: data.StateFailed, Attempts: 1}
+	m.Update(queueInitMsg{jobs: []data.Job{refused, onServer}})
+	_, cmd := m.Update(keyMsg("r"))
+	for _, msg := range run(cmd) {
+		m.Update(msg)
+	}
+	v := plain(m)
+	for _, want := range []string{"retrying 1 failed job with its original key", "1 failed on the server after it was created: not resent"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("status lacks %q:\n%s", want, v)
+		}
+	}
+}

@@ -55,6 +55,18 @@ func (m *Model) Total() int { return len(m.jobs) }
 // Count returns how many jobs are in state.
 func (m *Model) Count(state string) int { return m.counts[state] }
 
+// FailedOnServer is how many failed jobs the server had created: rerunning
+// one is a new job under a new key, so r does not resend them.
+func (m *Model) FailedOnServer() int {
+	n := 0
+	for i := range m.jobs {
+		if m.jobs[i].State == data.StateFailed && m.jobs[i].ID != "" {
+			n++
+		}
+	}
+	return n
+}
+
 func (m *Model) at(i int) *data.Job {
 	if m.view != nil {
 		return &m.jobs[m.view[i]]
