@@ -555,6 +555,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.add = form.NewAddJob()
+		m.add.SetPlan(m.usage.Plan)
 		m.overlay = addOverlay
 		if m.opts.Monitor == nil {
 			m.add.SetModels(nil, errors.New("no API client to list models"))
