@@ -106,6 +106,8 @@ func TestValidateExitCodes(t *testing.T) {
 		{"valid", "token: " + cfgTok("a") + "\n", 0, "0 error(s), 0 warning(s)"},
 		{"warnings alone exit 0", "token: " + cfgTok("a") + "\ncolour: red\n", 0, "warning: "},
 		{"errors exit 1", "token: " + cfgTok("a") + "\npoll_interval: 1ms\n", 1, "error: "},
+		{"colliding key remap", "token: " + cfgTok("a") + "\nkeys:\n  pause: [\"q\"]\n", 1, `keys.pause: "q" is already quit's key`},
+		{"unknown key action", "token: " + cfgTok("a") + "\nkeys:\n  paws: [\"z\"]\n", 1, "keys.paws: unknown action"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
