@@ -51,8 +51,11 @@ type Job struct {
 	Input   json.RawMessage `json:"input"`
 	Credits float64         `json:"credits,omitempty"` // the model's cost per job
 	Line    int             `json:"line,omitempty"`    // source line in the submitted file
-	State   State           `json:"state"`
-	JobID   string          `json:"job_id,omitempty"`
+	// Owner is the endpoint and organization the job was queued for; only
+	// a queue of the same owner sends it.
+	Owner Owner  `json:"owner"`
+	State State  `json:"state"`
+	JobID string `json:"job_id,omitempty"`
 	// ServerStatus is the job's last known status on the server.
 	ServerStatus string   `json:"server_status,omitempty"`
 	Attempts     int      `json:"attempts"`

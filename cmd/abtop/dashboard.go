@@ -102,7 +102,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	journal, jerr := queue.OpenJournal(journalPath)
 	if jerr == nil {
 		defer journal.Close()
-		q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client})
+		q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Owner: ownerOf(cfg)})
 		if err != nil {
 			return err
 		}

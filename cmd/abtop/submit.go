@@ -116,10 +116,13 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	}
 	defer journal.Close()
 	sched := queue.NewScheduler(queue.Options{Store: store, Now: ob.Now})
-	q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Workers: f.workers})
+	mine := ownerOf(cfg)
+	q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Workers: f.workers, Owner: mine})
 	if err != nil {
 		return err
 	}
+	held := q.Held()
+	printHeld(a.errOut, journal.Path(), mine, held)
 
 	// The batch is every job still to send from an earlier run plus the
 	// new ones.
@@ -166,7 +169,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			}
 		}
 	} else if len(batch) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: nothing to resume in %s\n", journal.Path())
+		fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
+		if len(held) > 0 {
+			// --resume was asked for, and the jobs that wait are another
+			// endpoint's: that is not a success
+			return exitError{code: 1}
+		}
 	}
 
 	start := time.Now()
