@@ -323,6 +323,9 @@ type statusRequestJSON struct {
 }
 
 type statusErrorJSON struct {
+	// Kind is "api" (the server answered with an error) or "network" (no
+	// answer: refused, timed out, reset); Message says it in words.
+	Kind      string               `json:"kind"`
 	Status    int                  `json:"status"`
 	Code      *string              `json:"code"`
 	Title     string               `json:"title"`
@@ -372,13 +375,15 @@ func (r *statusReport) json() statusJSON {
 		out.Requests = append(out.Requests, rq)
 	}
 	if e := r.apiErr; e != nil {
-		ej := &statusErrorJSON{Status: e.Status, Title: e.Title, Detail: e.Detail, Message: e.Message,
+		ej := &statusErrorJSON{Kind: "api", Status: e.Status, Title: e.Title, Detail: e.Detail, Message: e.Message,
 			Fields: append([]problem.FieldError{}, e.Fields...), Retryable: e.Retryable, WaitS: e.Wait.Seconds()}
 		if e.Code != "" {
 			c := e.Code
 			ej.Code = &c
 		}
 		out.Error = ej
+	} else if r.otherErr != nil {
+		out.Error = &statusErrorJSON{Kind: "network", Message: r.otherErr.Error(), Fields: []problem.FieldError{}}
 	}
 	return out
 }

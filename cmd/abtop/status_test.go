@@ -267,3 +267,24 @@ func TestRunStatusDirect(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
+
+// Issue 11 item 9: a status that could not reach the API carries its error
+// at the top level of --json (not only in requests[].error), and exits 1.
+func TestStatusJSONUnreachableHasTopLevelError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	stEnv(t, srv.URL)
+	code, out, errOut := stRun(t, "", "status", "--json")
+	var got struct {
+		Error *struct {
+			Kind    string `json:"kind"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	if code != 1 || got.Error == nil || got.Error.Kind != "network" || !strings.Contains(got.Error.Message, "refused") {
+		t.Fatalf("exit %d, error %+v; want exit 1 and a top-level network error\n%s%s", code, got.Error, out, errOut)
+	}
+}
