@@ -57,7 +57,7 @@ type Config struct {
 	PollInterval      time.Duration
 	Timeout           time.Duration
 	NoColor           bool
-	Limiter           string // "" (in-process) or redis://…
+	Limiter           string // "" or "local" (this machine's processes), "memory" (this one), or redis://…
 	JournalPath       string // bbolt queue journal
 	// Keys remaps TUI key bindings: action name → keys, e.g. "pause": ["p", "space"].
 	Keys map[string][]string

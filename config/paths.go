@@ -63,3 +63,15 @@ func expandHome(p string, getenv func(string) string) string {
 	}
 	return p
 }
+
+// DefaultHistory is the history store every abtop process on the machine
+// records into: $XDG_STATE_HOME/abtop/history.db (else
+// ~/.local/state/abtop/history.db). One file for all profiles: records
+// carry their profile and organisation.
+func DefaultHistory(getenv func(string) string) (string, error) {
+	dir, err := xdgDir(orOSGetenv(getenv), "XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "abtop", "history.db"), nil
+}

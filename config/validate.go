@@ -136,13 +136,18 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// validateLimiter accepts the values apiclient/budget/limiter opens: "local"
+// (the default, also meant by an empty value), "memory" and Redis URLs.
 func validateLimiter(raw string) string {
+	if raw == "local" || raw == "memory" {
+		return ""
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Sprintf("not a URL: %v", unwrapURLError(err))
 	}
 	if u.Scheme != "redis" && u.Scheme != "rediss" {
-		return fmt.Sprintf("scheme %q not supported; want redis://host:port/db or rediss://…", u.Scheme)
+		return fmt.Sprintf("scheme %q not supported; want redis://host:port/db, rediss://…, local or memory", u.Scheme)
 	}
 	if u.Host == "" {
 		return fmt.Sprintf("%q has no host", u.Redacted())

@@ -177,3 +177,16 @@ func TestConfigPrintsMasked(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateLimiterValues(t *testing.T) {
+	for _, ok := range []string{"local", "memory", "redis://h:6379/0", "rediss://h:6380/1?org=acme"} {
+		if msg := validateLimiter(ok); msg != "" {
+			t.Errorf("%q refused: %s", ok, msg)
+		}
+	}
+	for _, bad := range []string{"Memory", "mem", "localhost:6379", "http://h"} {
+		if msg := validateLimiter(bad); msg == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -98,6 +98,15 @@ func Acquire(ctx context.Context, path string) (*Lock, error) {
 	}
 }
 
+// TryLockFile takes an exclusive advisory lock on an open file without
+// waiting, and reports false when another open file description holds it.
+// It is the primitive for stores that keep their own lock files open (the
+// shared budget keeps one per process to say it is alive).
+func TryLockFile(f *os.File) (bool, error) { return tryLock(f) }
+
+// UnlockFile drops a lock taken by TryLockFile.
+func UnlockFile(f *os.File) error { return unlock(f) }
+
 // Release lets the next process in. Closing the file drops the lock.
 func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
