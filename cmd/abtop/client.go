@@ -36,10 +36,7 @@ func (a *app) outputColor(cfgNoColor bool) bool {
 	if cfgNoColor || a.v.GetBool("no-color") || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
-	f, ok := a.out.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	on := isTerminal(a.out)
+	a.out.SetColor(on)
+	return on
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/abtop-dev/abtop/config"
-	"github.com/spf13/viper"
 )
 
 // cfgTok is a well-formed token whose body is 48 copies of c.
@@ -257,7 +256,7 @@ func TestSandboxFlagUsesSandbox(t *testing.T) {
 }
 
 func newTestApp(errOut io.Writer) *app {
-	return &app{in: strings.NewReader(""), out: io.Discard, errOut: errOut, v: viper.New()}
+	return newApp(streams{In: strings.NewReader(""), Out: io.Discard, Err: errOut})
 }
 
 // TestBoolFlagsReachConfig: a bool flag given on the command line is a

@@ -115,7 +115,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", jerr)
 	}
 
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out)}
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.rawOut)}
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}

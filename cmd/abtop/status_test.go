@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/config"
-	"github.com/spf13/viper"
 )
 
 // stToken is a well-formed token (ab_ + 48) used by the status tests.
@@ -258,7 +257,7 @@ func TestRunStatusDirect(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	var out, errb bytes.Buffer
-	a := &app{out: &out, errOut: &errb, v: viper.New()}
+	a := newApp(streams{Out: &out, Err: &errb})
 	cfg := config.Config{BaseURL: srv.URL, Token: stToken, Profile: "work", NoColor: true}
 	if err := a.runStatus(context.Background(), cfg, false); err != nil {
 		t.Fatalf("runStatus: %v (%s)", err, errb.String())

@@ -319,6 +319,9 @@ func (a *app) printSummary(s submitSummary) {
 }
 
 func isTerminal(x any) bool {
+	if u, ok := x.(interface{ Underlying() io.Writer }); ok {
+		x = u.Underlying()
+	}
 	f, ok := x.(*os.File)
 	if !ok {
 		return false

@@ -3,19 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/internal/termsafe"
 )
 
 // progress shows a batch going out: on a terminal one redrawn line with a
 // bar, rate, ETA and the current wait; otherwise a plain line every few
 // seconds (and on every pause), so logs stay readable.
 type progress struct {
-	w     io.Writer
+	w     *termsafe.Writer
 	tty   bool
 	q     *queue.Queue
 	sched *queue.Scheduler
@@ -30,7 +30,7 @@ type progress struct {
 	limiter *orgBudget
 }
 
-func newProgress(w io.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
+func newProgress(w *termsafe.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
 	return &progress{w: w, tty: tty, q: q, sched: s, batch: batch, start: time.Now(), waits: map[string]queue.Wait{}}
 }
 
@@ -111,7 +111,9 @@ func (p *progress) draw(final bool) {
 			fill = done * width / total
 		}
 		bar := "[" + strings.Repeat("█", fill) + strings.Repeat("·", width-fill) + "] "
-		fmt.Fprintf(p.w, "\r\x1b[2K%s%s", bar, line)
+		// the redraw is ours; the line goes through the escaping writer
+		_ = p.w.Control("\r\x1b[2K")
+		fmt.Fprint(p.w, bar+line)
 		if final {
 			fmt.Fprintln(p.w)
 		}
