@@ -112,9 +112,6 @@ func checkBaseURL(raw string, allowInsecure bool) (string, error) {
 	return s, nil
 }
 
-// isLoopback matches config.IsLoopback: "localhost" and loopback IPs only.
-// A name under .localhost is resolved through DNS like any other by Go and
-// may be a remote host.
 // refuseInsecureRedirect stops a redirect to plain http:// on a remote
 // host: net/http forwards Authorization to the same host whatever the
 // scheme, so an https server redirecting to http:// would get the token
@@ -131,6 +128,9 @@ func refuseInsecureRedirect(allowInsecure bool) func(*http.Request, []*http.Requ
 	}
 }
 
+// isLoopback matches config.IsLoopback: "localhost" and loopback IPs only.
+// A name under .localhost is resolved through DNS like any other by Go and
+// may be a remote host.
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true

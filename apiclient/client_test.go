@@ -515,21 +515,6 @@ func TestJobProblem(t *testing.T) {
 	}
 }
 
-func TestHumanDuration(t *testing.T) {
-	for _, tc := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{-time.Second, "0s"}, {0, "0s"}, {350 * time.Millisecond, "350ms"}, {12 * time.Second, "12s"},
-		{12500 * time.Millisecond, "12.5s"}, {245 * time.Second, "4m05s"}, {3*time.Hour + 2*time.Minute, "3h02m"},
-		{6*24*time.Hour + 19*time.Hour, "6d 19h"},
-	} {
-		if got := HumanDuration(tc.d); got != tc.want {
-			t.Errorf("HumanDuration(%v) = %q, want %q", tc.d, got, tc.want)
-		}
-	}
-}
-
 func TestMaskToken(t *testing.T) {
 	for _, tc := range []struct{ tok, want string }{
 		{testToken, "ab_…wxyz"}, {"", "(none)"}, {"ab_short", "ab_…"}, {"zz_0123456789abcd", "…abcd"},

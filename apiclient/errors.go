@@ -3,46 +3,65 @@ package apiclient
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
+	"github.com/abtop-dev/abtop/apiclient/problem"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/internal/secret"
 )
 
 // Error reads like "429 rate_limit_exceeded: Too many requests — retry in 12s".
 // It never contains the token (apiError scrubs it from the server's words).
 func (e *Error) Error() string {
+	msg := e.Message // detail, else message, else title (apiError fills it)
+	for _, alt := range []string{e.Detail, e.Title} {
+		if msg == "" {
+			msg = alt
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d", e.Status)
-	if e.Code != "" {
-		b.WriteString(" " + oneLine(e.Code))
-	}
-	msg := e.Message
-	if msg == "" {
-		msg = e.Title
-	}
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	if msg != "" {
-		b.WriteString(": " + oneLine(msg))
-	}
-	for _, f := range e.Fields {
-		fmt.Fprintf(&b, "; %s: %s", oneLine(f.Pointer), oneLine(f.Detail))
-	}
+	b.WriteString(ProblemLine(e.Status, e.Code, msg, e.Fields))
 	switch {
 	case e.Exhausted != "":
 		fmt.Fprintf(&b, " — %s exhausted", e.Exhausted)
 		if e.Wait > 0 {
-			b.WriteString(", resets in " + HumanDuration(e.Wait))
+			b.WriteString(", resets in " + format.Duration(e.Wait))
 		}
 	case e.Retryable && e.Wait > 0:
-		b.WriteString(" — retry in " + HumanDuration(e.Wait))
+		b.WriteString(" — retry in " + format.Duration(e.Wait))
 	}
 	return b.String()
+}
+
+// ProblemLine is the one way abtop writes an API problem on one line, in
+// the dashboard, submit's summary and status alike: "422 validation_failed:
+// the prompt is empty; /input/prompt: required". status 0 (a problem the
+// client made up) is left out; an empty msg falls back to the status text.
+// Server text has its control characters shown, never obeyed.
+func ProblemLine(status int, code, msg string, fields []problem.FieldError) string {
+	var parts []string
+	if status > 0 {
+		parts = append(parts, strconv.Itoa(status))
+	}
+	if code != "" {
+		parts = append(parts, oneLine(code))
+	}
+	s := strings.Join(parts, " ")
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	if msg != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += oneLine(msg)
+	}
+	for _, f := range fields {
+		s += fmt.Sprintf("; %s: %s", oneLine(f.Pointer), oneLine(f.Detail))
+	}
+	return s
 }
 
 // Error reads like "GET /v1/balance: no response within 30s (timeout)".
@@ -50,7 +69,7 @@ func (e *TransportError) Error() string {
 	where := e.Method + " " + e.Path
 	if e.Timeout {
 		if e.After > 0 {
-			return fmt.Sprintf("%s: no response within %s (timeout)", where, HumanDuration(e.After))
+			return fmt.Sprintf("%s: no response within %s (timeout)", where, format.Duration(e.After))
 		}
 		return fmt.Sprintf("%s: timed out: %v", where, e.Err)
 	}
@@ -59,32 +78,6 @@ func (e *TransportError) Error() string {
 
 // Unwrap exposes the cause (context.Canceled, ErrBodyTooLarge, net errors…).
 func (e *TransportError) Unwrap() error { return e.Err }
-
-// HumanDuration formats a wait for people: "350ms", "12s", "12.5s", "4m05s",
-// "6d 19h". Negative durations print as "0s".
-func HumanDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "0s"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		s := d.Round(100 * time.Millisecond).Seconds()
-		if s == float64(int64(s)) {
-			return fmt.Sprintf("%ds", int64(s))
-		}
-		return fmt.Sprintf("%.1fs", s)
-	case d < time.Hour:
-		d = d.Round(time.Second)
-		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
-	case d < 48*time.Hour:
-		d = d.Round(time.Minute)
-		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		d = d.Round(time.Hour)
-		return fmt.Sprintf("%dd %dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
-	}
-}
 
 // MaskToken shows a token as "ab_…wxyz", the only form in which abtop ever
 // prints one (the rule lives in internal/secret, shared with config).
@@ -98,12 +91,9 @@ func scrubToken(s, tok string) string {
 	return strings.ReplaceAll(s, tok, MaskToken(tok))
 }
 
-// tokenLike matches anything shaped like an abstrakt token, for text that
+// scrubTokenLike masks every token-shaped substring of s, for text that
 // may hold a token other than the client's own (a pasted base URL).
-var tokenLike = regexp.MustCompile("ab_[^\\s\"'`,;]+")
-
-// scrubTokenLike masks every token-shaped substring of s.
-func scrubTokenLike(s string) string { return tokenLike.ReplaceAllStringFunc(s, MaskToken) }
+func scrubTokenLike(s string) string { return secret.Scrub(s) }
 
 // scrubAny scrubs tok from every string inside a decoded JSON value.
 func scrubAny(v any, tok string) any {

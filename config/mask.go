@@ -1,9 +1,6 @@
 package config
 
 import (
-	"net/url"
-	"regexp"
-
 	"github.com/abtop-dev/abtop/internal/secret"
 )
 
@@ -13,20 +10,11 @@ import (
 // that do not start with "ab_" show no prefix, and "" is "(none)".
 func MaskToken(t string) string { return secret.Mask(t) }
 
-var tokenLikeRE = regexp.MustCompile("ab_[^\\s\"'`,;]+")
-
 // scrub masks anything token-shaped in text we did not write ourselves
 // (YAML parser errors quote keys and values).
-func scrub(s string) string {
-	return tokenLikeRE.ReplaceAllStringFunc(s, MaskToken)
-}
+func scrub(s string) string { return secret.Scrub(s) }
 
 // RedactURL hides the password of a URL such as redis://:pw@host (the
 // limiter) and anything token-shaped in it (a token pasted as ?key= into
-// base_url); a string that does not parse is only scrubbed.
-func RedactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		s = u.Redacted()
-	}
-	return scrub(s)
-}
+// base_url): secret.RedactURL.
+func RedactURL(s string) string { return secret.RedactURL(s) }

@@ -3,7 +3,8 @@
 // table, detail, log, help, forms). It holds no business logic: numbers
 // come from the client's observations and polls, jobs from the queue's
 // events, and every action is a call on the Queue interface made inside a
-// tea.Cmd. It never imports viper: it gets a plain Options struct.
+// tea.Cmd. It never imports viper or the queue: it gets a plain Options
+// struct and the small Monitor and Queue interfaces declared here.
 package tui
 
 import (
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/tui/data"
 )
@@ -45,10 +47,12 @@ type PollResult struct {
 	// Running and Concurrency, when the poll learned them (0: unknown).
 	Running     int
 	Concurrency int
-	// Limiter describes a budget shared with other abtop processes, e.g.
-	// "shared via redis · 3 submitters · share 1/3" or "redis unreachable,
-	// local share 1/3"; "" when the budget is this process's alone.
-	Limiter string
+	// Limiter is how the budget is shared with other abtop processes; the
+	// zero value when it is this process's alone.
+	Limiter budget.Sharing
+	// Embargo is a Retry-After the shared budget holds (another process
+	// may have received it), on this machine's clock; zero when none.
+	Embargo time.Time
 }
 
 // Queue is the batch queue as the dashboard uses it. Every method may do
@@ -90,16 +94,14 @@ func (e *FileError) Error() string {
 	return e.Path + ": " + strings.Join(parts, "; ")
 }
 
-// ErrNoQueue is returned by the placeholder queue when none is wired in.
+// errNoQueue is what a queue key says when no queue is wired in.
 var errNoQueue = fmt.Errorf("the job queue is not available in this build: monitoring only")
 
 // Options configure the dashboard: a plain struct, no viper.
 type Options struct {
-	Org          string
 	Profile      string
 	MaskedToken  string // already masked (ab_…wxyz)
 	TokenSource  string
-	BaseURL      string
 	Sandbox      bool
 	NoColor      bool
 	PollInterval time.Duration       // default 5 s

@@ -184,7 +184,7 @@ func scenarioJobs(n int) []data.Job {
 func scenario(w, h int, noColor bool, njobs int) (*Model, *fakeQueue) {
 	q := newFakeQueue(nil)
 	m := New(Options{
-		Profile: "default", MaskedToken: "ab_…7Qx2", TokenSource: "env", Org: "acme-studio",
+		Profile: "default", MaskedToken: "ab_…7Qx2", TokenSource: "env",
 		NoColor: noColor, PollInterval: 5 * time.Second,
 		Monitor: &fakeMonitor{}, Queue: q,
 		Observations: make(chan apiclient.Observation),

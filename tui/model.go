@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -12,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/form"
 	"github.com/abtop-dev/abtop/tui/jobs"
@@ -65,10 +66,10 @@ type Model struct {
 	lastResync time.Time
 	lastPoll   time.Time
 	pollErr    error
-	nextPoll   time.Time // when the next poll is due (shown after a failed one)
-	conc       int       // concurrency from the poll, 0 unknown
-	runningAPI int       // running jobs per the poll
-	limiter    string    // how the org budget is shared ("" when not), per the poll
+	nextPoll   time.Time      // when the next poll is due (shown after a failed one)
+	conc       int            // concurrency from the poll, 0 unknown
+	runningAPI int            // running jobs per the poll
+	limiter    budget.Sharing // how the org budget is shared (zero when not), per the poll
 
 	focus        pane
 	showLog      bool
@@ -116,9 +117,6 @@ func New(o Options) *Model {
 	}
 	return m
 }
-
-// NoColorFromEnv reports whether NO_COLOR asks for no colour (any non-empty value).
-func NoColorFromEnv() bool { return os.Getenv("NO_COLOR") != "" }
 
 func (m *Model) restyle() {
 	m.st = styles.New(m.noColor, m.isDark)
@@ -264,7 +262,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 	m.usage.OwnRequests(m.now, max(0, msg.res.Requests))
 	if msg.err != nil {
 		m.pollErr = msg.err
-		m.log.Add(logview.Entry{At: m.now, Level: styles.Critical, Text: "poll failed: " + describe(msg.err) + " · abtop polls again in " + text.Duration(m.pollInterval())})
+		m.log.Add(logview.Entry{At: m.now, Level: styles.Critical, Text: "poll failed: " + describe(msg.err) + " · abtop polls again in " + format.Duration(m.pollInterval())})
 	} else {
 		m.pollErr = nil
 		m.lastPoll = m.now
@@ -282,7 +280,8 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 			m.conc = r.Concurrency
 		}
 		m.runningAPI = r.Running
-		m.limiter = text.Clean(r.Limiter)
+		m.limiter = r.Limiter
+		m.usage.ExtendEmbargo(r.Embargo)
 	}
 	next := m.pollInterval()
 	if m.usage.Embargoed(m.now) {
@@ -327,7 +326,7 @@ func (m *Model) observe(o apiclient.Observation) {
 	case o.Status >= 400:
 		lvl = styles.Warning
 	}
-	lat := o.Latency.Round(time.Millisecond).String()
+	lat := format.Duration(o.Latency)
 	if o.Latency < time.Millisecond {
 		lat = "<1ms"
 	}
@@ -367,7 +366,7 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 
 func (m *Model) onAction(msg actionDoneMsg) {
 	if msg.err != nil {
-		what := msg.what
+		what := string(msg.what)
 		if msg.subject != "" {
 			what += " " + msg.subject
 		}
@@ -375,7 +374,7 @@ func (m *Model) onAction(msg actionDoneMsg) {
 		return
 	}
 	switch msg.what {
-	case "retry":
+	case actRetry:
 		if msg.n == 0 {
 			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
 			return
@@ -384,23 +383,23 @@ func (m *Model) onAction(msg actionDoneMsg) {
 		if msg.n == 1 {
 			keys = " with its original key"
 		}
-		line := "retrying " + plural(msg.n, "failed job") + keys
+		line := "retrying " + format.Quantity(msg.n, "failed job", "failed jobs") + keys
 		if n := m.jobs.FailedOnServer(); n > 0 {
 			line += fmt.Sprintf("; %d failed on the server after it was created: not resent (rerunning is a new job with a new key: add it again)", n)
 		}
 		m.setStatus(styles.Calm, line)
-	case "enqueue":
+	case actEnqueue:
 		m.setStatus(styles.Calm, "job queued")
-	case "pause":
+	case actPause:
 		m.queue.Paused = true
 		m.setStatus(styles.Warning, "queue paused: nothing new is sent (running jobs finish)")
-	case "resume":
+	case actResume:
 		m.queue.Paused = false
 		m.setStatus(styles.Calm, "queue resumed")
-	case "cancel":
+	case actCancel:
 		m.setStatus(styles.Calm, "canceled "+msg.subject)
 	default:
-		m.setStatus(styles.Calm, msg.what+" done")
+		m.setStatus(styles.Calm, string(msg.what)+" done")
 	}
 }
 
@@ -417,37 +416,13 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 		return
 	}
 	m.overlay = noOverlay
-	m.setStatus(styles.Calm, "queued "+plural(msg.n, "job")+" from "+msg.path)
+	m.setStatus(styles.Calm, "queued "+format.Quantity(msg.n, "job", "jobs")+" from "+msg.path)
 }
 
-// describe turns an error into one clean line (see text.Clean): a
-// problem's title, code and detail when the API sent one.
+// describe turns an error into one clean line (see text.Clean); an API
+// error reads as everywhere else (apiclient.ProblemLine).
 func describe(err error) string {
-	return text.Clean(describeRaw(err))
-}
-
-func describeRaw(err error) string {
-	var ae *apiclient.Error
-	if errors.As(err, &ae) {
-		s := fmt.Sprintf("%d", ae.Status)
-		if ae.Code != "" {
-			s += " " + ae.Code
-		}
-		if ae.Title != "" {
-			s += ": " + ae.Title
-		}
-		if ae.Detail != "" && ae.Detail != ae.Title {
-			s += " — " + ae.Detail
-		}
-		for _, f := range ae.Fields {
-			s += " · " + f.Pointer + " → " + f.Detail
-		}
-		if ae.Wait > 0 {
-			s += " · retry after " + ae.Wait.Round(time.Second).String()
-		}
-		return s
-	}
-	return err.Error()
+	return text.Clean(err.Error())
 }
 
 func (m *Model) scroll(d int) {
@@ -574,9 +549,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		q, ctx := m.opts.Queue, m.ctx
 		if m.queue.Paused {
-			return actionCmd("resume", func() (int, error) { return 0, q.Resume(ctx) })
+			return actionCmd(actResume, func() (int, error) { return 0, q.Resume(ctx) })
 		}
-		return actionCmd("pause", func() (int, error) { return 0, q.Pause(ctx) })
+		return actionCmd(actPause, func() (int, error) { return 0, q.Pause(ctx) })
 	case key.Matches(msg, k.Cancel):
 		if m.noQueue() {
 			return nil
@@ -586,8 +561,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(styles.Unknown, "no job selected to cancel")
 			return nil
 		}
-		if data.Finished(j.State) {
-			m.setStatus(styles.Unknown, "job already "+j.State+": nothing to cancel")
+		if j.State.Finished() {
+			m.setStatus(styles.Unknown, "job already "+string(j.State)+": nothing to cancel")
 			return nil
 		}
 		// a cancel of a created job is a request: it may wait seconds for
@@ -598,7 +573,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setStatus(styles.Unknown, "canceling "+name+"…")
 		q, ctx, keyID := m.opts.Queue, m.ctx, j.Key
-		return actionCmdFor("cancel", name, func() (int, error) { return 0, q.Cancel(ctx, keyID) })
+		return actionCmdFor(actCancel, name, func() (int, error) { return 0, q.Cancel(ctx, keyID) })
 	case key.Matches(msg, k.Retry):
 		if m.noQueue() {
 			return nil
@@ -608,7 +583,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		q, ctx := m.opts.Queue, m.ctx
-		return actionCmd("retry", func() (int, error) { return q.RetryFailed(ctx) })
+		return actionCmd(actRetry, func() (int, error) { return q.RetryFailed(ctx) })
 	}
 	return nil
 }
@@ -630,7 +605,7 @@ func (m *Model) quit() tea.Cmd {
 			// the sandbox's journal is a temporary file removed at exit
 			kept = "sandbox jobs are not kept after exit"
 		}
-		m.setStatus(styles.Warning, fmt.Sprintf("%s unfinished — %s. Press %s again to quit.", plural(n, "job"), kept, m.keys.Quit.Help().Key))
+		m.setStatus(styles.Warning, fmt.Sprintf("%s unfinished — %s. Press %s again to quit.", format.Quantity(n, "job", "jobs"), kept, m.keys.Quit.Help().Key))
 		return nil
 	}
 	return tea.Quit
@@ -659,7 +634,7 @@ func (m *Model) onAddForm(msg tea.Msg) tea.Cmd {
 		spec, _ := m.add.Value()
 		m.overlay = noOverlay
 		q, ctx := m.opts.Queue, m.ctx
-		return actionCmd("enqueue", func() (int, error) { return 1, q.Enqueue(ctx, spec) })
+		return actionCmd(actEnqueue, func() (int, error) { return 1, q.Enqueue(ctx, spec) })
 	}
 	return nil
 }
@@ -672,12 +647,4 @@ func (m *Model) onOpenForm(msg tea.Msg) tea.Cmd {
 		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	}
 	return nil
-}
-
-// plural is "1 job", "2 jobs".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

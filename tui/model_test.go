@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/tui/data"
@@ -155,7 +156,7 @@ func TestQueueKeysCallTheQueueInCommands(t *testing.T) {
 	if got := q.Calls(); got[2] != "cancel k-00003-5b1e2c" {
 		t.Fatalf("calls = %v", got)
 	}
-	if v := plain(m); !strings.Contains(v, "409 conflict: Conflict — job is already running") {
+	if v := plain(m); !strings.Contains(v, "409 conflict: job is already running") {
 		t.Fatalf("409 not shown:\n%s", v)
 	}
 	// retry failed
@@ -392,5 +393,25 @@ func TestRetrySaysWhichJobsKeepTheirKeys(t *testing.T) {
 		if !strings.Contains(v, want) {
 			t.Errorf("status lacks %q:\n%s", want, v)
 		}
+	}
+}
+
+// With a shared budget, a Retry-After another process received reaches
+// this dashboard only through the poll: it must show as the embargo.
+func TestSharedEmbargoReachesTheDashboard(t *testing.T) {
+	m, _ := scenario(160, 48, true, 3)
+	if v := plain(m); strings.Contains(v, "Retry-After: no requests") {
+		t.Fatalf("embargo before any was reported:\n%s", v)
+	}
+	m.Update(pollDoneMsg{gen: 0, res: PollResult{
+		Balance: &apiclient.Balance{Credits: 1204.5, Plan: "team"}, Requests: 1,
+		Limiter: budget.Sharing{Shared: true, Peers: 2, Text: "shared via redis · 2 submitters · share 1/2"},
+		Embargo: t0.Add(40 * time.Second),
+	}})
+	if !m.usage.Embargoed(t0) || !m.usage.EmbargoUntil.Equal(t0.Add(40*time.Second)) {
+		t.Fatalf("embargo until %v, want %v", m.usage.EmbargoUntil, t0.Add(40*time.Second))
+	}
+	if v := plain(m); !strings.Contains(v, "40s") || !strings.Contains(v, "shared via redis") {
+		t.Errorf("the shared embargo is not on screen:\n%s", v)
 	}
 }

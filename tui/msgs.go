@@ -37,7 +37,7 @@ type (
 		err    error
 	}
 	actionDoneMsg struct {
-		what    string // "enqueue", "cancel", "retry", "pause", "resume"
+		what    action
 		subject string // what it acted on, for the status line ("job_…"); "" for the queue
 		n       int
 		err     error
@@ -126,9 +126,9 @@ func modelsCmd(ctx context.Context, mon Monitor) tea.Cmd {
 	}
 }
 
-func actionCmd(what string, f func() (int, error)) tea.Cmd { return actionCmdFor(what, "", f) }
+func actionCmd(what action, f func() (int, error)) tea.Cmd { return actionCmdFor(what, "", f) }
 
-func actionCmdFor(what, subject string, f func() (int, error)) tea.Cmd {
+func actionCmdFor(what action, subject string, f func() (int, error)) tea.Cmd {
 	return func() tea.Msg {
 		n, err := f()
 		return actionDoneMsg{what: what, subject: subject, n: n, err: err}
@@ -141,3 +141,15 @@ func loadCmd(ctx context.Context, q Queue, path string) tea.Cmd {
 		return loadDoneMsg{path: path, n: n, err: err}
 	}
 }
+
+// action is a queue operation the dashboard started; its value names it in
+// the status line ("cancel job_… failed: …").
+type action string
+
+const (
+	actEnqueue action = "enqueue"
+	actCancel  action = "cancel"
+	actRetry   action = "retry"
+	actPause   action = "pause"
+	actResume  action = "resume"
+)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/abtop-dev/abtop/apiclient/problem"
+	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
@@ -14,7 +15,7 @@ import (
 // is copied, never changed in place: the queue may still hold it.
 func cleanJob(j Job) Job {
 	c := text.Clean
-	j.Key, j.ID, j.Model, j.State = c(j.Key), c(j.ID), c(j.Model), c(j.State)
+	j.Key, j.ID, j.Model, j.State = c(j.Key), c(j.ID), c(j.Model), data.State(c(string(j.State)))
 	j.Wait, j.Err, j.Next, j.Batch = c(j.Wait), c(j.Err), c(j.Next), c(j.Batch)
 	if p := j.Problem; p != nil {
 		cp := *p

@@ -24,7 +24,7 @@ func TestServerTextCannotBreakTheFrameOrTheTerminal(t *testing.T) {
 		Problem: &problem.Problem{Status: 422, Code: "validation_failed", Title: evil, Detail: evil, Fields: []problem.FieldError{{Pointer: "/input\n", Detail: evil}}}}
 	m.Update(queueMsg{{At: t0, Job: &j, Note: evil}})
 	m.Update(obsMsg{{Method: "POST", Path: "/v1/jobs", Status: 500, Err: errors.New(evil)}})
-	m.Update(actionDoneMsg{what: "cancel", err: &apiclient.Error{Status: 409, Code: "conflict", Title: evil, Detail: evil}})
+	m.Update(actionDoneMsg{what: actCancel, err: &apiclient.Error{Status: 409, Code: "conflict", Title: evil, Detail: evil}})
 	for _, focus := range []string{"", "tab", "l"} {
 		if focus != "" {
 			m.Update(keyMsg(focus))

@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/abtop-dev/abtop/apiclient/plans"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/chart"
 	"github.com/abtop-dev/abtop/tui/detail"
 	"github.com/abtop-dev/abtop/tui/frame"
@@ -16,7 +18,6 @@ import (
 	"github.com/abtop-dev/abtop/tui/header"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
-	"github.com/abtop-dev/abtop/tui/usagestate"
 )
 
 // Layout modes by terminal size.
@@ -226,7 +227,7 @@ func finish(lines []string, w, h int) string {
 
 func (m *Model) headerInfo() header.Info {
 	in := header.Info{
-		Org: m.opts.Org, Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
+		Org: text.Clean(m.limiter.Org), Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
 		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
 		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter,
 	}
@@ -260,7 +261,7 @@ func (m *Model) gaugeInput() gauges.Input {
 	case m.conc > 0:
 		in.Concurrency, in.ConcFrom = m.conc, "server"
 	default:
-		if c, ok := usagestate.PlanConcurrency(m.usage.Plan); ok {
+		if c, ok := plans.Concurrency(m.usage.Plan); ok && c > 0 {
 			in.Concurrency, in.ConcFrom = c, m.usage.Plan+" plan default"
 		}
 	}
@@ -290,7 +291,7 @@ func (m *Model) chart(w, rows int) (string, []string) {
 	out := make([]string, 0, rows+1)
 	topLabel := "max"
 	if top > 0 {
-		topLabel = text.Int(int64(top))
+		topLabel = format.Count(int64(top))
 	}
 	for i, l := range area {
 		lab := "     │"
@@ -334,7 +335,7 @@ func (m *Model) chart(w, rows int) (string, []string) {
 		}
 	}
 	out = append(out, sb.String())
-	title := "Remaining rate budget · req/min (peak " + text.Int(int64(math.Round(peak))) + ") · ✕ 429 · last " + text.Duration(h.BucketSize()*time.Duration(n))
+	title := "Remaining rate budget · req/min (peak " + format.Count(int64(math.Round(peak))) + ") · ✕ 429 · last " + format.Duration(h.BucketSize()*time.Duration(n))
 	return title, out
 }
 

@@ -3,6 +3,8 @@ package budget
 import (
 	"maps"
 	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/plans"
 )
 
 // Safety margins. Every deadline derived from the server is measured from
@@ -31,22 +33,19 @@ type Plan struct {
 	Concurrency int           // 0 = no documented limit
 }
 
-// Plans are API.md's plan table (requests/min and concurrent jobs).
-var plans = map[string]Plan{
-	"free":       {Name: "free", Limit: 10, Window: time.Minute, Concurrency: 2},
-	"pro":        {Name: "pro", Limit: 60, Window: time.Minute, Concurrency: 10},
-	"team":       {Name: "team", Limit: 60, Window: time.Minute},
-	"business":   {Name: "business", Limit: 300, Window: time.Minute, Concurrency: 50},
-	"enterprise": {Name: "enterprise", Limit: 300, Window: time.Minute},
-}
-
-// PlanNamed returns the documented plan (case-sensitive lower-case names);
-// unknown names get the most conservative plan, Free.
+// PlanNamed returns the documented starting point of a plan (package
+// plans holds API.md's table). A custom plan starts at the highest
+// documented rate; unknown names get the most conservative plan, Free.
 func PlanNamed(name string) Plan {
-	if p, ok := plans[name]; ok {
-		return p
+	p, ok := plans.Lookup(name)
+	if !ok {
+		p, _ = plans.Lookup("free")
 	}
-	return plans["free"]
+	limit := p.RequestsPerMin
+	if p.Custom {
+		limit = plans.MaxRequestsPerMin()
+	}
+	return Plan{Name: p.Name, Limit: limit, Window: time.Minute, Concurrency: p.Concurrency}
 }
 
 // State is one organization's budget. Its fields are exported so shared

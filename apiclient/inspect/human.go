@@ -11,6 +11,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/internal/format"
 )
 
 // BarWidth is the width of the text bars in Human output.
@@ -58,7 +59,7 @@ func (r Report) Human(w io.Writer, color bool) error {
 		if r.CreditsFrom == "body" {
 			from = "balance body"
 		}
-		txt := FormatCredits(*r.Credits) + " credits (" + from + ")"
+		txt := format.Number(*r.Credits) + " credits (" + from + ")"
 		if *r.Credits <= 0 {
 			txt = p.paint(red, txt)
 		}
@@ -87,22 +88,22 @@ func (p *printer) limitLine(l usage.Limit) string {
 	b.WriteString(p.bar(f) + "  ")
 	switch {
 	case l.Remaining != nil && l.Limit != nil:
-		fmt.Fprintf(&b, "%s/%s left", FormatCount(*l.Remaining), FormatCount(*l.Limit))
+		fmt.Fprintf(&b, "%s/%s left", format.Count(*l.Remaining), format.Count(*l.Limit))
 	case l.Remaining != nil:
-		fmt.Fprintf(&b, "%s left of an unknown limit", FormatCount(*l.Remaining))
+		fmt.Fprintf(&b, "%s left of an unknown limit", format.Count(*l.Remaining))
 	case l.Limit != nil:
-		fmt.Fprintf(&b, "limit %s, remaining unknown", FormatCount(*l.Limit))
+		fmt.Fprintf(&b, "limit %s, remaining unknown", format.Count(*l.Limit))
 	default:
 		b.WriteString("limit and remaining unknown")
 	}
 	if l.Used != nil {
-		fmt.Fprintf(&b, " · %s used", FormatCount(*l.Used))
+		fmt.Fprintf(&b, " · %s used", format.Count(*l.Used))
 	}
 	if l.Window != nil {
-		b.WriteString(" per " + apiclient.HumanDuration(*l.Window))
+		b.WriteString(" per " + format.Duration(*l.Window))
 	}
 	if l.ResetAfter != nil {
-		b.WriteString(" · resets in " + apiclient.HumanDuration(*l.ResetAfter))
+		b.WriteString(" · resets in " + format.Duration(*l.ResetAfter))
 	} else {
 		b.WriteString(" · reset unknown")
 	}
@@ -121,14 +122,14 @@ func (p *printer) quotaLine(q usage.Quota) string {
 	b.WriteString(p.bar(f) + "  ")
 	switch {
 	case q.Remaining != nil && q.Limit != nil:
-		fmt.Fprintf(&b, "%s/%s writes left this month", FormatCount(*q.Remaining), FormatCount(*q.Limit))
+		fmt.Fprintf(&b, "%s/%s writes left this month", format.Count(*q.Remaining), format.Count(*q.Limit))
 	case q.Remaining != nil:
-		fmt.Fprintf(&b, "%s writes left this month", FormatCount(*q.Remaining))
+		fmt.Fprintf(&b, "%s writes left this month", format.Count(*q.Remaining))
 	case q.Limit != nil:
-		fmt.Fprintf(&b, "%s writes a month, remaining unknown", FormatCount(*q.Limit))
+		fmt.Fprintf(&b, "%s writes a month, remaining unknown", format.Count(*q.Limit))
 	}
 	if q.ResetAfter != nil {
-		b.WriteString(" · resets in " + apiclient.HumanDuration(*q.ResetAfter))
+		b.WriteString(" · resets in " + format.Duration(*q.ResetAfter))
 	}
 	return b.String()
 }
@@ -140,14 +141,14 @@ func (r Report) waitLine() string {
 	} else if *r.Wait == 0 {
 		parts = append(parts, "none")
 	} else {
-		parts = append(parts, apiclient.HumanDuration(*r.Wait)+" before the next request")
+		parts = append(parts, format.Duration(*r.Wait)+" before the next request")
 	}
 	var from []string
 	if ra := r.Snapshot.RetryAfter; ra != nil {
-		from = append(from, "Retry-After: "+apiclient.HumanDuration(*ra))
+		from = append(from, "Retry-After: "+format.Duration(*ra))
 	}
 	if r.Problem != nil && r.Problem.BodyRetryAfter != nil {
-		from = append(from, "body retry_after: "+apiclient.HumanDuration(*r.Problem.BodyRetryAfter))
+		from = append(from, "body retry_after: "+format.Duration(*r.Problem.BodyRetryAfter))
 	}
 	if len(from) > 0 {
 		parts = append(parts, "("+strings.Join(from, ", ")+")")
@@ -193,7 +194,7 @@ func (r Report) verdict(p *printer) string {
 		case r.Exhausted == problem.ExhaustedCredits:
 			return p.paint(yellow, "success, but no credits are left: compute jobs will fail until you top up")
 		case r.Wait != nil && *r.Wait > 0:
-			return p.paint(yellow, "success, but a limit is used up: wait "+apiclient.HumanDuration(*r.Wait)+" before the next request")
+			return p.paint(yellow, "success, but a limit is used up: wait "+format.Duration(*r.Wait)+" before the next request")
 		case r.Status >= 300:
 			return "not an error, not a success: a redirect or informational response"
 		}
@@ -201,7 +202,7 @@ func (r Report) verdict(p *printer) string {
 	}
 	wait := "now"
 	if r.Wait != nil && *r.Wait > 0 {
-		wait = "in " + apiclient.HumanDuration(*r.Wait)
+		wait = "in " + format.Duration(*r.Wait)
 	}
 	var v string
 	switch r.Class.Kind {
@@ -244,39 +245,6 @@ func Bar(frac float64) string {
 	}
 	n := int(math.Round(min(frac, 1) * BarWidth))
 	return strings.Repeat("█", n) + strings.Repeat("░", BarWidth-n)
-}
-
-// FormatCount prints 25000 as "25,000".
-func FormatCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
-// FormatCredits prints 1250.5 as "1,250.5" (at most two decimals).
-func FormatCredits(c float64) string {
-	if math.IsNaN(c) || math.IsInf(c, 0) || math.Abs(c) >= 1e15 {
-		return strconv.FormatFloat(c, 'g', -1, 64)
-	}
-	s := strconv.FormatFloat(math.Round(c*100)/100, 'f', -1, 64)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	n, _ := strconv.ParseInt(whole, 10, 64)
-	out := sign + FormatCount(n)
-	if hasFrac {
-		out += "." + frac
-	}
-	return out
 }
 
 const (

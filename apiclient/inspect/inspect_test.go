@@ -283,23 +283,6 @@ func TestBar(t *testing.T) {
 	}
 }
 
-func TestFormat(t *testing.T) {
-	for _, tc := range []struct {
-		c    float64
-		want string
-	}{{1250.5, "1,250.5"}, {0, "0"}, {3.5, "3.5"}, {-12.25, "-12.25"}, {1234567, "1,234,567"}, {0.1 + 0.2, "0.3"}} {
-		if got := FormatCredits(tc.c); got != tc.want {
-			t.Errorf("FormatCredits(%v) = %q, want %q", tc.c, got, tc.want)
-		}
-	}
-	if got := FormatCount(25000); got != "25,000" {
-		t.Errorf("FormatCount = %q", got)
-	}
-	if got := FormatCount(-1000); got != "-1,000" {
-		t.Errorf("FormatCount(-1000) = %q", got)
-	}
-}
-
 // FuzzInspect: any input either errors with one line or yields a report
 // whose JSON has every key and whose explanation renders.
 func FuzzInspect(f *testing.F) {

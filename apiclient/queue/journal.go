@@ -9,6 +9,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/problem"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -168,4 +170,18 @@ func (j *Journal) Load() ([]Job, error) {
 		return jobs, fmt.Errorf("queue journal %s: %d unreadable record(s), first key %q", j.path, len(bad), bad[0])
 	}
 	return jobs, nil
+}
+
+// Line is the problem on one line, written as every API problem is
+// (apiclient.ProblemLine).
+func (p *Problem) Line() string {
+	msg := p.Detail
+	if msg == "" {
+		msg = p.Title
+	}
+	fields := make([]problem.FieldError, len(p.Fields))
+	for i, f := range p.Fields {
+		fields[i] = problem.FieldError{Pointer: f.Pointer, Detail: f.Detail}
+	}
+	return apiclient.ProblemLine(p.Status, p.Code, msg, fields)
 }

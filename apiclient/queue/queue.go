@@ -260,7 +260,7 @@ func (q *Queue) Cancel(ctx context.Context, key string) error {
 		q.unclaim(key)
 		return err
 	case cur.State.Unfinished():
-		return fmt.Errorf("queue: job %s is being sent; cancel it once it is created", short(key))
+		return fmt.Errorf("queue: job %s is being sent; cancel it once it is created", ShortKey(key))
 	case cur.State == StateCreated || cur.State == StateRunning:
 		var got apiclient.Job
 		ck := q.opts.NewKey()
@@ -280,7 +280,7 @@ func (q *Queue) Cancel(ctx context.Context, key string) error {
 		q.releaseSlot(ctx, key)
 		return err
 	}
-	return fmt.Errorf("queue: job %s is already %s", short(key), cur.State)
+	return fmt.Errorf("queue: job %s is already %s", ShortKey(key), cur.State)
 }
 
 // RetryFailed puts failed jobs that the server never created back in the
@@ -323,7 +323,7 @@ func (q *Queue) Reorder(key string, delta int) error {
 	}
 	if at < 0 {
 		q.mu.Unlock()
-		return fmt.Errorf("queue: job %s is not waiting to be sent", short(key))
+		return fmt.Errorf("queue: job %s is not waiting to be sent", ShortKey(key))
 	}
 	to := min(max(at+delta, 0), len(pend)-1)
 	if to == at {
@@ -385,7 +385,9 @@ func (q *Queue) get(key string) Job {
 	return Job{}
 }
 
-func short(key string) string {
+// ShortKey is the first eight characters of an Idempotency-Key: enough to
+// tell jobs apart in a message or a log line.
+func ShortKey(key string) string {
 	if len(key) > 8 {
 		return key[:8]
 	}

@@ -307,7 +307,7 @@ func (q *Queue) pollOldest(ctx context.Context) {
 func (q *Queue) Refresh(ctx context.Context, key string) error {
 	j := q.get(key)
 	if j.JobID == "" {
-		return fmt.Errorf("queue: job %s has no server id yet", short(key))
+		return fmt.Errorf("queue: job %s has no server id yet", ShortKey(key))
 	}
 	var got apiclient.Job
 	err := q.opts.Scheduler.Do(ctx, Call{Kind: KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/internal/format"
 )
 
 // Kind names a request class; point costs are learned per kind.
@@ -466,4 +467,4 @@ func waitText(r budget.Reason, d time.Duration, now time.Time) string {
 	return string(r) + " " + human(d)
 }
 
-func human(d time.Duration) string { return apiclient.HumanDuration(d) }
+func human(d time.Duration) string { return format.Duration(d) }

@@ -1,42 +1,46 @@
 package main
 
 import (
+	"io"
 	"os"
-	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/session"
 )
 
-// newClient builds the API client for cfg; observer may be nil. The token
-// was validated by config; apiclient checks the URL again (defence in depth).
+// newClient builds the API client for cfg; observer may be nil.
 func (a *app) newClient(cfg config.Config, observer func(apiclient.Observation)) (*apiclient.Client, error) {
-	return a.newClientAt(cfg, observer, nil)
+	return session.NewClient(cfg, version, observer, nil)
 }
 
-// newClientAt is newClient with the clock the budget decides on (orgBudget.Now,
-// the Redis server's when the budget is shared), so waits the client computes
-// from reset times agree with every peer's; nil means time.Now.
-func (a *app) newClientAt(cfg config.Config, observer func(apiclient.Observation), now func() time.Time) (*apiclient.Client, error) {
-	return apiclient.New(apiclient.Options{
-		Now:               now,
-		BaseURL:           cfg.BaseURL,
-		Token:             cfg.Token,
-		Version:           version,
-		Timeout:           cfg.Timeout,
-		Observer:          observer,
-		AllowInsecureHTTP: cfg.AllowInsecureHTTP,
-	})
+// noColor is the one place abtop decides against colour: --no-color,
+// NO_COLOR (any non-empty value, https://no-color.org) or the config's
+// no_color. inspect runs without a config, so the flag and the variable are
+// read here too, not only through config.
+func (a *app) noColor(cfgNoColor bool) bool {
+	return cfgNoColor || a.v.GetBool("no-color") || os.Getenv("NO_COLOR") != ""
 }
 
 // outputColor reports whether status and inspect may colour their output:
-// not with --no-color, NO_COLOR or the config's no_color, and only on a
-// terminal (a pipe or a test buffer gets plain text).
+// not when noColor says so, and only on a terminal (a pipe or a test buffer
+// gets plain text).
 func (a *app) outputColor(cfgNoColor bool) bool {
-	if cfgNoColor || a.v.GetBool("no-color") || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	on := isTerminal(a.out)
+	on := !a.noColor(cfgNoColor) && isTerminal(a.out)
 	a.out.SetColor(on)
 	return on
+}
+
+// isTerminal reports whether x is a character device (a terminal); a
+// termsafe writer is judged by the stream it wraps.
+func isTerminal(x any) bool {
+	if u, ok := x.(interface{ Underlying() io.Writer }); ok {
+		x = u.Underlying()
+	}
+	f, ok := x.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -86,7 +85,7 @@ func displayValues(cfg config.Config, rep config.Report) map[string]shownValue {
 		"allow_insecure_http": cfg.AllowInsecureHTTP,
 		"poll_interval":       cfg.PollInterval.String(),
 		"timeout":             cfg.Timeout.String(),
-		"limiter":             redactURL(cfg.Limiter),
+		"limiter":             config.RedactURL(cfg.Limiter),
 		"journal":             cfg.JournalPath,
 		"no_color":            cfg.NoColor,
 		"keys":                cfg.Keys,
@@ -112,16 +111,6 @@ func displayValues(cfg config.Config, rep config.Report) map[string]shownValue {
 		out[k] = shownValue{Value: v, Source: o.Source, Where: o.Where, Invalid: o.Invalid}
 	}
 	return out
-}
-
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	if s != "" {
-		return "(unparsable URL)"
-	}
-	return s
 }
 
 func splitProblems(err error) ([]config.Problem, error) {

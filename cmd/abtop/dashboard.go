@@ -1,15 +1,13 @@
 package main
 
-// The dashboard command (abtop with no subcommand): wires the real client,
-// scheduler and queue into the TUI through thin adapters. The TUI itself
+// The dashboard command (abtop with no subcommand): opens a session (budget,
+// client, scheduler, queue) and hands it to the TUI through thin adapters. The TUI itself
 // (package tui) sees only small interfaces and a plain Options struct.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,6 +17,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/session"
 	"github.com/abtop-dev/abtop/tui"
 )
 
@@ -56,28 +55,27 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		}
 	}
 	// The org budget: in-process, or shared with other abtop processes
-	// through Redis (--limiter); its clock then follows the Redis server's.
-	// nil mode log: a line on stderr would tear the full-screen view.
-	ob, err := a.openBudget(ctx, cfg, nil)
+	// (--limiter); its clock then follows the shared store's. No mode log:
+	// a line on stderr would tear the full-screen view. The queue is
+	// optional: if its journal is held by another abtop (a running
+	// "abtop submit"), the dashboard still monitors.
+	sandbox := a.v.GetBool("sandbox")
+	sess, err := session.Open(ctx, session.Options{
+		Config: cfg, Version: version, Observer: observer,
+		Queue: session.QueueOptional, EphemeralJournal: sandbox,
+	})
 	if err != nil {
 		return err
 	}
-	defer ob.Close()
-	client, err := a.newClientAt(cfg, observer, ob.Now)
-	if err != nil {
-		return err
-	}
-	store := ob.Store
-	sched := queue.NewScheduler(queue.Options{Store: store, Now: ob.Now})
-	mon := &monitorAdapter{client: client, sched: sched, limiter: ob.StatusLine}
+	defer sess.Close()
+	mon := &monitorAdapter{sess: sess}
 
 	opts := tui.Options{
 		Profile:      cfg.Profile,
 		MaskedToken:  config.MaskToken(cfg.Token),
 		TokenSource:  string(cfg.TokenSource),
-		BaseURL:      cfg.BaseURL,
-		Sandbox:      a.v.GetBool("sandbox"),
-		NoColor:      cfg.NoColor || a.v.GetBool("no-color") || tui.NoColorFromEnv(),
+		Sandbox:      sandbox,
+		NoColor:      a.noColor(cfg.NoColor),
 		PollInterval: cfg.PollInterval,
 		Keys:         cfg.Keys,
 		Monitor:      mon,
@@ -85,34 +83,16 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Context:      ctx,
 	}
 
-	// The queue is optional: if its journal is held by another abtop (a
-	// running "abtop submit"), the dashboard still monitors.
 	var runErr chan error
-	journalPath := cfg.JournalPath
-	if opts.Sandbox {
-		// sandbox jobs must never land in the real journal, where a later
-		// "abtop submit --resume" would send them to the real API
-		dir, err := os.MkdirTemp("", "abtop-sandbox-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		journalPath = filepath.Join(dir, "queue.db")
-	}
-	journal, jerr := queue.OpenJournal(journalPath)
-	if jerr == nil {
-		defer journal.Close()
-		q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Owner: ownerOf(cfg)})
-		if err != nil {
-			return err
-		}
-		qa := newQueueAdapter(ctx, q, store, mon)
+	if q := sess.Queue; q != nil {
+		rec := sess.Reconciler()
+		qa := newQueueAdapter(ctx, q, sess.Store, mon, rec)
 		mon.sync = qa.syncServer
 		opts.Queue = qa
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
 	} else {
-		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", jerr)
+		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", sess.QueueErr)
 	}
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.rawOut)}
@@ -137,14 +117,11 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 // scheduler as low-priority KindPoll calls, so they spend the same budget
 // as the queue and wait out the same embargoes.
 type monitorAdapter struct {
-	client *apiclient.Client
-	sched  *queue.Scheduler
+	sess *session.Session
 
 	// sync, when a queue is wired, refreshes the server status of created
 	// jobs as part of each poll and returns the requests it spent.
 	sync func(context.Context) int
-	// limiter describes the shared budget ("" when in-process); cheap, no I/O.
-	limiter func() string
 
 	mu     sync.Mutex
 	models []apiclient.Model
@@ -152,9 +129,9 @@ type monitorAdapter struct {
 
 func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	var res tui.PollResult
-	err := m.sched.Do(ctx, queue.Call{Kind: queue.KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {
+	err := m.sess.Scheduler.Do(ctx, queue.Call{Kind: queue.KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {
 		res.Requests++
-		b, meta, err := m.client.Balance(ctx)
+		b, meta, err := m.sess.Client.Balance(ctx)
 		if err == nil {
 			res.Balance = &b
 			res.Snapshot = meta.Snapshot
@@ -164,16 +141,21 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	if err == nil && m.sync != nil {
 		res.Requests += m.sync(ctx)
 	}
-	if st, serr := m.sched.Store().Snapshot(ctx); serr == nil {
+	res.Limiter = m.sess.Sharing()
+	if st, serr := m.sess.Store.Snapshot(ctx); serr == nil {
 		res.Concurrency = st.ConcurrencyLimit
 		res.Running = len(st.Slots)
-	}
-	if m.limiter != nil {
-		res.Limiter = m.limiter()
+		// another process's Retry-After reaches this one only through the
+		// shared store; in-process the dashboard saw the response itself
+		if res.Limiter.Shared && !st.Embargo.IsZero() {
+			res.Embargo = m.sess.Local(st.Embargo)
+		}
 	}
 	return res, err
 }
 
+// Models lists the models once (the add-job form and the file loader ask
+// again and again); a failure is not cached.
 func (m *monitorAdapter) Models(ctx context.Context) ([]apiclient.Model, error) {
 	m.mu.Lock()
 	cached := m.models
@@ -181,13 +163,7 @@ func (m *monitorAdapter) Models(ctx context.Context) ([]apiclient.Model, error) 
 	if cached != nil {
 		return cached, nil
 	}
-	var ms []apiclient.Model
-	err := m.sched.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
-		var meta apiclient.Meta
-		var err error
-		ms, meta, err = m.client.Models(ctx)
-		return meta, err
-	})
+	ms, err := m.sess.Models(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing models: %w", err)
 	}

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/session"
 	"github.com/abtop-dev/abtop/tui"
 	"github.com/abtop-dev/abtop/tui/data"
 )
@@ -22,7 +23,7 @@ type queueAdapter struct {
 	q      *queue.Queue
 	store  budget.Store
 	mon    *monitorAdapter
-	view   *serverView
+	rec    *queue.Reconciler
 	events chan data.Event
 
 	// mu orders sends on events with its closing: two goroutines send (the
@@ -32,9 +33,8 @@ type queueAdapter struct {
 	closed bool
 }
 
-func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter) *queueAdapter {
-	a := &queueAdapter{q: q, store: store, mon: mon, events: make(chan data.Event, 1024),
-		view: &serverView{byID: map[string]apiclient.Job{}}}
+func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter, rec *queue.Reconciler) *queueAdapter {
+	a := &queueAdapter{q: q, store: store, mon: mon, rec: rec, events: make(chan data.Event, 1024)}
 	src, unsub := q.Subscribe(4096)
 	go func() {
 		defer a.close()
@@ -96,7 +96,7 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 		out.State = &st
 		out.Note = "queue resumed"
 	default:
-		j := a.view.overlay(convertJob(e.Job))
+		j := convertJob(a.rec.Overlay(e.Job))
 		if e.Type == queue.EventWait && e.Wait.Text != "" {
 			j.Wait = e.Wait.Text
 			if !e.Job.Updated.IsZero() {
@@ -105,23 +105,18 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 		}
 		out.Job = &j
 		if e.Type == queue.EventProblem && e.Job.Problem != nil {
-			out.Note = fmt.Sprintf("job %s: %d %s %s", short(e.Job.Key), e.Job.Problem.Status, e.Job.Problem.Code, e.Job.Problem.Title)
+			out.Note = fmt.Sprintf("job %s: %d %s %s", queue.ShortKey(e.Job.Key), e.Job.Problem.Status, e.Job.Problem.Code, e.Job.Problem.Title)
 		}
 	}
 	return out
 }
 
-func short(key string) string {
-	if len(key) > 8 {
-		return key[:8]
-	}
-	return key
-}
-
-func convertJob(j queue.Job) data.Job {
+// convertJob turns a queue job, with what the server last said about it,
+// into the dashboard's plain value.
+func convertJob(j queue.Tracked) data.Job {
 	out := data.Job{
-		Key: j.Key, ID: j.JobID, Model: j.Model, State: string(j.State), Attempts: j.Attempts,
-		Wait: j.Wait, Enqueued: j.Enqueued, Updated: j.Updated, Credits: j.Credits,
+		Key: j.Key, ID: j.JobID, Model: j.Model, State: data.State(j.State), Attempts: j.Attempts,
+		Wait: j.Wait, Enqueued: j.Enqueued, Updated: j.Updated, Credits: j.Credits, Output: j.Output,
 	}
 	if j.Line > 0 {
 		out.Batch = fmt.Sprintf("line %d", j.Line)
@@ -135,6 +130,9 @@ func convertJob(j queue.Job) data.Job {
 	}
 	// what abtop will do, in words, from the state the queue recorded
 	switch {
+	case j.FailedOnServer:
+		out.Problem = j.ServerProblem
+		out.Next = "no automatic retry: it failed on the server after it was created; add it again to rerun it"
 	case j.State == queue.StateFailed:
 		out.Next = "no automatic retry: fix the cause, then r retries failed jobs"
 	case j.State.Unfinished() && j.Problem != nil:
@@ -149,7 +147,7 @@ func (a *queueAdapter) Jobs() []data.Job {
 	list := a.q.List()
 	out := make([]data.Job, len(list))
 	for i, j := range list {
-		out[i] = a.view.overlay(convertJob(j))
+		out[i] = convertJob(a.rec.Overlay(j))
 	}
 	return out
 }
@@ -198,7 +196,7 @@ func (a *queueAdapter) LoadFile(ctx context.Context, path string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	parsed, probs, err := parseSubmit(f, models)
+	parsed, probs, err := jobfile.Parse(f, models)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", path, err)
 	}
@@ -212,11 +210,7 @@ func (a *queueAdapter) LoadFile(ctx context.Context, path string) (int, error) {
 	if len(parsed) == 0 {
 		return 0, fmt.Errorf("%s has no jobs", path)
 	}
-	jobs := make([]queue.NewJob, len(parsed))
-	for i, p := range parsed {
-		jobs[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Cost, Line: p.Line}
-	}
-	added, err := a.q.Enqueue(jobs...)
+	added, err := a.q.Enqueue(session.Jobs(parsed)...)
 	return len(added), err
 }
 
@@ -238,4 +232,18 @@ func expandHome(path string) (string, error) {
 		return "", fmt.Errorf("%s: cannot expand ~: %w", path, err)
 	}
 	return filepath.Join(home, path[1:]), nil
+}
+
+// syncServer asks the API once about every job still unfinished on the
+// server and emits an event for each that changed. It returns the requests
+// spent.
+func (a *queueAdapter) syncServer(ctx context.Context) int {
+	changed, at, n := a.rec.Sync(ctx)
+	for _, t := range changed {
+		j := convertJob(t)
+		if !a.emit(ctx, data.Event{At: at, Job: &j}) {
+			break
+		}
+	}
+	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/tui/data"
 )
 
@@ -43,6 +44,24 @@ func TestExpandHome(t *testing.T) {
 	} {
 		if got, err := expandHome(c.in); err != nil || got != c.want {
 			t.Errorf("expandHome(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
+
+// The dashboard's job states are the queue's, by name: every queue state
+// converts to one the dashboard knows, and finished means the same.
+func TestJobStatesMatchTheQueue(t *testing.T) {
+	known := map[data.State]bool{}
+	for _, s := range []data.State{data.StatePending, data.StateSending, data.StateCreated, data.StateRunning, data.StateSucceeded, data.StateFailed, data.StateCanceled} {
+		known[s] = true
+	}
+	for _, qs := range []queue.State{queue.StatePending, queue.StateSending, queue.StateCreated, queue.StateRunning, queue.StateSucceeded, queue.StateFailed, queue.StateCanceled} {
+		j := convertJob(queue.Tracked{Job: queue.Job{State: qs}})
+		if !known[j.State] {
+			t.Errorf("queue state %q has no dashboard state", qs)
+		}
+		if finished := !qs.Unfinished() && qs != queue.StateCreated && qs != queue.StateRunning; j.State.Finished() != finished {
+			t.Errorf("state %q: dashboard finished %t, queue %t", qs, j.State.Finished(), finished)
 		}
 	}
 }

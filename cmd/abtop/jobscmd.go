@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
 
@@ -38,7 +39,7 @@ func (a *app) runJobsList() error {
 	if err != nil {
 		return err
 	}
-	mine := ownerOf(cfg)
+	mine := session.OwnerOf(cfg)
 	type group struct {
 		owner queue.Owner
 		n     int
@@ -90,7 +91,7 @@ Finished jobs and this endpoint's own jobs are kept.`,
 			if err != nil {
 				return err
 			}
-			mine := ownerOf(cfg)
+			mine := session.OwnerOf(cfg)
 			match := func(o queue.Owner) bool { return !o.Same(mine) }
 			what := "not queued for " + describeOwner(mine)
 			if endpoint != "" {

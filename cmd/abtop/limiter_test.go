@@ -8,27 +8,8 @@ import (
 	"testing"
 
 	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
-	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/internal/redistest"
 )
-
-// The shared key is the organization's: API host + profile, never the
-// token (README "Several machines").
-func TestDefaultOrg(t *testing.T) {
-	for _, tc := range []struct {
-		cfg  config.Config
-		want string
-	}{
-		{config.Config{BaseURL: "https://api.abstrakt.dev", Profile: "default", Token: "ab_x"}, "api.abstrakt.dev/default"},
-		{config.Config{BaseURL: "https://api.abstrakt.dev", Profile: "default", Token: "ab_other"}, "api.abstrakt.dev/default"},
-		{config.Config{BaseURL: "http://127.0.0.1:8080/", Profile: "batch"}, "127.0.0.1:8080/batch"},
-		{config.Config{BaseURL: "https://api.abstrakt.dev"}, "api.abstrakt.dev/default"},
-	} {
-		if got := defaultOrg(tc.cfg); got != tc.want {
-			t.Errorf("defaultOrg(%q, profile %q) = %q, want %q", tc.cfg.BaseURL, tc.cfg.Profile, got, tc.want)
-		}
-	}
-}
 
 // status --limiter shows the submitters sharing the org (and does not count
 // itself); submit's peers are real Stores.

@@ -5,15 +5,7 @@ import (
 	"io"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	"github.com/abtop-dev/abtop/config"
-	"github.com/abtop-dev/abtop/internal/secret"
 )
-
-// ownerOf is whom the jobs this run queues belong to: the endpoint and the
-// organization of the token (by fingerprint; the token is never stored).
-func ownerOf(cfg config.Config) queue.Owner {
-	return queue.Owner{Endpoint: cfg.BaseURL, Org: secret.Fingerprint(cfg.Token), Token: secret.Mask(cfg.Token)}
-}
 
 // describeOwner is an owner in words: "http://127.0.0.1:8080 (token ab_…wxyz)".
 func describeOwner(o queue.Owner) string {

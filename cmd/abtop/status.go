@@ -13,9 +13,12 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/inspect"
+	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/internal/format"
+	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
 
@@ -71,7 +74,7 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 	}
 	// A bad limiter URL or a refused password is an error before any
 	// request; an unreachable Redis is reported in the output.
-	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, defaultOrg(cfg)); err != nil {
+	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg)); err != nil {
 		return err
 	}
 	r.collect(ctx, client)
@@ -180,23 +183,6 @@ func (r *statusReport) collect(ctx context.Context, c *apiclient.Client) {
 	}
 }
 
-// planConcurrency is the concurrent-jobs limit of a plan (API.md plan
-// table); ok is false when the plan is unknown or custom, and limit is 0
-// when the plan has none.
-func planConcurrency(plan string) (limit int, ok bool) {
-	switch strings.ToLower(plan) {
-	case "free":
-		return 2, true
-	case "pro":
-		return 10, true
-	case "team":
-		return 0, true
-	case "business":
-		return 50, true
-	}
-	return 0, false
-}
-
 func (r *statusReport) human(w io.Writer, color bool) error {
 	var b strings.Builder
 	line := func(k, v string) { fmt.Fprintf(&b, "%-14s%s\n", k, v) }
@@ -213,7 +199,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 			if sk < 0 {
 				dir, sk = "behind", -sk
 			}
-			fmt.Fprintf(&b, " (%s %s this machine)", apiclient.HumanDuration(sk), dir)
+			fmt.Fprintf(&b, " (%s %s this machine)", format.Duration(sk), dir)
 		}
 		b.WriteString("; resets below are counted on it\n")
 	}
@@ -222,7 +208,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		line("Plan", r.balance.Plan)
 	}
 	if r.credits != nil {
-		line("Credits", inspect.FormatCredits(*r.credits))
+		line("Credits", format.Number(*r.credits))
 	} else {
 		line("Credits", "unknown")
 	}
@@ -240,7 +226,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		line("Quota", inspect.QuotaLine(*r.quota, color))
 	}
 	if s.RetryAfter != nil {
-		line("Retry-After", apiclient.HumanDuration(*s.RetryAfter))
+		line("Retry-After", format.Duration(*s.RetryAfter))
 	}
 	if r.limiter != nil {
 		line("Shared budget", limiterLine(*r.limiter))
@@ -250,7 +236,7 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 		if r.balance != nil {
 			plan = r.balance.Plan
 		}
-		limit, known := planConcurrency(plan)
+		limit, known := plans.Concurrency(plan)
 		switch {
 		case known && limit > 0:
 			line("Running jobs", fmt.Sprintf("%d / %d concurrent (%s plan)", *r.running, limit, plan))
@@ -290,7 +276,7 @@ func printProblem(w io.Writer, e *apiclient.Error) {
 		fmt.Fprintf(w, "  field %s: %s\n", pr(f.Pointer), pr(f.Detail))
 	}
 	if e.Retryable && e.Wait > 0 {
-		fmt.Fprintf(w, "  retry in %s\n", apiclient.HumanDuration(e.Wait))
+		fmt.Fprintf(w, "  retry in %s\n", format.Duration(e.Wait))
 	}
 }
 
@@ -362,7 +348,7 @@ func (r *statusReport) json() statusJSON {
 	if r.balance != nil && r.balance.Plan != "" {
 		p := r.balance.Plan
 		out.Plan = &p
-		if limit, ok := planConcurrency(p); ok && limit > 0 {
+		if limit, ok := plans.Concurrency(p); ok && limit > 0 {
 			out.ConcurrencyLimit = &limit
 		}
 	}
@@ -397,5 +383,5 @@ func limiterLine(st redisbudget.Status) string {
 	if st.Peers == 0 {
 		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
 	}
-	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
+	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
 }

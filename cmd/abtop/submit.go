@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
-	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
+	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
 
@@ -79,8 +79,11 @@ type submitSummary struct {
 	AllowanceUsed float64  `json:"allowance_used"`
 	Paused        string   `json:"paused,omitempty"`
 	Failures      []string `json:"failures,omitempty"`
-	// Limiter is the shared budget's state at the end; absent in-process.
-	Limiter *redisbudget.Status `json:"limiter,omitempty"`
+	// Limiter is the shared budget's state at the end (the backend's own
+	// status, e.g. a redisbudget.Status); absent in-process.
+	Limiter any `json:"limiter,omitempty"`
+	// Sharing is the same for the human summary.
+	Sharing budget.Sharing `json:"-"`
 }
 
 func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
@@ -97,30 +100,19 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if err != nil {
 		return err
 	}
-	ob, err := a.openBudget(ctx, cfg, a.errOut)
+	sess, err := session.Open(ctx, session.Options{
+		Config: cfg, Version: version, Log: limiterLog(a.errOut),
+		Queue: session.QueueRequired, Workers: f.workers,
+	})
 	if err != nil {
 		return err
 	}
-	defer ob.Close()
-	if line := ob.StatusLine(); line != "" {
-		fmt.Fprintf(a.errOut, "abtop: limiter: %s (org %q)\n", line, ob.Status().Org)
+	defer sess.Close()
+	if sh := sess.Sharing(); sh.Shared {
+		fmt.Fprintf(a.errOut, "abtop: limiter: %s (org %q)\n", sh.Text, sh.Org)
 	}
-	store := ob.Store
-	client, err := a.newClientAt(cfg, nil, ob.Now)
-	if err != nil {
-		return err
-	}
-	journal, err := queue.OpenJournal(cfg.JournalPath)
-	if err != nil {
-		return err
-	}
-	defer journal.Close()
-	sched := queue.NewScheduler(queue.Options{Store: store, Now: ob.Now})
-	mine := ownerOf(cfg)
-	q, err := queue.Open(queue.QueueOptions{Journal: journal, Scheduler: sched, API: client, Workers: f.workers, Owner: mine})
-	if err != nil {
-		return err
-	}
+	q, journal, sched := sess.Queue, sess.Journal, sess.Scheduler
+	mine := session.OwnerOf(sess.Config)
 	held := q.Held()
 	printHeld(a.errOut, journal.Path(), mine, held)
 
@@ -153,7 +145,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			in = nil
 		}
 		if in != nil {
-			jobs, err := a.readJobs(ctx, sched, client, in, name, f.skipInvalid)
+			jobs, err := a.readJobs(ctx, sess, in, name, f.skipInvalid)
 			if err != nil {
 				return err
 			}
@@ -179,7 +171,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 
 	start := time.Now()
 	prog := newProgress(a.errOut, isTerminal(a.errOut), q, sched, batch)
-	prog.limiter = ob
+	prog.sharing = sess.Sharing
 	events, unsub := q.Subscribe(1024)
 	progDone := make(chan struct{})
 	go func() { defer close(progDone); prog.run(ctx, events) }()
@@ -187,8 +179,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	unsub()
 	<-progDone
 
-	sum := a.summarize(q, sched, store, batch, start, runErr)
-	sum.Limiter = ob.Status()
+	sum := a.summarize(q, sched, sess.Store, batch, start, runErr)
+	sum.Sharing = sess.Sharing()
+	sum.Limiter = sum.Sharing.Detail
 	if f.json {
 		enc := json.NewEncoder(a.out)
 		if err := enc.Encode(sum); err != nil {
@@ -211,18 +204,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 
 // readJobs fetches the model list (through the budget) and validates the
 // whole input before anything is queued.
-func (a *app) readJobs(ctx context.Context, sched *queue.Scheduler, client *apiclient.Client, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
-	var models []apiclient.Model
-	err := sched.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
-		var meta apiclient.Meta
-		var err error
-		models, meta, err = client.Models(ctx)
-		return meta, err
-	})
+func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
+	models, err := sess.Models(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
 	}
-	parsed, probs, err := parseSubmit(in, models)
+	parsed, probs, err := jobfile.Parse(in, models)
 	if err != nil {
 		return nil, fmt.Errorf("submit: %s: %w", name, err)
 	}
@@ -239,11 +226,7 @@ func (a *app) readJobs(ctx context.Context, sched *queue.Scheduler, client *apic
 	if len(parsed) == 0 && len(probs) == 0 {
 		fmt.Fprintf(a.errOut, "abtop: %s has no jobs\n", name)
 	}
-	out := make([]queue.NewJob, len(parsed))
-	for i, p := range parsed {
-		out[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Cost, Line: p.Line}
-	}
-	return out, nil
+	return session.Jobs(parsed), nil
 }
 
 func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Store, batch map[string]bool, start time.Time, runErr error) submitSummary {
@@ -282,14 +265,7 @@ func failureLine(j queue.Job) string {
 	if j.Problem == nil {
 		return where + ": failed"
 	}
-	s := fmt.Sprintf("%s: %s", where, j.Problem.Code)
-	if j.Problem.Detail != "" {
-		s += " — " + j.Problem.Detail
-	}
-	for _, fe := range j.Problem.Fields {
-		s += fmt.Sprintf(" [%s: %s]", fe.Pointer, fe.Detail)
-	}
-	return s
+	return where + ": " + j.Problem.Line()
 }
 
 func (a *app) printSummary(s submitSummary) {
@@ -305,8 +281,8 @@ func (a *app) printSummary(s submitSummary) {
 	}
 	fmt.Fprintf(a.out, "%s in %.1fs · %d×429 · %d retries · %.0f%% of the rate allowance used\n",
 		strings.Join(parts, ", "), s.ElapsedS, s.HTTP429, s.Retries, 100*s.AllowanceUsed)
-	if s.Limiter != nil {
-		fmt.Fprintf(a.out, "limiter: %s (org %q)\n", s.Limiter, s.Limiter.Org)
+	if s.Sharing.Shared {
+		fmt.Fprintf(a.out, "limiter: %s (org %q)\n", s.Sharing.Text, s.Sharing.Org)
 	}
 	if s.Paused != "" {
 		fmt.Fprintf(a.out, "paused: %s\n", s.Paused)
@@ -316,18 +292,6 @@ func (a *app) printSummary(s submitSummary) {
 	for _, f := range fails {
 		fmt.Fprintln(a.out, "  "+f)
 	}
-}
-
-func isTerminal(x any) bool {
-	if u, ok := x.(interface{ Underlying() io.Writer }); ok {
-		x = u.Underlying()
-	}
-	f, ok := x.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 func roundTo(v float64, places int) float64 {

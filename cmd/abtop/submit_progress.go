@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/internal/termsafe"
 )
 
@@ -25,9 +26,9 @@ type progress struct {
 	waits  map[string]queue.Wait
 	latest string
 	paused string
-	// limiter, when the budget is shared, adds its mode to each line and
-	// (changes are also logged on their own line by openBudget).
-	limiter *orgBudget
+	// sharing, when set and the budget is shared, adds its mode to each
+	// line (changes are also logged on their own line by the session).
+	sharing func() budget.Sharing
 }
 
 func newProgress(w *termsafe.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
@@ -90,16 +91,16 @@ func (p *progress) draw(final bool) {
 	}
 	eta := "—"
 	if rate > 0 && done < total {
-		eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+		eta = format.Duration(time.Duration(float64(total-done) / rate * float64(time.Second)))
 	}
 	st := p.sched.Stats()
 	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
 	if w := p.waitText(); w != "" && done < total {
 		line += " · waiting: " + w
 	}
-	if st := p.limiter.Status(); st != nil {
-		if st.Connected {
-			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
+	if st := p.shared(); st.Shared {
+		if !st.Degraded {
+			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
 		} else {
 			line += fmt.Sprintf(" · REDIS UNREACHABLE, local share 1/%d", max(1, st.Peers))
 		}
@@ -143,9 +144,17 @@ func (p *progress) waitText() string {
 	}
 	if l := w.Label(); l != "" && !w.Until.IsZero() {
 		if left := time.Until(w.Until); left > 0 {
-			return l + " " + apiclient.HumanDuration(left)
+			return l + " " + format.Duration(left)
 		}
 		return ""
 	}
 	return w.Text
+}
+
+// shared is how the budget is shared now (the zero value when alone).
+func (p *progress) shared() budget.Sharing {
+	if p.sharing == nil {
+		return budget.Sharing{}
+	}
+	return p.sharing()
 }

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/internal/redistest"
 	"github.com/abtop-dev/abtop/sandbox"
 )
@@ -50,7 +51,7 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 			if res.err != nil {
 				t.Errorf("process %d: %v\n%s", i, res.err, res.stderr)
 			}
-			if res.sum.Limiter == nil || !strings.Contains(res.sum.Limiter.String(), "shared via redis") || res.sum.Limiter.Org != "acme" {
+			if lim := redisStatus(res.sum.Limiter); lim == nil || !strings.Contains(lim.String(), "shared via redis") || lim.Org != "acme" {
 				t.Errorf("process %d: limiter in the summary = %+v, want shared via redis for org acme", i, res.sum.Limiter)
 			}
 		}
@@ -233,6 +234,23 @@ func fetchStats(t *testing.T, baseURL string) sandbox.Stats {
 	var st sandbox.Stats
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
 		t.Fatalf("GET /_sandbox/stats: %v", err)
+	}
+	return st
+}
+
+// redisStatus reads the summary's limiter (decoded as a generic JSON value)
+// as the Redis backend's status; nil when absent or of another shape.
+func redisStatus(v any) *redisbudget.Status {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var st *redisbudget.Status
+	if json.Unmarshal(b, &st) != nil {
+		return nil
 	}
 	return st
 }

@@ -107,6 +107,31 @@ func TryLockFile(f *os.File) (bool, error) { return tryLock(f) }
 // UnlockFile drops a lock taken by TryLockFile.
 func UnlockFile(f *os.File) error { return unlock(f) }
 
+// ErrLocked is what TryAcquire returns while another process holds the lock.
+var ErrLocked = errors.New("locked by another abtop process")
+
+// TryAcquire takes the lock for path if nobody holds it, else returns
+// ErrLocked at once. Holding it for a process's lifetime is how a process
+// says "I am here" (a running watch): its death releases it.
+func TryAcquire(path string) (*Lock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("state %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("state lock %s.lock: %w", path, err)
+	}
+	ok, err := tryLock(f)
+	if err != nil || !ok {
+		f.Close()
+		if err == nil {
+			err = ErrLocked
+		}
+		return nil, err
+	}
+	return &Lock{f: f}, nil
+}
+
 // Release lets the next process in. Closing the file drops the lock.
 func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
@@ -125,6 +150,17 @@ func (l *Lock) Release() error {
 // no reader ever sees part of the new content. The file gets perm (0o600
 // for anything that may hold a secret).
 func WriteAtomic(path string, data []byte, perm os.FileMode) error {
+	return replace(path, data, perm, true)
+}
+
+// Replace is WriteAtomic without the syncs, for state that only matters to
+// processes running now (the status line's latest reading, alert marks):
+// readers still never see a torn file, and it costs no disk flush.
+func Replace(path string, data []byte, perm os.FileMode) error {
+	return replace(path, data, perm, false)
+}
+
+func replace(path string, data []byte, perm os.FileMode, durable bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -145,8 +181,10 @@ func WriteAtomic(path string, data []byte, perm os.FileMode) error {
 	if _, err := tmp.Write(data); err != nil {
 		return fail(err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			return fail(err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(name)
@@ -156,7 +194,9 @@ func WriteAtomic(path string, data []byte, perm os.FileMode) error {
 		os.Remove(name)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	syncDir(dir)
+	if durable {
+		syncDir(dir)
+	}
 	return nil
 }
 

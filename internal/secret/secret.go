@@ -5,6 +5,8 @@ package secret
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -38,4 +40,32 @@ func Mask(t string) string {
 func Fingerprint(t string) string {
 	sum := sha256.Sum256([]byte(t))
 	return "sha256:" + hex.EncodeToString(sum[:8])
+}
+
+// tokenLike matches anything shaped like an abstrakt token.
+var tokenLike = regexp.MustCompile("ab_[^\\s\"'`,;]+")
+
+// Scrub masks every token-shaped substring of s: for text abtop did not
+// write itself (parser errors that quote values, server messages, a URL
+// with a token pasted into its query).
+func Scrub(s string) string {
+	if !strings.Contains(s, Prefix) {
+		return s
+	}
+	return tokenLike.ReplaceAllStringFunc(s, Mask)
+}
+
+// RedactURL is the one rule for showing a URL that may hold a secret (a
+// limiter's Redis password, a token pasted into base_url): the password
+// becomes "xxxxx", anything token-shaped is masked, and a string that does
+// not parse as a URL loses everything between "://" and the last "@",
+// where a password would be.
+func RedactURL(raw string) string {
+	if u, err := url.Parse(strings.TrimSpace(raw)); err == nil {
+		return Scrub(u.Redacted())
+	}
+	if i, j := strings.Index(raw, "://"), strings.LastIndex(raw, "@"); i >= 0 && j > i {
+		raw = raw[:i+3] + "xxxxx" + raw[j:]
+	}
+	return Scrub(raw)
 }

@@ -29,3 +29,21 @@ func TestFingerprintTellsTokensApartWithoutHoldingThem(t *testing.T) {
 		t.Fatalf("fingerprint %q", fa)
 	}
 }
+
+func TestScrubAndRedactURL(t *testing.T) {
+	tok := "ab_" + "0123456789012345678901234567890123456789" + "wxyz"
+	if got := Scrub("bad key " + tok + ", again"); got != "bad key ab_…wxyz, again" {
+		t.Errorf("Scrub = %q", got)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"redis://u:pw@h:1/0", "redis://u:xxxxx@h:1/0"},
+		{"redis://:pw@h:1/0?org=acme", "redis://:xxxxx@h:1/0?org=acme"},
+		{"https://api.example/?key=" + tok, "https://api.example/?key=ab_…wxyz"},
+		{"redis://u:p%zz@host", "redis://xxxxx@host"}, // does not parse: the userinfo goes
+		{"", ""},
+	} {
+		if got := RedactURL(tc.in); got != tc.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Package data holds the plain values the dashboard's components display:
-// a job as the queue describes it, queue events, and log entries. No
-// component computes any of these; they arrive from the queue and client.
+// a job as the queue describes it, queue events and state, a job typed in
+// the add-job form, and a file's bad lines. No component computes any of
+// these; they arrive from the queue and client through the adapters.
 package data
 
 import (
@@ -10,26 +11,24 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/problem"
 )
 
+// State is a job's state, with the queue's names for them (the adapter
+// converts queue.State; the dashboard does not import the queue).
+type State string
+
 // Job states, as the queue names them.
 const (
-	StatePending   = "pending"
-	StateSending   = "sending"
-	StateCreated   = "created"
-	StateRunning   = "running"
-	StateSucceeded = "succeeded"
-	StateFailed    = "failed"
-	StateCanceled  = "canceled"
+	StatePending   State = "pending"
+	StateSending   State = "sending"
+	StateCreated   State = "created"
+	StateRunning   State = "running"
+	StateSucceeded State = "succeeded"
+	StateFailed    State = "failed"
+	StateCanceled  State = "canceled"
 )
 
 // Finished reports whether a state is terminal.
-func Finished(state string) bool {
-	return state == StateSucceeded || state == StateFailed || state == StateCanceled
-}
-
-// InFlight reports whether a job of this state has left the machine or is
-// about to (so quitting now leaves it to the journal).
-func InFlight(state string) bool {
-	return state == StateSending || state == StateCreated || state == StateRunning
+func (s State) Finished() bool {
+	return s == StateSucceeded || s == StateFailed || s == StateCanceled
 }
 
 // Job is one job of the session, as the queue reports it.
@@ -37,7 +36,7 @@ type Job struct {
 	Key      string // local id (the idempotency key); stable for the job's life
 	ID       string // server job id; "" until created
 	Model    string
-	State    string
+	State    State
 	Attempts int
 	// Wait says why a pending job is not being sent yet, in words
 	// ("rate window 12 s", "Retry-After 30 s", "quota until 1 Dec"); "" when none.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
@@ -64,7 +65,7 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 	}
 	add(st.Dim.Render("idempotency key " + j.Key))
 	if !j.Enqueued.IsZero() {
-		age := "queued " + text.Age(now.Sub(j.Enqueued)) + " ago"
+		age := "queued " + format.Age(now.Sub(j.Enqueued)) + " ago"
 		if j.Batch != "" {
 			age += " from " + j.Batch
 		}

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
@@ -226,7 +227,7 @@ func (f *AddJob) View(w int, st styles.Styles) []string {
 			if i == start {
 				prefix = marker(0) + "model   "
 			}
-			line := prefix + mark + fmt.Sprintf("%-18s %-6s %s", m.ID, m.Kind, text.Credits(m.Credits))
+			line := prefix + mark + fmt.Sprintf("%-18s %-6s %s", m.ID, m.Kind, format.Credits(m.Credits))
 			note := f.planNote(m)
 			switch {
 			case i == f.pick && f.focus == 0:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/frame"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
@@ -57,7 +58,7 @@ func (g Gauge) Source(now time.Time) string {
 	if g.At.IsZero() {
 		return "from " + g.From
 	}
-	return "from " + g.From + " · " + text.Age(now.Sub(g.At)) + " ago"
+	return "from " + g.From + " · " + format.Age(now.Sub(g.At)) + " ago"
 }
 
 // recentHit is how long a 429/402 keeps a gauge critical.
@@ -100,22 +101,22 @@ func rate(in Input, st styles.Styles) Gauge {
 	l, _ := s.Rate.BindingLimit()
 	g.From, g.At, g.Stale = "header", s.Rate.At, in.stale(s.Rate.At)
 	if l.Window != nil && *l.Window > 0 {
-		g.Per = text.Age(*l.Window)
+		g.Per = format.Age(*l.Window)
 	}
 	u := unitWord(l.Unit)
 	if f := l.Fraction(); f >= 0 {
 		g.Used = 1 - f
 		g.Level = styles.LevelOf(g.Used)
-		g.Value = fmt.Sprintf("%s/%s %s left", text.Int(*l.Remaining), text.Int(*l.Limit), u)
+		g.Value = fmt.Sprintf("%s/%s %s left", format.Count(*l.Remaining), format.Count(*l.Limit), u)
 	} else if l.Remaining != nil {
-		g.Value = fmt.Sprintf("%s %s left", text.Int(*l.Remaining), u)
+		g.Value = fmt.Sprintf("%s %s left", format.Count(*l.Remaining), u)
 	} else {
 		g.Value = "limit not reported"
 	}
 	reset, brief := "reset not reported", "reset not reported"
 	if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok {
-		reset = "resets in " + text.Duration(d) + " (server clock)"
-		brief = "resets in " + text.Duration(d)
+		reset = "resets in " + format.Duration(d) + " (server clock)"
+		brief = "resets in " + format.Duration(d)
 		if d <= 0 {
 			// the window this reading describes is over: the budget has
 			// refilled since, by how much only the next response says
@@ -131,14 +132,14 @@ func rate(in Input, st styles.Styles) Gauge {
 		// critical while the bar may look fine: say why, in place of the
 		// monitor's own cost (back when the 429 is a minute old)
 		g.Level = styles.Critical
-		hit := "✖ 429 " + text.Age(in.Now.Sub(s.Last429)) + " ago"
+		hit := "✖ 429 " + format.Age(in.Now.Sub(s.Last429)) + " ago"
 		line2 = st.Critical.Render(hit) + st.Dim.Render(" · abtop: "+strconv.Itoa(s.OwnPerMinute(in.Now))+" req/min")
 		g.Brief = append(g.Brief, st.Critical.Render(hit))
 	}
 	if s.Embargoed(in.Now) {
 		g.Level = styles.Critical
-		reset = "Retry-After: no requests for " + text.Duration(s.EmbargoUntil.Sub(in.Now))
-		brief = st.Critical.Render("Retry-After " + text.Duration(s.EmbargoUntil.Sub(in.Now)))
+		reset = "Retry-After: no requests for " + format.Duration(s.EmbargoUntil.Sub(in.Now))
+		brief = st.Critical.Render("Retry-After " + format.Duration(s.EmbargoUntil.Sub(in.Now)))
 	}
 	if g.Stale {
 		reset, brief = st.Dim.Render(reset), st.Dim.Render(brief)
@@ -165,14 +166,14 @@ func quota(in Input, st styles.Styles) Gauge {
 		g.Used = 1 - float64(rem)/float64(*q.Limit)
 		g.Used = min(1, max(0, g.Used))
 		g.Level = styles.LevelOf(g.Used)
-		g.Value = fmt.Sprintf("%s/%s left", text.Int(rem), text.Int(*q.Limit))
+		g.Value = fmt.Sprintf("%s/%s left", format.Count(rem), format.Count(*q.Limit))
 	} else {
-		g.Value = text.Int(rem) + " left"
+		g.Value = format.Count(rem) + " left"
 	}
 	resetIn, hasReset := usagestate.ResetIn(q.ResetAfter, s.Quota.At, in.Now)
 	resetLine, brief := "reset not reported", "reset not reported"
 	if hasReset {
-		resetLine = "resets " + in.Now.Add(resetIn).Format("2 Jan") + " · in " + text.Duration(resetIn)
+		resetLine = "resets " + in.Now.Add(resetIn).Format("2 Jan") + " · in " + format.Duration(resetIn)
 		brief = "resets " + in.Now.Add(resetIn).Format("2 Jan")
 	}
 	fc := s.QuotaForecast()
@@ -185,10 +186,10 @@ func quota(in Input, st styles.Styles) Gauge {
 		g.Brief = []string{st.Critical.Render("✖ exhausted"), brief}
 	case fc.Consuming && hasReset && fc.EmptyIn < resetIn:
 		g.Level = max(g.Level, styles.Warning)
-		pace = st.Warning.Render("⚠ at this pace: out in " + text.Duration(fc.EmptyIn))
-		g.Brief = []string{st.Warning.Render("⚠ out ~" + text.Duration(fc.EmptyIn)), brief}
+		pace = st.Warning.Render("⚠ at this pace: out in " + format.Duration(fc.EmptyIn))
+		g.Brief = []string{st.Warning.Render("⚠ out ~" + format.Duration(fc.EmptyIn)), brief}
 	case fc.Consuming:
-		pace = fmt.Sprintf("~ %s/h · at this pace lasts past the reset", text.Float(fc.PerHour))
+		pace = fmt.Sprintf("~ %s/h · at this pace lasts past the reset", format.Number(fc.PerHour))
 	case fc.OK:
 		pace = "~ no writes lately"
 	}
@@ -211,13 +212,13 @@ func credits(in Input, st styles.Styles) Gauge {
 	}
 	c := s.Credits
 	g.From, g.At, g.Stale = c.From, c.At, in.stale(c.At)
-	g.Value = text.Float(c.Value) + " left"
+	g.Value = format.Number(c.Value) + " left"
 	g.Level = styles.Calm
 	fc := s.CreditsForecast()
 	spend := st.Dim.Render("~ spend: not enough history yet")
 	switch {
 	case fc.Consuming:
-		spend = fmt.Sprintf("~ −%s/h · empty in %s", text.Float(fc.PerHour), text.Duration(fc.EmptyIn))
+		spend = fmt.Sprintf("~ −%s/h · empty in %s", format.Number(fc.PerHour), format.Duration(fc.EmptyIn))
 		switch {
 		case fc.EmptyIn < time.Hour:
 			g.Level = styles.Critical
@@ -232,12 +233,12 @@ func credits(in Input, st styles.Styles) Gauge {
 	}
 	brief := spend
 	if fc.Consuming {
-		brief = "~ empty in " + text.Duration(fc.EmptyIn)
+		brief = "~ empty in " + format.Duration(fc.EmptyIn)
 	}
 	if !s.Last402.IsZero() && in.Now.Sub(s.Last402) < recentHit {
 		g.Level = styles.Critical
 		spend = st.Critical.Render("✖ 402: not enough credits for the next job")
-		brief = st.Critical.Render("✖ 402 " + text.Age(in.Now.Sub(s.Last402)) + " ago")
+		brief = st.Critical.Render("✖ 402 " + format.Age(in.Now.Sub(s.Last402)) + " ago")
 	}
 	g.Brief = []string{brief}
 	g.Lines = []string{spend}
@@ -383,7 +384,7 @@ func Sources(gs []Gauge, w int, now time.Time, st styles.Styles) string {
 		}
 		src := g.From
 		if !g.At.IsZero() {
-			src += " " + text.Age(now.Sub(g.At)) + " ago"
+			src += " " + format.Age(now.Sub(g.At)) + " ago"
 		}
 		if _, ok := names[src]; !ok {
 			order = append(order, src)
@@ -436,23 +437,23 @@ func Binding(in Input, st styles.Styles, w int, withRunning bool) string {
 		}
 	}
 	if s.Embargoed(in.Now) {
-		d := text.Duration(s.EmbargoUntil.Sub(in.Now))
+		d := format.Duration(s.EmbargoUntil.Sub(in.Now))
 		consider(cand{styles.Critical, []string{"binding: Retry-After embargo — requests resume in " + d, "Retry-After: requests resume in " + d, "Retry-After " + d}, 0})
 	}
 	if s.Rate != nil {
 		if l, ok := s.Rate.BindingLimit(); ok && l.Remaining != nil && *l.Remaining <= 0 {
 			d, _ := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now)
-			ds := text.Duration(d)
+			ds := format.Duration(d)
 			consider(cand{styles.Critical, []string{"binding: rate window used up: next slot in " + ds, "rate window used up: next slot in " + ds, "rate: next slot in " + ds}, d})
 		}
 	}
 	if s.Quota != nil && s.Quota.Q.Remaining != nil {
 		resetIn, hasReset := usagestate.ResetIn(s.Quota.Q.ResetAfter, s.Quota.At, in.Now)
 		if *s.Quota.Q.Remaining <= 0 {
-			r := text.Duration(resetIn)
+			r := format.Duration(resetIn)
 			consider(cand{styles.Critical, []string{"binding: monthly writes exhausted until the reset in " + r, "monthly writes exhausted · reset in " + r, "writes exhausted · reset " + r}, resetIn})
 		} else if fc := s.QuotaForecast(); fc.Consuming && (!hasReset || fc.EmptyIn < resetIn) {
-			e := text.Duration(fc.EmptyIn)
+			e := format.Duration(fc.EmptyIn)
 			consider(cand{styles.Warning, []string{"binding: monthly writes run out first — ~" + e + " at this pace, before the reset", "binding: monthly writes out in ~" + e + ", before the reset", "writes out in ~" + e + " (pace)"}, fc.EmptyIn})
 		}
 	}
@@ -464,7 +465,7 @@ func Binding(in Input, st styles.Styles, w int, withRunning bool) string {
 			if fc.EmptyIn < 24*time.Hour {
 				lvl = styles.Warning
 			}
-			e := text.Duration(fc.EmptyIn)
+			e := format.Duration(fc.EmptyIn)
 			consider(cand{lvl, []string{"binding: credits run out first — ~" + e + " at this pace", "binding: credits out in ~" + e + " at this pace", "credits out in ~" + e + " (pace)"}, fc.EmptyIn})
 		}
 	}
@@ -496,14 +497,14 @@ func Binding(in Input, st styles.Styles, w int, withRunning bool) string {
 				if f := l.Fraction(); f >= 0 {
 					c.lvl = styles.LevelOf(1 - f)
 				}
-				left := text.Int(*l.Remaining)
+				left := format.Count(*l.Remaining)
 				if l.Limit != nil {
-					left += "/" + text.Int(*l.Limit)
+					left += "/" + format.Count(*l.Limit)
 				}
 				left += " " + unitWord(l.Unit) + " left"
 				reset := ""
 				if d, ok := usagestate.ResetIn(l.ResetAfter, s.Rate.At, in.Now); ok && d > 0 {
-					reset = ", resets in " + text.Duration(d)
+					reset = ", resets in " + format.Duration(d)
 				} else if ok {
 					reset = ", window since reset"
 				}

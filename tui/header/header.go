@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
 )
@@ -37,9 +39,9 @@ type Info struct {
 	Problem     string    // last poll error in a few words (shown when Failing)
 	RetryAt     time.Time // when abtop polls again after the failure; zero: unknown
 	Sandbox     bool
-	// Limiter is how the org budget is shared ("shared via redis · 3
-	// submitters · share 1/3"); "" when it is not.
-	Limiter string
+	// Limiter is how the org budget is shared (its Text: "shared via redis
+	// · 3 submitters · share 1/3"); the zero value when it is not.
+	Limiter budget.Sharing
 }
 
 // Render draws the header, exactly w cells wide.
@@ -72,9 +74,9 @@ func Render(in Info, w int, st styles.Styles) string {
 	if in.Sandbox {
 		parts = append(parts, part{st.Warning.Render("SANDBOX"), 5})
 	}
-	if in.Limiter != "" {
-		s := in.Limiter
-		if strings.Contains(s, "unreachable") { // degraded: never only in colour
+	if in.Limiter.Text != "" {
+		s := text.Clean(in.Limiter.Text)
+		if in.Limiter.Degraded { // never only in colour
 			s = st.Warning.Render("⚠ " + s)
 		}
 		parts = append(parts, part{s, 4})
@@ -106,9 +108,9 @@ func rightPart(in Info, w int, st styles.Styles, long bool) string {
 	var right string
 	age := ""
 	if !in.LastData.IsZero() {
-		age = " · " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+		age = " · " + format.Age(in.Now.Sub(in.LastData)) + " ago"
 		if long {
-			age = " · updated " + text.Age(in.Now.Sub(in.LastData)) + " ago"
+			age = " · updated " + format.Age(in.Now.Sub(in.LastData)) + " ago"
 		}
 	}
 	switch in.Conn {

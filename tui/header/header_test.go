@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
 )
@@ -56,11 +57,11 @@ func TestLimiterShownAndDegradedMarked(t *testing.T) {
 	st := styles.New(true, true)
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	in := Info{Profile: "default", MaskedToken: "ab_…wxyz", Now: now, Conn: Live, LastData: now,
-		Limiter: "shared via redis · 3 submitters · share 1/3"}
+		Limiter: budget.Sharing{Shared: true, Peers: 3, Text: "shared via redis · 3 submitters · share 1/3"}}
 	if out := Render(in, 160, st); !strings.Contains(out, "shared via redis · 3 submitters · share 1/3") {
 		t.Errorf("header does not show the shared budget:\n%s", out)
 	}
-	in.Limiter = "redis unreachable, local share 1/3"
+	in.Limiter = budget.Sharing{Shared: true, Degraded: true, Peers: 3, Text: "redis unreachable, local share 1/3"}
 	if out := Render(in, 160, st); !strings.Contains(out, "⚠ redis unreachable, local share 1/3") {
 		t.Errorf("a degraded limiter must be marked by a glyph, not only colour:\n%s", out)
 	}

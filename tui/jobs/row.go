@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/text"
@@ -32,7 +33,7 @@ func stateLabel(j *data.Job) (glyph, word string, lvl styles.Level) {
 		}
 		return "·", "queued", styles.Unknown
 	default:
-		return "?", j.State, styles.Unknown
+		return "?", string(j.State), styles.Unknown
 	}
 }
 
@@ -71,7 +72,7 @@ func shortID(id string, w int) string {
 func what(j *data.Job, now time.Time) string {
 	switch j.State {
 	case data.StateSucceeded:
-		return text.Credits(j.Credits)
+		return format.Credits(j.Credits)
 	case data.StateFailed:
 		if j.Problem != nil {
 			s := j.Problem.Code
@@ -88,9 +89,9 @@ func what(j *data.Job, now time.Time) string {
 		}
 		return j.Err
 	case data.StateRunning:
-		return "running " + text.Duration(now.Sub(j.Updated).Truncate(time.Second))
+		return "running " + format.Duration(now.Sub(j.Updated).Truncate(time.Second))
 	case data.StateCreated:
-		return "created " + text.Age(now.Sub(j.Updated)) + " ago, waiting for its status"
+		return "created " + format.Age(now.Sub(j.Updated)) + " ago, waiting for its status"
 	case data.StateSending:
 		if j.Attempts > 1 {
 			return "sending (retry " + strconv.Itoa(j.Attempts-1) + ")"
@@ -154,7 +155,7 @@ func row(b *strings.Builder, j *data.Job, w int, now time.Time, st styles.Styles
 	}
 	age := "—"
 	if !j.Enqueued.IsZero() {
-		age = text.Age(now.Sub(j.Enqueued))
+		age = format.Age(now.Sub(j.Enqueued))
 	}
 	b.WriteString(text.FitRight(age, colAge))
 	rest := text.Fit(b.String(), max(0, w-colState))

@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/form"
 	"github.com/abtop-dev/abtop/tui/styles"
@@ -20,8 +21,8 @@ import (
 // Model is the jobs table.
 type Model struct {
 	jobs   []data.Job
-	index  map[string]int // key → position in jobs
-	counts map[string]int // state → number of jobs
+	index  map[string]int     // key → position in jobs
+	counts map[data.State]int // state → number of jobs
 
 	filter    string
 	view      []int // positions matching the filter; nil means all
@@ -38,7 +39,7 @@ type Model struct {
 // New returns an empty table.
 func New() Model {
 	in := form.Field{Prompt: "/", Placeholder: "filter: state, model, id, code", Limit: 64}
-	return Model{index: map[string]int{}, counts: map[string]int{}, input: in}
+	return Model{index: map[string]int{}, counts: map[data.State]int{}, input: in}
 }
 
 // Len is the number of jobs shown (after the filter).
@@ -53,7 +54,7 @@ func (m *Model) Len() int {
 func (m *Model) Total() int { return len(m.jobs) }
 
 // Count returns how many jobs are in state.
-func (m *Model) Count(state string) int { return m.counts[state] }
+func (m *Model) Count(state data.State) int { return m.counts[state] }
 
 // FailedOnServer is how many failed jobs the server had created: rerunning
 // one is a new job under a new key, so r does not resend them.
@@ -127,7 +128,7 @@ func (m *Model) Upsert(j data.Job, at time.Time) {
 		old := m.jobs[i].State
 		m.counts[old]--
 		m.counts[j.State]++
-		if !data.Finished(old) && data.Finished(j.State) && !at.IsZero() {
+		if !old.Finished() && j.State.Finished() && !at.IsZero() {
 			m.finished = append(m.finished, at)
 			if len(m.finished) > 8192 { // keep memory bounded; old finishes no longer count
 				i := sort.Search(len(m.finished), func(i int) bool { return at.Sub(m.finished[i]) <= rateSpan })
@@ -167,7 +168,7 @@ func matches(j *data.Job, f string) bool {
 		return true
 	}
 	_, word, _ := stateLabel(j)
-	for _, s := range []string{word, j.State, j.Model, j.ID, j.Key, j.Wait, j.Batch} {
+	for _, s := range []string{word, string(j.State), j.Model, j.ID, j.Key, j.Wait, j.Batch} {
 		if strings.Contains(strings.ToLower(s), f) {
 			return true
 		}
@@ -314,7 +315,7 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 		state = st.Warning.Render("⏸ " + reason)
 	}
 	rate := m.Rate(now)
-	parts := []string{fmt.Sprintf("%s/%s done", text.Int(int64(done)), text.Int(int64(total)))}
+	parts := []string{fmt.Sprintf("%s/%s done", format.Count(int64(done)), format.Count(int64(total)))}
 	if f := m.counts[data.StateFailed]; f > 0 {
 		parts = append(parts, st.Critical.Render(fmt.Sprintf("✗ %d failed", f)))
 	}
@@ -323,7 +324,7 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 		// no ETA while paused: nothing is sent, so the pace says nothing
 		if left := total - done; left > 0 && !q.Paused {
 			eta := time.Duration(float64(left) / rate * float64(time.Minute))
-			parts = append(parts, "ETA ~"+text.Duration(eta))
+			parts = append(parts, "ETA ~"+format.Duration(eta))
 		}
 	}
 	parts = append(parts, state)

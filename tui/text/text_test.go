@@ -2,7 +2,6 @@ package text
 
 import (
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -47,44 +46,6 @@ func TestCutAndFitCountCellsNotBytes(t *testing.T) {
 		}
 		if ansi.Strip(got) != ansi.Strip(c.want) && Width(c.want) == c.w {
 			t.Errorf("Fit(%q,%d) = %q, want %q", c.in, c.w, got, c.want)
-		}
-	}
-}
-
-func TestDuration(t *testing.T) {
-	for _, c := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{-time.Second, "0s"}, {1200 * time.Millisecond, "1.2s"}, {45 * time.Second, "45s"},
-		{3*time.Minute + 12*time.Second, "3m 12s"}, {4*time.Hour + 5*time.Minute, "4h 05m"},
-		{76 * time.Hour, "3d 4h"},
-	} {
-		if got := Duration(c.d); got != c.want {
-			t.Errorf("Duration(%v) = %q, want %q", c.d, got, c.want)
-		}
-	}
-}
-
-func TestNumbers(t *testing.T) {
-	if got := Int(25000); got != "25,000" {
-		t.Error(got)
-	}
-	if got := Int(-1234567); got != "-1,234,567" {
-		t.Error(got)
-	}
-	if got := Float(1204.5); got != "1,204.5" {
-		t.Error(got)
-	}
-}
-
-func TestCreditsAgreeInNumber(t *testing.T) {
-	for _, c := range []struct {
-		in   float64
-		want string
-	}{{1, "1 credit"}, {0.5, "0.5 credits"}, {20, "20 credits"}, {0, "0 credits"}, {1.04, "1 credit"}, {1.06, "1.1 credits"}} {
-		if got := Credits(c.in); got != c.want {
-			t.Errorf("Credits(%v) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -6,7 +6,6 @@ package usagestate
 
 import (
 	"math"
-	"strings"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -122,6 +121,15 @@ func (s *State) SetCredits(v float64, at time.Time, from string) {
 	s.credPts = addPoint(s.credPts, at, v)
 }
 
+// ExtendEmbargo moves the embargo to until when that is later: a
+// Retry-After the shared budget holds, which another process may have
+// received (zero: none).
+func (s *State) ExtendEmbargo(until time.Time) {
+	if until.After(s.EmbargoUntil) {
+		s.EmbargoUntil = until
+	}
+}
+
 // SetPlan records the plan named by /v1/balance.
 func (s *State) SetPlan(p string) { s.Plan = p }
 
@@ -231,18 +239,4 @@ func ResetIn(resetAfter *time.Duration, at, now time.Time) (time.Duration, bool)
 		d = 0
 	}
 	return d, true
-}
-
-// PlanConcurrency is the documented concurrent-job limit of a plan (API.md),
-// used until something better is known; ok is false for "no limit"/unknown.
-func PlanConcurrency(plan string) (int, bool) {
-	switch strings.ToLower(plan) {
-	case "free":
-		return 2, true
-	case "pro":
-		return 10, true
-	case "business":
-		return 50, true
-	}
-	return 0, false
 }

@@ -46,7 +46,7 @@ func FromConfig(ctx context.Context, limiter, defaultOrg string, plan budget.Pla
 func splitOrg(raw string) (rest, org string, err error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", "", fmt.Errorf("limiter URL %q is not a URL: want redis://[user:pass@]host:port/db", maskURLText(raw))
+		return "", "", fmt.Errorf("limiter URL %q is not a URL: want redis://[user:pass@]host:port/db", Redacted(raw))
 	}
 	q := u.Query()
 	if !q.Has("org") {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/format"
 )
 
 // heartbeatLoop keeps this process counted among the org's peers, measures
@@ -129,20 +131,13 @@ type Status struct {
 // "redis unreachable, local share 1/3 (…why…)".
 func (st Status) String() string {
 	if st.Connected {
-		return fmt.Sprintf("shared via redis · %d %s · share 1/%d", st.Peers, plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
+		return fmt.Sprintf("shared via redis · %d %s · share 1/%d", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
 	}
 	msg := fmt.Sprintf("redis unreachable, local share 1/%d", max(1, st.Peers))
 	if st.Error != "" {
 		msg += " (" + st.Error + ")"
 	}
 	return msg
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // Status reports the store's current mode. Cheap: no Redis round trip.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/internal/secret"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
@@ -29,7 +30,7 @@ func ParseURL(raw string) (*redis.Options, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("limiter URL %q is not a URL: want redis://[user:pass@]host:port/db", maskURLText(raw))
+		return nil, fmt.Errorf("limiter URL %q is not a URL: want redis://[user:pass@]host:port/db", secret.RedactURL(raw))
 	}
 	shown := u.Redacted()
 	switch u.Scheme {
@@ -79,22 +80,6 @@ func ParseURL(raw string) (*redis.Options, error) {
 	return opts, nil
 }
 
-// Redacted returns the URL with any password replaced by xxxxx, for messages.
-func Redacted(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return maskURLText(raw)
-	}
-	return u.Redacted()
-}
-
-// maskURLText hides everything between "://" and the last "@" of a string
-// that did not parse as a URL, where a password would be.
-func maskURLText(raw string) string {
-	i := strings.Index(raw, "://")
-	j := strings.LastIndex(raw, "@")
-	if i < 0 || j < i {
-		return raw
-	}
-	return raw[:i+3] + "xxxxx" + raw[j:]
-}
+// Redacted returns the URL with any password replaced by xxxxx, for
+// messages (secret.RedactURL: one rule for every URL abtop shows).
+func Redacted(raw string) string { return secret.RedactURL(raw) }

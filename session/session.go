@@ -1,0 +1,216 @@
+// Package session assembles what every command that talks to the API
+// needs, in one order, and closes it in the reverse: the organization's
+// budget store, the client (on the budget's clock), the scheduler, and
+// when asked the journal and the queue. "abtop submit", the dashboard and
+// later "watch" open a Session instead of wiring these by hand.
+//
+// It lives above apiclient and config (it reads a config.Config and opens
+// every apiclient part), so the client library stays free of both.
+package session
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/jobfile"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/internal/secret"
+)
+
+// QueueMode says whether a session opens the journal and the queue.
+type QueueMode int
+
+const (
+	// NoQueue opens the budget, the client and the scheduler only.
+	NoQueue QueueMode = iota
+	// QueueRequired fails Open when the journal cannot be opened.
+	QueueRequired
+	// QueueOptional keeps going without a queue when the journal cannot
+	// be opened (held by a running submit, a read-only directory):
+	// Session.QueueErr says why.
+	QueueOptional
+)
+
+// Options say what to open.
+type Options struct {
+	Config  config.Config
+	Version string // sent in the User-Agent
+	// Observer receives every response the client sees; nil: none.
+	Observer func(apiclient.Observation)
+	// Log receives a shared budget's mode changes (degraded, reconnected);
+	// nil discards them (a full-screen view must not be torn by a line).
+	Log *slog.Logger
+	// Backends opens limiter URLs by scheme; nil: Backends().
+	Backends map[string]BudgetOpener
+
+	Queue QueueMode
+	// Workers is how many jobs may be in flight at once (queue default 4).
+	Workers int
+	// EphemeralJournal keeps the journal in a temporary directory removed
+	// by Close: sandbox jobs must never land in the real journal, where a
+	// later "abtop submit --resume" would send them to the real API.
+	EphemeralJournal bool
+}
+
+// Session is one command's open connection to the API and its budget.
+type Session struct {
+	Config config.Config
+	Store  budget.Store
+	// Now is the clock every budget decision uses: the store's own when it
+	// keeps one (budget.Clock), the local clock otherwise.
+	Now       func() time.Time
+	Client    *apiclient.Client
+	Scheduler *queue.Scheduler
+	// Journal and Queue are nil without a queue; QueueErr says why when
+	// the queue was optional and could not be opened.
+	Journal  *queue.Journal
+	Queue    *queue.Queue
+	QueueErr error
+
+	closers []func() error // in opening order; Close runs them backwards
+}
+
+// Open assembles a session. On error everything opened so far is closed.
+func Open(ctx context.Context, o Options) (*Session, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if o.Backends == nil {
+		o.Backends = Backends()
+	}
+	s := &Session{Config: o.Config, Now: time.Now}
+	if err := s.open(ctx, o); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Session) open(ctx context.Context, o Options) (err error) {
+	if s.Store, err = openBudget(ctx, o.Config, o.Backends, o.Log); err != nil {
+		return err // names the limiter URL, password masked
+	}
+	if c, ok := s.Store.(io.Closer); ok {
+		s.closers = append(s.closers, c.Close) // leaves the peers: their share grows at once
+	}
+	if c, ok := s.Store.(budget.Clock); ok {
+		s.Now = c.Now
+	}
+	if s.Client, err = NewClient(o.Config, o.Version, o.Observer, s.Now); err != nil {
+		return err
+	}
+	s.Scheduler = queue.NewScheduler(queue.Options{Store: s.Store, Now: s.Now})
+	if o.Queue == NoQueue {
+		return nil
+	}
+	path := o.Config.JournalPath
+	if o.EphemeralJournal {
+		dir, err := os.MkdirTemp("", "abtop-sandbox-")
+		if err != nil {
+			return err
+		}
+		s.closers = append(s.closers, func() error { return os.RemoveAll(dir) })
+		path = filepath.Join(dir, "queue.db")
+	}
+	j, jerr := queue.OpenJournal(path)
+	if jerr != nil {
+		if o.Queue == QueueOptional {
+			s.QueueErr = jerr
+			return nil
+		}
+		return jerr
+	}
+	s.Journal = j
+	s.closers = append(s.closers, j.Close)
+	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Owner: OwnerOf(o.Config)}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Close closes what Open opened, last first. Safe to call more than once.
+func (s *Session) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+// Sharing says how the budget is shared (the zero value when it is this
+// process's alone). Cheap: no I/O.
+func (s *Session) Sharing() budget.Sharing {
+	if sh, ok := s.Store.(budget.Sharer); ok {
+		return sh.Sharing()
+	}
+	return budget.Sharing{}
+}
+
+// Local converts an instant on the budget's reference clock (Now) to this
+// machine's clock, for display next to local times.
+func (s *Session) Local(ref time.Time) time.Time {
+	return ref.Add(-time.Until(s.Now()))
+}
+
+// Models lists the models (GET /v1/models) through the budget, retrying
+// what may be retried.
+func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {
+	var ms []apiclient.Model
+	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+		var meta apiclient.Meta
+		var err error
+		ms, meta, err = s.Client.Models(ctx)
+		return meta, err
+	})
+	return ms, err
+}
+
+// Reconciler follows the queue's created jobs on the server, on the
+// session's clock; nil without a queue.
+func (s *Session) Reconciler() *queue.Reconciler {
+	if s.Queue == nil {
+		return nil
+	}
+	return queue.NewReconciler(s.Queue, s.Scheduler, s.Client, s.Now)
+}
+
+// NewClient builds the API client for cfg; observer may be nil, now is the
+// clock the budget decides on (nil: time.Now), so waits the client
+// computes from reset times agree with every peer's. The token was
+// validated by config; apiclient checks the URL again (defence in depth).
+func NewClient(cfg config.Config, version string, observer func(apiclient.Observation), now func() time.Time) (*apiclient.Client, error) {
+	return apiclient.New(apiclient.Options{
+		Now:               now,
+		BaseURL:           cfg.BaseURL,
+		Token:             cfg.Token,
+		Version:           version,
+		Timeout:           cfg.Timeout,
+		Observer:          observer,
+		AllowInsecureHTTP: cfg.AllowInsecureHTTP,
+	})
+}
+
+// Jobs turns a job file's accepted entries into jobs to enqueue.
+func Jobs(parsed []jobfile.Job) []queue.NewJob {
+	out := make([]queue.NewJob, len(parsed))
+	for i, p := range parsed {
+		out[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Credits, Line: p.Line}
+	}
+	return out
+}
+
+// OwnerOf is whom the jobs a session queues belong to: its endpoint and
+// the organization of its token (by fingerprint; the token is never
+// stored). The queue sends only its owner's jobs.
+func OwnerOf(cfg config.Config) queue.Owner {
+	return queue.Owner{Endpoint: cfg.BaseURL, Org: secret.Fingerprint(cfg.Token), Token: secret.Mask(cfg.Token)}
+}
