@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
@@ -15,12 +16,12 @@ import (
 // Model names come from the server and are cleaned before they are drawn.
 func (e Estimate) WriteText(w io.Writer, l Limits) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Dry run: %s jobs · %s · %s writes (nothing sent)\n\n", text.Int(int64(e.Jobs)), text.Credits(e.Credits), text.Int(e.Writes))
+	fmt.Fprintf(&b, "Dry run: %s jobs · %s · %s writes (nothing sent)\n\n", format.Count(int64(e.Jobs)), format.Credits(e.Credits), format.Count(e.Writes))
 	rows := [][]string{{"MODEL", "KIND", "JOBS", "PRICE", "CREDITS"}}
 	for _, m := range e.Models {
-		rows = append(rows, []string{text.Clean(m.Model), text.Clean(m.Kind), text.Int(int64(m.Jobs)), text.Float(m.Price), text.Float(m.Credits)})
+		rows = append(rows, []string{text.Clean(m.Model), text.Clean(m.Kind), format.Count(int64(m.Jobs)), format.Number(m.Price), format.Number(m.Credits)})
 	}
-	rows = append(rows, []string{"total", "", text.Int(int64(e.Jobs)), "", text.Float(e.Credits)})
+	rows = append(rows, []string{"total", "", format.Count(int64(e.Jobs)), "", format.Number(e.Credits)})
 	widths := make([]int, 5)
 	for _, r := range rows {
 		for i, c := range r {
@@ -40,9 +41,9 @@ func (e Estimate) WriteText(w io.Writer, l Limits) error {
 	}
 	fmt.Fprintf(&b, "%-8s %s\n", "Time", timeBasis(e, l))
 	if e.First != nil {
-		fmt.Fprintf(&b, "\nFirst to run out: %s, after %s jobs (line %d)", strings.ToLower(label(e.First.What)), text.Int(int64(e.First.AfterJobs)), e.First.AtLine)
+		fmt.Fprintf(&b, "\nFirst to run out: %s, after %s jobs (line %d)", strings.ToLower(label(e.First.What)), format.Count(int64(e.First.AfterJobs)), e.First.AtLine)
 		if e.RateKnown {
-			fmt.Fprintf(&b, ", ~%s into the run", text.Duration(e.First.At))
+			fmt.Fprintf(&b, ", ~%s into the run", format.Duration(e.First.At))
 		}
 		b.WriteString("\n")
 	} else {
@@ -74,23 +75,23 @@ func verdict(c Check) string {
 	}
 	var s string
 	if c.What == WhatCredits {
-		s = fmt.Sprintf("need %s · have %s", text.Float(c.Need), text.Float(c.Have))
+		s = fmt.Sprintf("need %s · have %s", format.Number(c.Need), format.Number(c.Have))
 	} else {
 		when := "this month"
 		if c.What == WhatDaily {
 			when = "today"
 		}
-		s = fmt.Sprintf("need %s writes · %s left %s", text.Int(int64(c.Need)), text.Int(int64(c.Have)), when)
+		s = fmt.Sprintf("need %s writes · %s left %s", format.Count(int64(c.Need)), format.Count(int64(c.Have)), when)
 	}
 	if c.OK {
 		return s + "  ✓"
 	}
-	s += fmt.Sprintf("  ✗ runs out after %s jobs (line %d)", text.Int(int64(c.AfterJobs)), c.AtLine)
+	s += fmt.Sprintf("  ✗ runs out after %s jobs (line %d)", format.Count(int64(c.AfterJobs)), c.AtLine)
 	switch {
 	case c.What == WhatCredits:
 		return s + "; top up to continue"
 	case c.Lifts > 0:
-		return s + "; lifts in " + text.Duration(c.Lifts)
+		return s + "; lifts in " + format.Duration(c.Lifts)
 	}
 	return s
 }
@@ -105,11 +106,11 @@ func timeBasis(e Estimate, l Limits) string {
 	}
 	per := "/min"
 	if window != time.Minute {
-		per = " per " + text.Duration(window)
+		per = " per " + format.Duration(window)
 	}
-	s := fmt.Sprintf("~%s to send all at %s writes%s", text.Duration(e.Duration), text.Float(e.WritesPerWindow), per)
+	s := fmt.Sprintf("~%s to send all at %s writes%s", format.Duration(e.Duration), format.Number(e.WritesPerWindow), per)
 	var why []string
-	why = append(why, fmt.Sprintf("limit %s%s", text.Int(l.RateLimit), per))
+	why = append(why, fmt.Sprintf("limit %s%s", format.Count(l.RateLimit), per))
 	if l.WriteCost > 1 {
 		why = append(why, fmt.Sprintf("%d points a write", l.WriteCost))
 	}
@@ -119,7 +120,7 @@ func timeBasis(e Estimate, l Limits) string {
 	s += " (" + strings.Join(why, ", ") + ")"
 	switch {
 	case e.ByRunTime > 0:
-		s += fmt.Sprintf("\n         running takes ~%s on %d concurrent slots", text.Duration(e.ByRunTime), l.Concurrency)
+		s += fmt.Sprintf("\n         running takes ~%s on %d concurrent slots", format.Duration(e.ByRunTime), l.Concurrency)
 	case l.Concurrency > 0:
 		s += "\n         concurrency not considered: no run times known yet"
 	}

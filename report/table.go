@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
@@ -70,7 +71,7 @@ func (r Report) WriteTable(w io.Writer, width int) error {
 }
 
 func cells(key string, l Line) []string {
-	return []string{key, text.Int(l.Created), text.Int(l.Finished), text.Float(l.Credits()), text.Int(l.Writes), text.Int(l.Throttled), text.Duration(l.Waited)}
+	return []string{key, format.Count(l.Created), format.Count(l.Finished), format.Number(l.Credits()), format.Count(l.Writes), format.Count(l.Throttled), format.Duration(l.Waited)}
 }
 
 func displayKey(k string, by By) string {
