@@ -7,8 +7,6 @@ package apiclient
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/problem"
@@ -100,22 +98,6 @@ func (m Model) MainInput() string {
 		return "text"
 	}
 	return "prompt"
-}
-
-// planOrder is API.md's plan table, lowest first.
-var planOrder = []string{"free", "pro", "team", "business", "enterprise"}
-
-// PlanCovers reports whether plan may run a model needing need; known is
-// false when either name is not a documented plan.
-func PlanCovers(plan, need string) (covers, known bool) {
-	if need == "" {
-		return true, true
-	}
-	have, want := slices.Index(planOrder, strings.ToLower(plan)), slices.Index(planOrder, strings.ToLower(need))
-	if have < 0 || want < 0 {
-		return false, false
-	}
-	return have >= want, true
 }
 
 // JobRequest is the body of POST /v1/jobs.

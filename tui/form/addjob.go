@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/styles"
@@ -112,7 +113,7 @@ func (f *AddJob) planNote(m apiclient.Model) string {
 	if m.MinPlan == "" {
 		return ""
 	}
-	covers, known := apiclient.PlanCovers(f.plan, m.MinPlan)
+	covers, known := plans.Covers(f.plan, m.MinPlan)
 	switch {
 	case !known:
 		return m.MinPlan + " plan or higher"
