@@ -415,3 +415,19 @@ func TestSharedEmbargoReachesTheDashboard(t *testing.T) {
 		t.Errorf("the shared embargo is not on screen:\n%s", v)
 	}
 }
+
+// Issue 11 item 6: when the queue could not be opened, the dashboard says
+// why and what to do, on screen, at start and on every queue key; not
+// "not available in this build".
+func TestNoQueueSaysTheCauseOnScreen(t *testing.T) {
+	why := "the job queue is unavailable: /s/queue.db is in use by another abtop (a running abtop submit?); wait for it, or pass --journal FILE"
+	m := New(Options{NoQueueReason: why, Now: func() time.Time { return t0 }, NoColor: true})
+	m.Update(tea_WindowSize(220, 30))
+	if v := plain(m); !strings.Contains(v, "in use by another abtop") {
+		t.Fatalf("the cause is not on screen at start:\n%s", v)
+	}
+	m.Update(keyMsg("a"))
+	if v := plain(m); !strings.Contains(v, "pass --journal FILE") || strings.Contains(v, "in this build") {
+		t.Fatalf("a queue key does not say the cause:\n%s", v)
+	}
+}

@@ -79,6 +79,9 @@ type Journal struct {
 	path string
 }
 
+// ErrJournalInUse: another process holds the journal (one queue per file).
+var ErrJournalInUse = errors.New("in use by another abtop process")
+
 // OpenJournal opens (or creates) the journal at path. Only one process may
 // hold it: a second one gets an error naming the file after a short wait.
 func OpenJournal(path string) (*Journal, error) {
@@ -91,7 +94,7 @@ func OpenJournal(path string) (*Journal, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("queue journal %s is in use by another abtop process", path)
+			return nil, fmt.Errorf("queue journal %s is %w", path, ErrJournalInUse)
 		}
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}
