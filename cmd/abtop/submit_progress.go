@@ -89,12 +89,13 @@ func (p *progress) draw(final bool) {
 	if el > 0 {
 		rate = float64(done) / el.Seconds()
 	}
-	eta := "—"
-	if rate > 0 && done < total {
-		eta = format.Duration(time.Duration(float64(total-done) / rate * float64(time.Second)))
-	}
+	pace, paceOK := p.sched.PaceETA(total - done)
 	st := p.sched.Stats()
-	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
+	line := fmt.Sprintf("%d/%d sent · %.1f/s", done, total, rate)
+	if eta := etaText(p.paused != "", total-done, rate, pace, paceOK); eta != "" {
+		line += " · " + eta
+	}
+	line += fmt.Sprintf(" · %d×429", st.HTTP429)
 	if w := p.waitText(); w != "" && done < total {
 		line += " · waiting: " + w
 	}
@@ -157,4 +158,22 @@ func (p *progress) shared() budget.Sharing {
 		return budget.Sharing{}
 	}
 	return p.sharing()
+}
+
+// etaText is the time left: at the binding limit's pace (pace, when the
+// window is known) or the observed rate (jobs/s), whichever is slower, so
+// a first window's burst does not promise seconds for minutes of work.
+// Nothing while paused: nothing is sent, so no pace means anything.
+func etaText(paused bool, left int, rate float64, pace time.Duration, paceOK bool) string {
+	if left <= 0 || paused {
+		return ""
+	}
+	d, ok := pace, paceOK
+	if rate > 0 {
+		d, ok = max(d, time.Duration(float64(left)/rate*float64(time.Second))), true
+	}
+	if !ok {
+		return "ETA —"
+	}
+	return "ETA ~" + format.Duration(d)
 }
