@@ -48,7 +48,8 @@ the README); the output says how many share it, or that Redis is
 unreachable and this process runs at a conservative local share.
 
 Exit status: 0 when every job was created; 1 when a job failed, the batch
-paused (credits) or was interrupted; 2 when the input has bad lines.`,
+paused (credits) or was interrupted; 2 when the input has bad lines
+or no jobs at all.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := ""
@@ -223,8 +224,15 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 	if len(probs) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: skipping %d bad line(s)\n", len(probs))
 	}
-	if len(parsed) == 0 && len(probs) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: %s has no jobs\n", name)
+	if len(parsed) == 0 {
+		// nothing to queue is a mistake to report, and no reason to send
+		// anything else either (leftovers wait for --resume)
+		if len(probs) == 0 {
+			fmt.Fprintf(a.errOut, "abtop: %s has no jobs; nothing was sent\n", name)
+		} else {
+			fmt.Fprintf(a.errOut, "abtop: %s has no valid jobs; nothing was sent\n", name)
+		}
+		return nil, exitError{code: 2}
 	}
 	return session.Jobs(parsed), nil
 }
