@@ -282,3 +282,13 @@ func TestBoolFlagsReachConfig(t *testing.T) {
 		t.Errorf("base_url %+v: an unset flag must not count", v)
 	}
 }
+
+// abtop with no token at all says how to get going: the sandbox needs no
+// token, set-token saves one.
+func TestNoTokenSuggestsSandboxAndSetToken(t *testing.T) {
+	isolateConfig(t)
+	code, out, errOut := runCmd(t, nil)
+	if code == 0 || !strings.Contains(errOut, "abtop --sandbox") || !strings.Contains(errOut, "abtop config set-token") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+}
