@@ -74,7 +74,7 @@ func (p *progress) run(ctx context.Context, events <-chan queue.Event) {
 }
 
 func (p *progress) draw(final bool) {
-	done, total := 0, 0
+	done, total, failed := 0, 0, 0
 	for _, j := range p.q.List() {
 		if !p.batch[j.Key] {
 			continue
@@ -82,6 +82,9 @@ func (p *progress) draw(final bool) {
 		total++
 		if !j.State.Unfinished() {
 			done++
+		}
+		if j.State == queue.StateFailed {
+			failed++
 		}
 	}
 	el := time.Since(p.start)
@@ -91,7 +94,11 @@ func (p *progress) draw(final bool) {
 	}
 	pace, paceOK := p.sched.PaceETA(total - done)
 	st := p.sched.Stats()
-	line := fmt.Sprintf("%d/%d sent · %.1f/s", done, total, rate)
+	line := fmt.Sprintf("%d/%d sent", done, total)
+	if failed > 0 { // sent is not created: a refused job is counted apart
+		line += fmt.Sprintf(" (✗ %d failed)", failed)
+	}
+	line += fmt.Sprintf(" · %.1f/s", rate)
 	if eta := etaText(p.paused != "", total-done, rate, pace, paceOK); eta != "" {
 		line += " · " + eta
 	}

@@ -315,10 +315,15 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 		state = st.Warning.Render("⏸ " + reason)
 	}
 	rate := m.Rate(now)
-	parts := []string{fmt.Sprintf("%s/%s done", format.Count(int64(done)), format.Count(int64(total)))}
+	// a failed job is finished, not done: each outcome is counted apart
+	parts := []string{fmt.Sprintf("✓ %s succeeded", format.Count(int64(m.counts[data.StateSucceeded])))}
 	if f := m.counts[data.StateFailed]; f > 0 {
-		parts = append(parts, st.Critical.Render(fmt.Sprintf("✗ %d failed", f)))
+		parts = append(parts, st.Critical.Render(fmt.Sprintf("✗ %s failed", format.Count(int64(f)))))
 	}
+	if c := m.counts[data.StateCanceled]; c > 0 {
+		parts = append(parts, fmt.Sprintf("%s canceled", format.Count(int64(c))))
+	}
+	parts = append(parts, fmt.Sprintf("%s to go of %s", format.Count(int64(total-done)), format.Count(int64(total))))
 	if rate > 0 {
 		parts = append(parts, fmt.Sprintf("%.1f jobs/min", rate))
 		// no ETA while paused: nothing is sent, so the pace says nothing

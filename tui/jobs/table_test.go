@@ -110,3 +110,23 @@ func TestNoETAWhilePaused(t *testing.T) {
 		t.Fatalf("paused queue: %q", got)
 	}
 }
+
+// A failed job is not "done": the progress line counts succeeded, failed
+// and still-to-go jobs apart.
+func TestProgressCountsOutcomesApart(t *testing.T) {
+	m := New()
+	states := []data.State{data.StateSucceeded, data.StateSucceeded, data.StateSucceeded, data.StateFailed, data.StateFailed,
+		data.StatePending, data.StatePending, data.StateRunning, data.StateCanceled, data.StatePending}
+	for i, s := range states {
+		m.Upsert(data.Job{Key: fmt.Sprintf("k%d", i), State: s}, t0)
+	}
+	got := m.Progress(120, t0, data.QueueState{}, styles.New(true, true))[0]
+	for _, want := range []string{"✓ 3 succeeded", "✗ 2 failed", "1 canceled", "4 to go of 10"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "done") {
+		t.Errorf("progress %q still says done", got)
+	}
+}
