@@ -164,8 +164,15 @@ func (s *Session) Local(ref time.Time) time.Time {
 // Models lists the models (GET /v1/models) through the budget, retrying
 // what may be retried.
 func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {
+	return s.ModelsWaiting(ctx, nil)
+}
+
+// ModelsWaiting is Models telling onWait (when not nil) each wait as it
+// starts (the rate window, a retry after a fault), so a slow load can say
+// why it is slow.
+func (s *Session) ModelsWaiting(ctx context.Context, onWait func(queue.Wait)) ([]apiclient.Model, error) {
 	var ms []apiclient.Model
-	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true, OnWait: onWait}, func(ctx context.Context) (apiclient.Meta, error) {
 		var meta apiclient.Meta
 		var err error
 		ms, meta, err = s.Client.Models(ctx)

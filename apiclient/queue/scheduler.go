@@ -58,10 +58,8 @@ func (w Wait) Label() string {
 		return "rate window"
 	case budget.ReasonRetryAfter:
 		return "Retry-After"
-	case ReasonBackoff:
-		return "backoff"
 	}
-	return ""
+	return "" // a backoff's text says its retry count and cause: shown whole
 }
 
 // ReasonBackoff is a wait after a server fault.
@@ -242,7 +240,9 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 				return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
 			}
 			d := s.Backoff(faults)
-			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}, false); err != nil {
+			// said, not silent: which retry of how many, when, and why
+			text := fmt.Sprintf("retrying (%d/%d) in %s: %s", faults+1, s.opts.MaxAttempts, human(d), apiclient.Cause(err))
+			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: text}, false); err != nil {
 				return err
 			}
 		case outCredits:

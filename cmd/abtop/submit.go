@@ -206,7 +206,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 // readJobs fetches the model list (through the budget) and validates the
 // whole input before anything is queued.
 func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
-	models, err := sess.Models(ctx)
+	models, err := sess.ModelsWaiting(ctx, func(w queue.Wait) {
+		// a long wait is said, a pacing blip is not
+		if w.Reason == queue.ReasonBackoff || w.For >= time.Second {
+			fmt.Fprintf(a.errOut, "abtop: listing models: %s\n", w.Text)
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
 	}
