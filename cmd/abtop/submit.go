@@ -22,6 +22,7 @@ type submitFlags struct {
 	json        bool
 	resume      bool
 	skipInvalid bool
+	again       bool
 	workers     int
 }
 
@@ -63,6 +64,7 @@ or no jobs at all.`,
 	fl.BoolVar(&f.json, "json", false, "print one JSON summary object at the end instead of a human summary")
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
+	fl.BoolVar(&f.again, "again", false, "submit jobs even when the same ones (same model and input) were submitted before")
 	fl.String("limiter", "", "share the organization's budget with other abtop processes through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	return cmd
@@ -149,6 +151,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			jobs, err := a.readJobs(ctx, sess, in, name, f.skipInvalid)
 			if err != nil {
 				return err
+			}
+			if n := q.Duplicates(jobs); n > 0 && !f.again {
+				// the same file twice is paid for twice: ask first
+				fmt.Fprintf(a.errOut, "abtop: %d of the %d job(s) in %s were already submitted (same model and input, in %s); nothing was sent\n", n, len(jobs), name, journal.Path())
+				fmt.Fprintf(a.errOut, "  to send them again (and pay again): abtop submit --again %s\n", name)
+				return exitError{code: 2}
 			}
 			added, err := q.Enqueue(jobs...)
 			if err != nil {
