@@ -4,7 +4,9 @@
 package jobs
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -136,6 +138,9 @@ func (m *Model) Upsert(j data.Job, at time.Time) {
 			}
 		}
 		m.jobs[i] = j
+		if m.view != nil {
+			m.refilter(i)
+		}
 		return
 	}
 	m.index[j.Key] = len(m.jobs)
@@ -173,7 +178,39 @@ func matches(j *data.Job, f string) bool {
 			return true
 		}
 	}
-	return j.Problem != nil && strings.Contains(strings.ToLower(j.Problem.Code), f)
+	if j.Problem != nil && strings.Contains(strings.ToLower(j.Problem.Code), f) {
+		return true
+	}
+	// the prompt (any string of the input); raw JSON is close enough for a
+	// substring search and costs no decoding per key press
+	return bytes.Contains(bytes.ToLower(j.Input), []byte(f))
+}
+
+// refilter keeps the filtered view live when job i changed: it enters the
+// view when it now matches, leaves it when it no longer does; the cursor
+// stays on the job it was on.
+func (m *Model) refilter(i int) {
+	at := slices.Index(m.view, i)
+	match := matches(&m.jobs[i], m.filter)
+	if (at >= 0) == match {
+		return
+	}
+	sel, hasSel := m.Selected()
+	if match {
+		pos, _ := slices.BinarySearch(m.view, i)
+		m.view = slices.Insert(m.view, pos, i)
+	} else {
+		m.view = slices.Delete(m.view, at, at+1)
+	}
+	if hasSel {
+		if k, ok := m.index[sel.Key]; ok {
+			if p := slices.Index(m.view, k); p >= 0 {
+				m.cursor = p
+			}
+		}
+	}
+	m.cursor = min(m.cursor, max(0, len(m.view)-1))
+	m.ensureVisible()
 }
 
 func (m *Model) applyFilter(f string) {

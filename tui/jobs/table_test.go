@@ -130,3 +130,27 @@ func TestProgressCountsOutcomesApart(t *testing.T) {
 		t.Errorf("progress %q still says done", got)
 	}
 }
+
+// The filter is live: a job that changes into (or out of) a match while
+// the filter is on shows (or leaves) at once; and it matches prompts.
+func TestFilterIsLiveAndMatchesPrompts(t *testing.T) {
+	m := New()
+	m.Upsert(data.Job{Key: "a", State: data.StatePending, Model: "flux-schnell", Input: []byte(`{"prompt":"A Lighthouse at dusk"}`)}, t0)
+	m.Upsert(data.Job{Key: "b", State: data.StatePending, Model: "flux-schnell", Input: []byte(`{"prompt":"a fox"}`)}, t0)
+	m.applyFilter("lighthouse")
+	if m.Len() != 1 {
+		t.Fatalf("filter on a prompt: %d rows, want 1", m.Len())
+	}
+	m.applyFilter("failed")
+	if m.Len() != 0 {
+		t.Fatalf("%d failed rows, want 0", m.Len())
+	}
+	m.Upsert(data.Job{Key: "b", State: data.StateFailed, Model: "flux-schnell"}, t0)
+	if m.Len() != 1 {
+		t.Fatalf("a job that failed while the filter was on: %d rows, want 1", m.Len())
+	}
+	m.Upsert(data.Job{Key: "b", State: data.StatePending, Model: "flux-schnell"}, t0)
+	if m.Len() != 0 {
+		t.Fatalf("a job that no longer matches still shows: %d rows", m.Len())
+	}
+}
