@@ -431,6 +431,23 @@ func describe(err error) string {
 	return text.Clean(err.Error())
 }
 
+// edge jumps the focused pane to its first (top) or last line: the log's
+// oldest entry or its live tail, the detail's start, the first or last job.
+func (m *Model) edge(top bool) {
+	switch {
+	case m.focus == paneLog && top:
+		m.log.Oldest()
+	case m.focus == paneLog:
+		m.log.Newest()
+	case m.focus == paneDetail && top:
+		m.detailScroll = 0
+	case top:
+		m.jobs.Home()
+	default:
+		m.jobs.End()
+	}
+}
+
 func (m *Model) scroll(d int) {
 	switch m.focus {
 	case paneLog:
@@ -528,9 +545,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PageDown):
 		m.scroll(max(1, m.bodyRows()-1))
 	case key.Matches(msg, k.Top):
-		m.jobs.Home()
+		m.edge(true)
 	case key.Matches(msg, k.Bottom):
-		m.jobs.End()
+		m.edge(false)
 	case key.Matches(msg, k.Add):
 		if m.noQueue() {
 			return nil

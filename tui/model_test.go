@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/tui/data"
+	"github.com/abtop-dev/abtop/tui/logview"
 )
 
 func plain(m *Model) string {
@@ -429,5 +431,28 @@ func TestNoQueueSaysTheCauseOnScreen(t *testing.T) {
 	m.Update(keyMsg("a"))
 	if v := plain(m); !strings.Contains(v, "pass --journal FILE") || strings.Contains(v, "in this build") {
 		t.Fatalf("a queue key does not say the cause:\n%s", v)
+	}
+}
+
+// In the log pane g/Home go to the oldest entry and G/End back to the
+// newest (following the tail), as in the jobs table.
+func TestLogPaneTopAndBottom(t *testing.T) {
+	m, _ := scenario(100, 30, true, 10)
+	for i := range 200 {
+		m.log.Add(logview.Entry{At: t0, Text: fmt.Sprintf("entry %03d", i)})
+	}
+	m.Update(keyMsg("l"))
+	if v := plain(m); strings.Contains(v, "entry 000") || !strings.Contains(v, "entry 199") {
+		t.Fatalf("the log does not start at its tail:\n%s", v)
+	}
+	for _, k := range []string{"g", "home"} {
+		m.Update(keyMsg(k))
+		if v := plain(m); strings.Contains(v, "entry 199") {
+			t.Fatalf("%s: still at the tail:\n%s", k, v)
+		}
+		m.Update(keyMsg("G"))
+		if v := plain(m); !strings.Contains(v, "entry 199") {
+			t.Fatalf("G: not back at the tail:\n%s", v)
+		}
 	}
 }
