@@ -431,6 +431,22 @@ func describe(err error) string {
 	return text.Clean(err.Error())
 }
 
+// copyJobID puts the selected job's id (its server id, else its local key)
+// on the clipboard through the terminal (OSC 52), which works over ssh.
+func (m *Model) copyJobID() tea.Cmd {
+	j, ok := m.jobs.Selected()
+	if !ok {
+		m.setStatus(styles.Unknown, "no job selected to copy")
+		return nil
+	}
+	id, what := j.ID, "job id"
+	if id == "" {
+		id, what = j.Key, "idempotency key (not created yet)"
+	}
+	m.setStatus(styles.Calm, "copied "+what+" "+id+" (OSC 52: the terminal must allow clipboard writes)")
+	return tea.SetClipboard(id)
+}
+
 // edge jumps the focused pane to its first (top) or last line: the log's
 // oldest entry or its live tail, the detail's start, the first or last job.
 func (m *Model) edge(top bool) {
@@ -544,6 +560,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.scroll(-max(1, m.bodyRows()-1))
 	case key.Matches(msg, k.PageDown):
 		m.scroll(max(1, m.bodyRows()-1))
+	case key.Matches(msg, k.Copy):
+		return m.copyJobID()
 	case key.Matches(msg, k.Top):
 		m.edge(true)
 	case key.Matches(msg, k.Bottom):

@@ -456,3 +456,16 @@ func TestLogPaneTopAndBottom(t *testing.T) {
 		}
 	}
 }
+
+// y copies the selected job's id to the clipboard through the terminal.
+func TestYCopiesTheJobID(t *testing.T) {
+	m, _ := scenario(100, 30, true, 10)
+	_, cmd := m.Update(keyMsg("y"))
+	msgs := run(cmd)
+	if len(msgs) != 1 || fmt.Sprint(msgs[0]) != "job_8f2a0000" {
+		t.Fatalf("y gave %v, want the clipboard set to job_8f2a0000", msgs)
+	}
+	if v := plain(m); !strings.Contains(v, "copied job id job_8f2a0000") {
+		t.Errorf("no word on screen:\n%s", v)
+	}
+}

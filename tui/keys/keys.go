@@ -23,6 +23,7 @@ type KeyMap struct {
 	Log      key.Binding
 	Pane     key.Binding
 	Filter   key.Binding
+	Copy     key.Binding
 	Quit     key.Binding
 	Up       key.Binding
 	Down     key.Binding
@@ -49,6 +50,7 @@ func Default() KeyMap {
 		Log:      b("request log", "l"),
 		Pane:     b("switch pane", "tab"),
 		Filter:   b("filter jobs", "/"),
+		Copy:     b("copy job id", "y"),
 		Quit:     b("quit", "q", "ctrl+c"),
 		Up:       b("up", "up", "k"),
 		Down:     b("down", "down", "j"),
@@ -65,7 +67,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"help": &k.Help, "add": &k.Add, "open": &k.Open, "pause": &k.Pause,
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
-		"pane": &k.Pane, "filter": &k.Filter, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
+		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
 		"back": &k.Back,
 	}
@@ -183,7 +185,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
-		{k.Refresh, k.Log, k.Pane, k.Filter},
+		{k.Refresh, k.Log, k.Pane, k.Filter, k.Copy},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}
