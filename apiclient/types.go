@@ -104,6 +104,9 @@ func (m Model) MainInput() string {
 type JobRequest struct {
 	Model string          `json:"model"`
 	Input json.RawMessage `json:"input"`
+	// Webhook, when set, is POSTed the job when it ends (Standard Webhooks
+	// signatures; see apiclient/webhook).
+	Webhook string `json:"webhook,omitempty"`
 }
 
 // Job is a job as the API returns it.
@@ -113,9 +116,11 @@ type Job struct {
 	Status     string          `json:"status"`
 	Credits    float64         `json:"credits"`
 	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"` // its last status change; zero when the server omits it
+	StartedAt  *time.Time      `json:"started_at"`
 	FinishedAt *time.Time      `json:"finished_at"`
-	Output     json.RawMessage `json:"output"`
-	Error      json.RawMessage `json:"error"` // a problem object or null; see Job.Problem
+	Output     json.RawMessage `json:"output"` // see Job.Outputs and Job.OutputFiles
+	Error      json.RawMessage `json:"error"`  // a problem object or null; see Job.Problem
 }
 
 // Finished reports whether the job reached a terminal state.

@@ -62,7 +62,9 @@ func TestPrecedence(t *testing.T) {
 				if rank(upTo) >= rank(SourceFlag) {
 					if k.name == "token" {
 						p := filepath.Join(dir, "tokenfile")
-						os.WriteFile(p, []byte(k.flag+"\n"), 0o600)
+						if err := os.WriteFile(p, []byte(k.flag+"\n"), 0o600); err != nil {
+							t.Fatal(err)
+						}
 						opts.TokenFile = p
 					} else {
 						opts.Flags[k.name] = k.flag

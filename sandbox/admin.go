@@ -35,6 +35,9 @@ type org struct {
 	cursor  time.Time // time of the last lifecycle event processed
 	idem    map[string]*idemEntry
 	refs    map[string]bool
+
+	hookKey  []byte // webhook signing secret, drawn on first use
+	hookJobs int    // unfinished jobs with a webhook: the dispatcher watches this org
 }
 
 // token is an API token. Simulated tokens belong to the --traffic client:

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,14 +10,15 @@ import (
 
 // Route names.
 const (
-	routeBalance   = "balance"
-	routeModels    = "models"
-	routeListJobs  = "list-jobs"
-	routeCreateJob = "create-job"
-	routeGetJob    = "get-job"
-	routeCancelJob = "cancel-job"
-	routeNotFound  = "not-found"
-	routeNoMethod  = "method-not-allowed"
+	routeBalance       = "balance"
+	routeModels        = "models"
+	routeListJobs      = "list-jobs"
+	routeCreateJob     = "create-job"
+	routeGetJob        = "get-job"
+	routeCancelJob     = "cancel-job"
+	routeWebhookSecret = "webhook-secret"
+	routeNotFound      = "not-found"
+	routeNoMethod      = "method-not-allowed"
 )
 
 type route struct {
@@ -39,6 +39,8 @@ func matchRoute(method, path string) route {
 		return want(routeBalance, http.MethodGet, "")
 	case path == "/v1/models":
 		return want(routeModels, http.MethodGet, "")
+	case path == "/v1/webhooks/secret":
+		return want(routeWebhookSecret, http.MethodGet, "")
 	case path == "/v1/jobs":
 		switch method {
 		case http.MethodGet:
@@ -67,10 +69,12 @@ type apiRequest struct {
 	header       http.Header
 	body         []byte
 	bodyErr      error
+	fileBase     string // where the file links of a job created by it point
 }
 
-func newAPIRequest(r *http.Request, body []byte, bodyErr error) apiRequest {
-	return apiRequest{method: r.Method, path: r.URL.Path, query: r.URL.Query(), header: r.Header, body: body, bodyErr: bodyErr}
+func (s *Sandbox) newAPIRequest(r *http.Request, body []byte, bodyErr error) apiRequest {
+	return apiRequest{method: r.Method, path: r.URL.Path, query: r.URL.Query(), header: r.Header, body: body, bodyErr: bodyErr,
+		fileBase: s.fileBase(r)}
 }
 
 // serveAPI answers one /v1 request: authentication, the rate window, then
@@ -111,6 +115,9 @@ func (s *Sandbox) serveAPI(req apiRequest, force500 bool) (response, *token) {
 	cost := 1
 	if s.opts.Dialect == DialectPoints {
 		_, filtered := req.query["status"]
+		if _, ok := req.query["updated_since"]; ok {
+			filtered = true
+		}
 		cost = PointCost(req.method, req.path, filtered)
 	}
 	var resp response
@@ -184,10 +191,13 @@ func (s *Sandbox) route(o *org, tok *token, rt route, req apiRequest, now time.T
 	case routeModels:
 		return s.models()
 	case routeListJobs:
-		return s.listJobs(o, req)
+		return s.listJobs(o, req, now)
+	case routeWebhookSecret:
+		return jsonResponse(http.StatusOK, map[string]string{"key": s.webhookSecret(o)})
 	case routeGetJob:
 		if j := o.byID[rt.id]; j != nil {
-			return jsonResponse(http.StatusOK, j.view())
+			s.stats.GetReads++
+			return jsonResponse(http.StatusOK, s.view(j, now))
 		}
 		return problemResponse(http.StatusNotFound, codeNotFound, fmt.Sprintf("no job %q in your organization", rt.id), req.path, nil)
 	case routeCreateJob, routeCancelJob:
@@ -231,34 +241,6 @@ func (s *Sandbox) models() response {
 			mj.Inputs = append(mj.Inputs, inputJSON{Name: f.name, Type: typ, Required: f.required, Enum: f.enum})
 		}
 		data = append(data, mj)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": data})
-}
-
-func (s *Sandbox) listJobs(o *org, req apiRequest) response {
-	statuses := []string{statusQueued, statusRunning, statusSucceeded, statusFailed, statusCanceled}
-	want := ""
-	if v, ok := req.query["status"]; ok {
-		want = v[0]
-		if !slices.Contains(statuses, want) {
-			return problemResponse(http.StatusBadRequest, codeInvalidRequest,
-				fmt.Sprintf("query parameter status=%q is not one of %s", want, strings.Join(statuses, ", ")), req.path, nil)
-		}
-	}
-	limit := 100
-	if v, ok := req.query["limit"]; ok {
-		n, err := strconv.Atoi(v[0])
-		if err != nil || n < 1 || n > 100 {
-			return problemResponse(http.StatusBadRequest, codeInvalidRequest,
-				fmt.Sprintf("query parameter limit=%q must be an integer from 1 to 100", v[0]), req.path, nil)
-		}
-		limit = n
-	}
-	data := []jobJSON{}
-	for i := len(o.jobs) - 1; i >= 0 && len(data) < limit; i-- {
-		if j := o.jobs[i]; want == "" || j.status == want {
-			data = append(data, j.view())
-		}
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"data": data})
 }

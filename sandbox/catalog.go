@@ -66,6 +66,7 @@ func Catalog() []Model {
 		{ID: "tts-1", Name: "Text to Speech", Kind: "audio", Credits: 0.5, RunTime: 3 * time.Second, fields: []field{ref(),
 			{name: "text", kind: "string", required: true, maxLen: 5000},
 			{name: "voice", kind: "string", enum: []string{"alloy", "ember", "nova", "sage", "verse"}},
+			{name: "format", kind: "string", enum: []string{"mp3", "wav"}},
 		}},
 	}
 }
@@ -87,10 +88,11 @@ type fieldError struct {
 
 // jobRequest is a validated POST /v1/jobs body.
 type jobRequest struct {
-	model Model
-	input map[string]any // json.Number for numbers
-	raw   json.RawMessage
-	ref   string
+	model   Model
+	input   map[string]any // json.Number for numbers
+	raw     json.RawMessage
+	ref     string
+	webhook string
 }
 
 // parseJobRequest decodes and validates a POST /v1/jobs body. A body that
@@ -108,8 +110,18 @@ func parseJobRequest(body []byte) (req jobRequest, errs []fieldError, err error)
 		return req, nil, fmt.Errorf("request body is not a JSON object: %v", e)
 	}
 	for k := range top {
-		if k != "model" && k != "input" {
-			errs = append(errs, fieldError{"/" + k, "unknown field; a job has \"model\" and \"input\""})
+		if k != "model" && k != "input" && k != "webhook" {
+			errs = append(errs, fieldError{"/" + k, "unknown field; a job has \"model\", \"input\" and optionally \"webhook\""})
+		}
+	}
+	if raw, ok := top["webhook"]; ok {
+		var hook string
+		if json.Unmarshal(raw, &hook) != nil {
+			errs = append(errs, fieldError{"/webhook", "must be a string"})
+		} else if d := checkWebhookURL(hook); d != "" {
+			errs = append(errs, fieldError{"/webhook", d})
+		} else {
+			req.webhook = hook
 		}
 	}
 	var modelID string
@@ -240,43 +252,4 @@ func (r jobRequest) runTime(rng *rand.Rand, scale float64) time.Duration {
 	}
 	jitter := 0.8 + 0.4*rng.Float64()
 	return time.Duration(float64(d) * jitter * scale)
-}
-
-// output builds the realistic result of a succeeded job.
-func (r jobRequest) output(jobID string, rng *rand.Rand) json.RawMessage {
-	base := "https://cdn.sandbox.abstrakt.dev/" + jobID + "/"
-	var v any
-	switch r.model.Kind {
-	case "image":
-		w, h := intInput(r.input, "width", 1024), intInput(r.input, "height", 1024)
-		var images []map[string]any
-		for i := range intInput(r.input, "num_images", 1) {
-			images = append(images, map[string]any{
-				"url": fmt.Sprintf("%s%d.png", base, i), "content_type": "image/png",
-				"width": w, "height": h, "size_bytes": w*h + rng.IntN(w*h),
-			})
-		}
-		v = map[string]any{"images": images, "seed": intInput(r.input, "seed", rng.IntN(1<<31))}
-	case "video":
-		secs := intInput(r.input, "duration", 5)
-		w, h := 1280, 720
-		switch stringInput(r.input, "aspect_ratio", "16:9") {
-		case "9:16":
-			w, h = 720, 1280
-		case "1:1":
-			w, h = 960, 960
-		}
-		v = map[string]any{"video": map[string]any{
-			"url": base + "video.mp4", "content_type": "video/mp4", "width": w, "height": h,
-			"fps": 24, "duration_seconds": secs, "size_bytes": secs * (900_000 + rng.IntN(400_000)),
-		}}
-	default:
-		secs := float64(len(stringInput(r.input, "text", "")))/15 + 0.4
-		v = map[string]any{"audio": map[string]any{
-			"url": base + "speech.mp3", "content_type": "audio/mpeg", "voice": stringInput(r.input, "voice", "alloy"),
-			"duration_seconds": float64(int(secs*100)) / 100, "size_bytes": int(secs * 16000),
-		}}
-	}
-	b, _ := json.Marshal(v) // maps of strings and numbers always marshal
-	return b
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,24 +21,53 @@ const (
 	FaultTruncate   FaultKind = "truncate"   // processed; Content-Length promises more body than is sent, then close
 	FaultBadHeaders FaultKind = "badheaders" // processed; garbage in the rate, quota and credit headers
 	FaultNoHeaders  FaultKind = "noheaders"  // processed; no rate, quota or credit headers at all
+
+	// Faults of the file host, drawn once per download request.
+	FaultFileCut     FaultKind = "file_cut"     // Content-Length promises the whole file, half is sent, then close
+	FaultFile503     FaultKind = "file_503"     // 503 with Retry-After: 1 from the file host
+	FaultFileExpired FaultKind = "file_expired" // 410 as if the link had expired; a fresh URL works
+
+	// Faults of webhook delivery, drawn once per delivery (not per attempt).
+	FaultHookDup  FaultKind = "hook_dup"  // delivered twice with the same webhook-id
+	FaultHookDrop FaultKind = "hook_drop" // never delivered, never retried: only a list read finds the job
+	FaultHookLate FaultKind = "hook_late" // first attempt 30–120 s late, so deliveries arrive out of order
 )
 
-// FaultKinds lists every kind in the order used to draw them.
-func FaultKinds() []FaultKind {
+// apiFaultKinds, fileFaultKinds and hookFaultKinds are the three groups
+// drawn separately: each group's fractions are of its own events (/v1
+// requests, file downloads, webhook deliveries), so "0.1" faults 10 % of
+// each and the API's fault sequence for a seed does not depend on downloads.
+func apiFaultKinds() []FaultKind {
 	return []FaultKind{Fault500, Fault502, Fault503, FaultDrop, FaultStall, FaultTruncate, FaultBadHeaders, FaultNoHeaders}
 }
+func fileFaultKinds() []FaultKind { return []FaultKind{FaultFileCut, FaultFile503, FaultFileExpired} }
+func hookFaultKinds() []FaultKind { return []FaultKind{FaultHookDup, FaultHookDrop, FaultHookLate} }
+func faultGroups() [][]FaultKind {
+	return [][]FaultKind{apiFaultKinds(), fileFaultKinds(), hookFaultKinds()}
+}
 
-// Faults maps a kind to the fraction of /v1 requests that get it. The
-// fractions must add up to at most 1. Nil or empty: no faults.
+// FaultKinds lists every kind: the /v1 kinds in the order used to draw
+// them, then the file host's, then webhook delivery's.
+func FaultKinds() []FaultKind {
+	return slices.Concat(faultGroups()...)
+}
+
+// Faults maps a kind to the fraction of its events that get it: /v1
+// requests for the API kinds, downloads for file_*, webhook deliveries for
+// hook_*. Within each group the fractions must add up to at most 1. Nil or
+// empty: no faults.
 type Faults map[FaultKind]float64
 
 // ParseFaults reads a --faults value:
 //
 //	""                          no faults
-//	"0.1"                       10 % of requests, spread evenly over every kind
-//	"500=0.05,drop=0.02,stall=0.01"
+//	"0.1"                       10 % of requests, of downloads and of webhook
+//	                            deliveries, each spread evenly over its kinds
+//	"500=0.05,drop=0.02,file_cut=0.1"
 //	                            per kind (500, 502, 503, drop, stall,
-//	                            truncate, badheaders, noheaders)
+//	                            truncate, badheaders, noheaders; file_cut,
+//	                            file_503, file_expired; hook_dup, hook_drop,
+//	                            hook_late)
 func ParseFaults(spec string) (Faults, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
@@ -49,8 +79,10 @@ func ParseFaults(spec string) (Faults, error) {
 			return nil, fmt.Errorf("faults %q: %w", spec, err)
 		}
 		f := Faults{}
-		for _, k := range FaultKinds() {
-			f[k] = total / float64(len(FaultKinds()))
+		for _, group := range faultGroups() {
+			for _, k := range group {
+				f[k] = total / float64(len(group))
+			}
 		}
 		return f, nil
 	}
@@ -96,7 +128,6 @@ func kindList() string {
 }
 
 func (f Faults) validate() error {
-	sum := 0.0
 	for _, k := range slices.Sorted(maps.Keys(f)) {
 		v := f[k]
 		if !slices.Contains(FaultKinds(), k) {
@@ -105,10 +136,15 @@ func (f Faults) validate() error {
 		if v < 0 || v > 1 {
 			return fmt.Errorf("fault %s: fraction %v is not between 0 and 1", k, v)
 		}
-		sum += v
 	}
-	if sum > 1+1e-9 {
-		return fmt.Errorf("fault fractions add up to %v, more than 1", sum)
+	for _, group := range faultGroups() {
+		sum := 0.0
+		for _, k := range group {
+			sum += f[k]
+		}
+		if sum > 1+1e-9 {
+			return fmt.Errorf("fault fractions of %s… add up to %v, more than 1", group[0], sum)
+		}
 	}
 	return nil
 }
@@ -135,8 +171,18 @@ func (s *Sandbox) pickFault() FaultKind {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	x := s.rng.Float64()
-	for _, k := range FaultKinds() {
+	return s.drawFault(s.rng, apiFaultKinds())
+}
+
+// drawFault draws one of kinds from rng (one draw whenever any fault is
+// configured, so the sequence depends only on the seed and the number of
+// events). s.mu held.
+func (s *Sandbox) drawFault(rng *rand.Rand, kinds []FaultKind) FaultKind {
+	if len(s.opts.Faults) == 0 {
+		return ""
+	}
+	x := rng.Float64()
+	for _, k := range kinds {
 		if x < s.opts.Faults[k] {
 			s.stats.Faults[string(k)]++
 			return k

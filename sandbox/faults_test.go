@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -124,7 +125,10 @@ func TestParseFaults(t *testing.T) {
 		wantErr string
 	}{
 		{"", nil, ""},
-		{"0.8", sandbox.Faults{"500": 0.1, "502": 0.1, "503": 0.1, "drop": 0.1, "stall": 0.1, "truncate": 0.1, "badheaders": 0.1, "noheaders": 0.1}, ""},
+		{"0.24", sandbox.Faults{"500": 0.03, "502": 0.03, "503": 0.03, "drop": 0.03, "stall": 0.03, "truncate": 0.03, "badheaders": 0.03, "noheaders": 0.03,
+			"file_cut": 0.08, "file_503": 0.08, "file_expired": 0.08, "hook_dup": 0.08, "hook_drop": 0.08, "hook_late": 0.08}, ""},
+		{"500=0.6,file_cut=0.6", sandbox.Faults{"500": 0.6, "file_cut": 0.6}, ""}, // groups are separate populations
+		{"file_cut=0.6,file_503=0.6", nil, "more than 1"},
 		{"500=0.05, drop=0.02", sandbox.Faults{"500": 0.05, "drop": 0.02}, ""},
 		{"DROP=1", sandbox.Faults{"drop": 1}, ""},
 		{"1.5", nil, "not a fraction"},
@@ -182,6 +186,8 @@ func TestStatsEndpoint(t *testing.T) {
 }
 
 // Same seed, same requests → the same tokens, ids, timings and faults.
+// Both runs must have drawn faults and failed jobs: runs where nothing
+// random happens are equal whatever the seed does.
 func TestDeterministicBySeed(t *testing.T) {
 	run := func() []string {
 		var out []string
@@ -190,10 +196,18 @@ func TestDeterministicBySeed(t *testing.T) {
 			out = append(out, e.tok)
 			for range 8 {
 				r, _ := e.try("POST", "/v1/jobs", fluxBody, nil)
-				out = append(out, string(r.body))
+				out = append(out, fmt.Sprint(r.status, " ", string(r.body)))
 			}
 			time.Sleep(time.Minute)
-			out = append(out, string(e.do("GET", "/v1/jobs", "", nil).body))
+			list := string(e.do("GET", "/v1/jobs", "", nil).body)
+			out = append(out, list)
+			st := e.sb.Stats()
+			if st.Faults[string(sandbox.Fault500)] == 0 || st.JobsCreated == 0 {
+				t.Errorf("8 POSTs at a 30 %% fault rate: faults %v, %d jobs created; want some of each", st.Faults, st.JobsCreated)
+			}
+			if !strings.Contains(list, `"failed"`) || !strings.Contains(list, `"succeeded"`) {
+				t.Errorf("at a 50 %% failure rate, want failed and succeeded jobs after a minute: %s", list)
+			}
 		})
 		return out
 	}

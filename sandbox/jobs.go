@@ -15,6 +15,7 @@ const (
 )
 
 type job struct {
+	seq      int // index in its org's jobs: creation order
 	id       string
 	req      jobRequest
 	status   string
@@ -25,10 +26,24 @@ type job struct {
 	finished time.Time
 	runFor   time.Duration
 	fail     bool
-	output   json.RawMessage // shown once succeeded
+	files    []*outFile // shown once succeeded
+	seed     int64
+	fileBase string // scheme://host the file links point at
+	webhook  string // URL to POST the job to when it ends; "" = none
 }
 
 func (j *job) finishAt() time.Time { return j.started.Add(j.runFor) }
+
+// updated is the time of the job's last status change.
+func (j *job) updated() time.Time {
+	switch {
+	case !j.finished.IsZero():
+		return j.finished
+	case !j.started.IsZero():
+		return j.started
+	}
+	return j.created
+}
 
 // jobJSON is a job as the API returns it (API.md), plus started_at.
 type jobJSON struct {
@@ -37,14 +52,16 @@ type jobJSON struct {
 	Status     string          `json:"status"`
 	Credits    float64         `json:"credits"`
 	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
 	StartedAt  *time.Time      `json:"started_at"`
 	FinishedAt *time.Time      `json:"finished_at"`
 	Output     json.RawMessage `json:"output"`
 	Error      *problemBody    `json:"error"`
 }
 
-func (j *job) view() jobJSON {
-	v := jobJSON{ID: j.id, Model: j.req.model.ID, Status: j.status, Credits: j.credits, CreatedAt: j.created}
+// view is the job as shown at now (file links are signed for now). s.mu held.
+func (s *Sandbox) view(j *job, now time.Time) jobJSON {
+	v := jobJSON{ID: j.id, Model: j.req.model.ID, Status: j.status, Credits: j.credits, CreatedAt: j.created, UpdatedAt: j.updated()}
 	if !j.started.IsZero() {
 		t := j.started
 		v.StartedAt = &t
@@ -55,7 +72,7 @@ func (j *job) view() jobJSON {
 	}
 	switch j.status {
 	case statusSucceeded:
-		v.Output = j.output
+		v.Output = s.outputJSON(j, now)
 	case statusFailed:
 		p := newProblem(500, codeInternalError, "the model produced no output (sandbox-simulated failure); the job's credits were refunded", "/v1/jobs/"+j.id, nil)
 		v.Error = &p
@@ -121,6 +138,7 @@ func (s *Sandbox) finish(o *org, j *job) {
 	} else {
 		j.status = statusSucceeded
 	}
+	s.jobEnded(o, j)
 }
 
 func (s *Sandbox) refund(o *org, j *job) {

@@ -19,11 +19,13 @@
 package sandbox
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -95,6 +97,13 @@ type Options struct {
 	// (draft-ietf-httpapi-ratelimit-headers 08+) next to the X- ones: the
 	// "window" policy and, on plans with a daily write limit, "daily".
 	IETFHeaders bool
+	// FileBaseURL is the scheme and host of output file links (the file
+	// host, which Handler serves under /files/). Default: the host the
+	// request that created the job reached.
+	FileBaseURL string
+	// WebhookClient delivers webhooks. Default: a client with a 10 s
+	// timeout. Tests inside synctest pass one that dials in memory.
+	WebhookClient *http.Client
 }
 
 // Sandbox is the fake API. All methods are safe for concurrent use.
@@ -103,6 +112,11 @@ type Sandbox struct {
 
 	mu      sync.Mutex
 	rng     *rand.Rand
+	fileRng *rand.Rand // file-host faults: their own stream, so downloads do not shift the API's
+	hookRng *rand.Rand // webhook ids, secrets and faults
+	fileKey []byte     // signs file links
+	files   map[string]*job
+	hooks   hookQueue
 	orgs    map[string]*org
 	tokens  map[string]*token
 	anon    window
@@ -150,16 +164,33 @@ func New(opts Options) (*Sandbox, error) {
 	if opts.StallFor <= 0 {
 		opts.StallFor = 5 * time.Minute
 	}
+	if opts.WebhookClient == nil {
+		opts.WebhookClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	key := sha256.Sum256(fmt.Appendf(nil, "sandbox file links %d", opts.Seed))
 	return &Sandbox{
-		opts:   opts,
-		rng:    rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
-		orgs:   map[string]*org{},
-		tokens: map[string]*token{},
-		stats:  newStats(),
+		opts:    opts,
+		rng:     rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
+		fileRng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x243f6a8885a308d3)),
+		hookRng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x13198a2e03707344)),
+		fileKey: key[:],
+		files:   map[string]*job{},
+		orgs:    map[string]*org{},
+		tokens:  map[string]*token{},
+		stats:   newStats(),
 	}, nil
 }
 
 func (s *Sandbox) now() time.Time { return s.opts.Now().UTC() }
+
+// newJobID draws an id no job of any org has. s.mu held.
+func (s *Sandbox) newJobID() string {
+	for {
+		if id := "job_" + s.randomString(20); s.files[id] == nil {
+			return id
+		}
+	}
+}
 
 // ErrNotFound is wrapped by admin methods given an unknown org or token.
 var ErrNotFound = errors.New("not found")

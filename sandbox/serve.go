@@ -18,7 +18,7 @@ import (
 // maxBody caps request bodies; a longer one is invalid_request.
 const maxBody = 1 << 20
 
-// Handler serves /v1/… and /_sandbox/stats. With faults on, "drop" and
+// Handler serves /v1/…, the file host under /files/ and /_sandbox/stats. With faults on, "drop" and
 // "truncate" abort the handler with http.ErrAbortHandler, which a real
 // http.Server (httptest.NewServer, Start, ServeInMemory) turns into a
 // closed connection; do not call it with a bare ResponseRecorder then.
@@ -27,6 +27,10 @@ func (s *Sandbox) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) 
 func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_sandbox/stats" {
 		s.serveStats(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, filesPrefix) {
+		s.serveFile(w, r)
 		return
 	}
 	start := s.now()
@@ -52,7 +56,7 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if resp.status == 0 {
-		resp, tok = s.serveAPI(newAPIRequest(r, body, bodyErr), fault == Fault500)
+		resp, tok = s.serveAPI(s.newAPIRequest(r, body, bodyErr), fault == Fault500)
 	}
 	switch fault {
 	case FaultBadHeaders:
@@ -130,6 +134,7 @@ func (s *Sandbox) Start(addr string) (baseURL string, stop func(context.Context)
 	go func() { done <- srv.Serve(ln) }()
 	stop = func(ctx context.Context) error {
 		cancel() // releases stalled handlers
+		s.Close()
 		err := srv.Shutdown(ctx)
 		if err != nil {
 			err = errors.Join(err, srv.Close())
@@ -158,6 +163,7 @@ func (s *Sandbox) ServeInMemory() (client *http.Client, baseURL string, stop fun
 	tr := &http.Transport{DialContext: ln.DialContext}
 	stop = func() {
 		cancel()
+		s.Close()
 		tr.CloseIdleConnections()
 		_ = srv.Close()
 		<-done

@@ -30,6 +30,24 @@ type Stats struct {
 	DuplicateJobs   int64            `json:"duplicate_jobs"`
 	PeakRunningJobs int64            `json:"peak_running_jobs"` // most jobs running at once in one org
 	Faults          map[string]int64 `json:"faults"`            // injected faults by kind
+
+	ListReads int64 `json:"list_reads"` // GET /v1/jobs requests that reached the endpoint
+	GetReads  int64 `json:"get_reads"`  // GET /v1/jobs/{id} of an existing job
+
+	// The file host (not /v1: none of these are in Requests).
+	FileRequests int64 `json:"file_requests"`
+	// FileRequestsWithAuthorization counts file requests that carried an
+	// Authorization header: a client leaking its API token to the file host.
+	FileRequestsWithAuthorization int64 `json:"file_requests_with_authorization"`
+	Downloads                     int64 `json:"downloads"`      // whole files served (GET, no fault)
+	DownloadBytes                 int64 `json:"download_bytes"` // their bytes
+	LinksExpired                  int64 `json:"links_expired"`  // requests refused for a link past its expiry
+
+	WebhookAttempts int64 `json:"webhook_attempts"`  // POSTs made, retries and duplicates included
+	WebhooksSent    int64 `json:"webhooks_sent"`     // attempts answered 2xx
+	WebhooksFailed  int64 `json:"webhooks_failed"`   // attempts answered non-2xx or not at all
+	WebhooksGivenUp int64 `json:"webhooks_given_up"` // deliveries abandoned after the last retry
+	WebhooksPending int64 `json:"webhooks_pending"`  // deliveries waiting for their next attempt
 }
 
 func newStats() Stats {
@@ -44,6 +62,7 @@ func (s *Sandbox) Stats() Stats {
 	c := s.stats
 	c.RequestsByStatus = maps.Clone(s.stats.RequestsByStatus)
 	c.Faults = maps.Clone(s.stats.Faults)
+	c.WebhooksPending = int64(len(s.hooks.pending))
 	return c
 }
 

@@ -105,12 +105,18 @@ func (s *Sandbox) createJob(o *org, req apiRequest, now time.Time) response {
 	}
 
 	j := &job{
-		id: "job_" + s.randomString(20), req: jr, status: statusQueued, credits: jr.model.Credits,
+		seq: len(o.jobs), id: s.newJobID(), req: jr, status: statusQueued, credits: jr.model.Credits,
 		created: now, eligible: now.Add(s.opts.StartDelay),
 		runFor: jr.runTime(s.rng, s.opts.JobTimeScale),
 		fail:   s.rng.Float64() < s.opts.FailureRate,
 	}
-	j.output = jr.output(j.id, s.rng)
+	j.files, j.seed = jr.outputFiles(s.rng)
+	j.fileBase, j.webhook = req.fileBase, jr.webhook
+	if j.fileBase == "" {
+		j.fileBase = "http://localhost"
+	}
+	s.files[j.id] = j
+	s.jobCreated(o, j)
 	o.credits -= j.credits
 	o.jobs = append(o.jobs, j)
 	o.byID[j.id] = j
@@ -124,7 +130,7 @@ func (s *Sandbox) createJob(o *org, req apiRequest, now time.Time) response {
 		o.refs[jr.ref] = true
 	}
 	s.advance(o, now) // a zero StartDelay starts it at once
-	resp := jsonResponse(http.StatusCreated, j.view())
+	resp := jsonResponse(http.StatusCreated, s.view(j, now))
 	resp.header.Set("Location", "/v1/jobs/"+j.id)
 	return resp
 }
@@ -149,5 +155,6 @@ func (s *Sandbox) cancelJob(o *org, id string, req apiRequest, now time.Time) re
 	}
 	j.status, j.finished = statusCanceled, now
 	s.refund(o, j)
-	return jsonResponse(http.StatusOK, j.view())
+	s.jobEnded(o, j)
+	return jsonResponse(http.StatusOK, s.view(j, now))
 }

@@ -122,8 +122,8 @@ func TestJobLifecycleAndCancel(t *testing.T) {
 				Width, Height int
 			}
 		}
-		if json.Unmarshal(out, &o) != nil || len(o.Images) != 1 || o.Images[0].Width != 1024 || o.Images[0].URL == "" {
-			t.Errorf("output %s: want one 1024×1024 image with a URL", out)
+		if json.Unmarshal(out, &o) != nil || len(o.Images) != 1 || o.Images[0].Width != 64 || o.Images[0].URL == "" {
+			t.Errorf("output %s: want one 64×64 image (a 1024×1024 request's thumbnail) with a URL", out)
 		}
 		if r := e.do("POST", "/v1/jobs/"+a+"/cancel", "", nil); r.status != 409 {
 			t.Errorf("cancel finished: %d, want 409", r.status)

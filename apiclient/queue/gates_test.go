@@ -395,21 +395,28 @@ func TestWaitsAreCancelable(t *testing.T) {
 	})
 }
 
-// Crash safety: a job left "sending" by a run that died is sent again by
-// the next run with its original key, and the journal survives reopening.
+// Crash safety: a job left "sending" by a run that died while its POST was
+// at the server is sent again by the next run with its original key, and
+// the journal survives reopening. Both POSTs must carry the key the queue
+// gave the job at enqueue (the first run's included: a key made at send
+// time would pass a check of the resumed run alone).
 func TestJournalResumesWithTheSameKey(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var keys []string
 		var mu sync.Mutex
+		var posts []string // Idempotency-Key of each POST, in order
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		s := newScripted(t, func(n int, r *http.Request, h http.Header) (int, string) {
-			mu.Lock()
-			keys = append(keys, r.Header.Get("Idempotency-Key"))
-			mu.Unlock()
 			rate(h, 60, 50, time.Now().Add(30*time.Second))
 			if r.URL.Path == "/v1/balance" {
 				return 200, `{"credits":100,"plan":"team"}`
 			}
-			if n == 1 { // the first create: the process "dies" before the answer lands
+			mu.Lock()
+			posts = append(posts, r.Header.Get("Idempotency-Key"))
+			first := len(posts) == 1
+			mu.Unlock()
+			if first { // the process dies while its POST is at the server
+				cancel()
 				return 0, ""
 			}
 			return 201, jobBody("job_1")
@@ -429,18 +436,7 @@ func TestJournalResumesWithTheSameKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		key := added[0].Key
-		// Run until the first attempt is on disk as sending, then "crash".
-		ctx, cancel := context.WithCancel(context.Background())
-		events, unsub := q.Subscribe(64)
-		go func() {
-			for ev := range events {
-				if ev.Type == queue.EventJob && ev.Job.State == queue.StateSending {
-					cancel()
-				}
-			}
-		}()
 		_ = q.Run(ctx, true)
-		unsub()
 		j.Close()
 
 		j2, err := queue.OpenJournal(path)
@@ -453,8 +449,8 @@ func TestJournalResumesWithTheSameKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := q2.List()
-		if len(got) != 1 || got[0].Key != key || !got[0].State.Unfinished() {
-			t.Fatalf("after reopen: %+v, want one unfinished job with key %s", got, key)
+		if len(got) != 1 || got[0].Key != key || got[0].State != queue.StateSending {
+			t.Fatalf("after reopen: %+v, want one job sending with key %s", got, key)
 		}
 		if err := q2.Run(context.Background(), true); err != nil {
 			t.Fatal(err)
@@ -465,10 +461,68 @@ func TestJournalResumesWithTheSameKey(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		for _, k := range keys {
-			if k != "" && k != key {
-				t.Errorf("a request carried key %s, want only %s", k, key)
+		if len(posts) != 2 || posts[0] != key || posts[1] != key {
+			t.Errorf("POSTs carried keys %q, want two, both the journal's %s", posts, key)
+		}
+	})
+}
+
+// An ambiguous create (the server created the job, then the connection
+// dropped before the answer) is retried with the key the queue generated
+// at enqueue, so the server replays the job instead of creating a second
+// one. The key is checked on the wire: the queue, not the test, picks it.
+func TestAmbiguousCreateRetriesWithTheQueuesKey(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var posts []string
+		created := map[string]string{} // Idempotency-Key → job id, as the server keeps them
+		s := newScripted(t, func(n int, r *http.Request, h http.Header) (int, string) {
+			rate(h, 60, 50, time.Now().Add(30*time.Second))
+			if r.URL.Path == "/v1/balance" {
+				return 200, `{"credits":100,"plan":"team"}`
 			}
+			k := r.Header.Get("Idempotency-Key")
+			mu.Lock()
+			defer mu.Unlock()
+			posts = append(posts, k)
+			id, replay := created[k]
+			if !replay {
+				id = fmt.Sprint("job_", len(created)+1)
+				created[k] = id
+			}
+			if len(posts) == 1 {
+				return 0, "" // processed, then the answer is lost
+			}
+			return 201, jobBody(id)
+		})
+		defer s.stop()
+		j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Close()
+		q, err := queue.Open(queue.QueueOptions{Journal: j, Scheduler: sched(), API: s.client})
+		if err != nil {
+			t.Fatal(err)
+		}
+		added, err := q.Enqueue(queue.NewJob{Model: "flux-schnell", Input: json.RawMessage(`{"prompt":"x"}`), Credits: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Run(context.Background(), true); err != nil {
+			t.Fatal(err)
+		}
+		key := added[0].Key
+		mu.Lock()
+		defer mu.Unlock()
+		if len(posts) != 2 || posts[0] != key || posts[1] != key {
+			t.Errorf("POSTs carried keys %q, want two with the queue's key %s", posts, key)
+		}
+		if len(created) != 1 {
+			t.Errorf("the server created %d jobs (%v), want 1", len(created), created)
+		}
+		if got := q.List()[0]; got.State != queue.StateCreated || got.JobID != "job_1" {
+			t.Errorf("job after the retry: %s %q, want created as job_1", got.State, got.JobID)
 		}
 	})
 }

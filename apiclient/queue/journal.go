@@ -82,16 +82,26 @@ type Journal struct {
 // ErrJournalInUse: another process holds the journal (one queue per file).
 var ErrJournalInUse = errors.New("in use by another abtop process")
 
+// LockWait is how long OpenJournal waits for another process to let go of
+// the journal before saying it is in use.
+const LockWait = 2 * time.Second
+
 // OpenJournal opens (or creates) the journal at path. Only one process may
-// hold it: a second one gets an error naming the file after a short wait.
-func OpenJournal(path string) (*Journal, error) {
+// hold it: a second one gets an error naming the file after LockWait.
+func OpenJournal(path string) (*Journal, error) { return OpenJournalWait(path, LockWait) }
+
+// OpenJournalWait is OpenJournal waiting lockWait (> 0) for the lock.
+func OpenJournalWait(path string, lockWait time.Duration) (*Journal, error) {
+	if lockWait <= 0 {
+		lockWait = LockWait // bbolt waits forever on 0
+	}
 	if path == "" {
 		return nil, errors.New("queue journal: no path configured")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, fmt.Errorf("queue journal %s is %w", path, ErrJournalInUse)

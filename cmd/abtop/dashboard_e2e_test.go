@@ -41,24 +41,37 @@ func (tm *tmuxTerm) keys(k ...string) { tm.run(append([]string{"send-keys", "-t"
 // waitFor polls the screen until every pattern matches.
 func (tm *tmuxTerm) waitFor(what string, d time.Duration, patterns ...string) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(d)
+	s, ok := tm.matches(d, patterns...)
+	if !ok {
+		tm.t.Fatalf("%s: screen never matched %q within %v:\n%s", what, patterns, d, s)
+	}
+	return s
+}
+
+// matches polls the screen (every 25 ms: a poll, not a sleep that hopes the
+// screen is ready) for up to d until every pattern matches; it returns the
+// last screen.
+func (tm *tmuxTerm) matches(d time.Duration, patterns ...string) (string, bool) {
+	tm.t.Helper()
+	res := make([]*regexp.Regexp, len(patterns))
+	for i, p := range patterns {
+		res[i] = regexp.MustCompile(p)
+	}
 	var s string
-	for time.Now().Before(deadline) {
+	for deadline := time.Now().Add(d); ; {
 		s = tm.screen()
 		ok := true
-		for _, p := range patterns {
-			if !regexp.MustCompile(p).MatchString(s) {
-				ok = false
-				break
-			}
+		for _, re := range res {
+			ok = ok && re.MatchString(s)
 		}
 		if ok {
-			return s
+			return s, true
 		}
-		time.Sleep(200 * time.Millisecond)
+		if time.Now().After(deadline) {
+			return s, false
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
-	tm.t.Fatalf("%s: screen never matched %q within %v:\n%s", what, patterns, d, s)
-	return ""
 }
 
 // exhaustWindow spends the rest of the current rate window with direct
@@ -134,13 +147,7 @@ func TestDashboardE2E(t *testing.T) {
 		for !exhaustWindow(t, srv.URL, tok) {
 		}
 		tm.keys("R")
-		for range 10 {
-			time.Sleep(100 * time.Millisecond)
-			if strings.Contains(tm.screen(), "→ 429") {
-				seen = true
-				break
-			}
-		}
+		_, seen = tm.matches(time.Second, `→ 429`)
 	}
 	tm.waitFor("429 shown", 5*time.Second, `→ 429`, `Rate limit (per \S+ )?✖ critical`)
 	tm.keys("l")

@@ -120,7 +120,7 @@ func TestStatusSeedHeaders(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
 			}
-			want := []string{"/v1/balance", "/v1/models", "/v1/jobs?status=running"}
+			want := []string{"/v1/balance", "/v1/models", "/v1/jobs?limit=100&status=running"}
 			if strings.Join(api.paths, " ") != strings.Join(want, " ") {
 				t.Errorf("requests = %v, want %v", api.paths, want)
 			}
@@ -233,7 +233,7 @@ func TestStatusValidationErrorFields(t *testing.T) {
 	if !strings.Contains(out, "Credits       1,250.5") {
 		t.Errorf("summary missing:\n%s", out)
 	}
-	for _, want := range []string{"GET /v1/jobs?status=running failed: 422", "code:   validation_failed", "field /status: must be a job status"} {
+	for _, want := range []string{"GET /v1/jobs?limit=100&status=running failed: 422", "code:   validation_failed", "field /status: must be a job status"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

@@ -8,13 +8,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -182,17 +185,33 @@ func TestSubmitE2EShared(t *testing.T) {
 // Issue 4 acceptance: SIGKILL "abtop submit" at random points against a
 // sandbox with 10 % faults, restart with --resume each time; every job is
 // created exactly once, with the key it got at enqueue, and charged once.
+//
+// Each run is killed at a random instant (100–1000 ms) or, if sooner, just
+// as the server creates its 1st or 2nd job, before the answer leaves (the
+// sandbox logs a request before its response is flushed): a job created
+// whose answer never arrived, which the resumed run must replay with its
+// key. A run stops at most a few jobs into the batch, so every planned
+// kill happens; a run that exits non-zero before its kill fails the test.
+// The RNG's seed is logged; ABTOP_E2E_SEED=n replays a run's kill plan.
 func TestSubmitE2EKillResume(t *testing.T) {
-	n := e2eSize(t, 20, 40, 100)
+	n := e2eSize(t, 30, 60, 120)
 	kills := e2eSize(t, 5, 10, 20)
 	faults, err := sandbox.ParseFaults("0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 9, JobTimeScale: 0.01, Faults: faults, StallFor: 3 * time.Second}, n)
-	rng := rand.New(rand.NewPCG(9, uint64(time.Now().UnixNano())))
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("ABTOP_E2E_SEED"); v != "" {
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("ABTOP_E2E_SEED=%q: %v", v, err)
+		}
+	}
+	t.Logf("kill plan seed %d (ABTOP_E2E_SEED=%d replays it)", seed, seed)
+	rng := rand.New(rand.NewPCG(9, seed))
+	k := &killer{}
+	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 9, JobTimeScale: 0.01, Faults: faults, StallFor: 3 * time.Second, Logger: slog.New(k)}, n)
 	var keys map[string]bool
-	killed := 0
+	killed, atCreate := 0, 0
 	for attempt := 0; killed < kills && attempt < kills*5; attempt++ {
 		args := []string{"submit", "--json", "--resume"}
 		if keys == nil {
@@ -204,18 +223,30 @@ func TestSubmitE2EKillResume(t *testing.T) {
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
+		k.arm(c, 1+rng.IntN(2))
 		done := make(chan error, 1)
 		go func() { done <- c.Wait() }()
+		timer := time.NewTimer(time.Duration(100+rng.IntN(900)) * time.Millisecond)
 		select {
-		case <-time.After(time.Duration(100+rng.IntN(900)) * time.Millisecond):
-			_ = c.Process.Kill() // SIGKILL on Unix
+		case <-timer.C:
+			if k.disarm() {
+				_ = c.Process.Kill() // SIGKILL on Unix
+			}
 			<-done
 			killed++
 		case err := <-done:
-			if err == nil {
-				t.Logf("run %d finished before its kill", attempt)
+			switch {
+			case k.fired():
+				killed++
+				atCreate++
+			case err != nil:
+				t.Fatalf("run %d exited before its kill: %v\n%s", attempt, err, stderr.String())
+			default:
+				t.Logf("run %d finished the batch before its kill", attempt)
 			}
 		}
+		timer.Stop()
+		k.disarm()
 		jobs := loadJournal(t, e.journal)
 		if len(jobs) == 0 {
 			continue // killed before the batch was queued: start again
@@ -252,7 +283,16 @@ func TestSubmitE2EKillResume(t *testing.T) {
 		t.Fatalf("final abtop submit --resume: %v\n%s", err, stderr.String())
 	}
 	st := e.sb.Stats()
-	t.Logf("%d jobs, %d kills: sandbox created %d, replays %d, duplicates %d, mismatches %d, credits charged %.0f, faults %v", n, killed, st.JobsCreated, st.IdempotentReplays, st.DuplicateJobs, st.IdempotencyMismatches, st.CreditsCharged, st.Faults)
+	t.Logf("%d jobs, %d kills (%d as a job was created): sandbox created %d, replays %d, duplicates %d, mismatches %d, credits charged %.0f, faults %v",
+		n, killed, atCreate, st.JobsCreated, st.IdempotentReplays, st.DuplicateJobs, st.IdempotencyMismatches, st.CreditsCharged, st.Faults)
+	if killed != kills {
+		t.Errorf("%d kills, want %d: the batch must still be running at each", killed, kills)
+	}
+	// Every kill as a job was created leaves a job whose answer was lost:
+	// its resend must be an idempotent replay.
+	if st.IdempotentReplays < int64(atCreate) || st.IdempotentReplays == 0 {
+		t.Errorf("%d idempotent replays, want at least %d (one per kill as a job was created) and at least 1", st.IdempotentReplays, atCreate)
+	}
 	if st.JobsCreated != int64(n) || st.DuplicateJobs != 0 || st.IdempotencyMismatches != 0 {
 		t.Errorf("created %d (want %d), duplicates %d, mismatches %d", st.JobsCreated, n, st.DuplicateJobs, st.IdempotencyMismatches)
 	}
@@ -264,6 +304,73 @@ func TestSubmitE2EKillResume(t *testing.T) {
 			t.Errorf("line %d ended %s (%+v)", j.Line, j.State, j.Problem)
 		}
 	}
+}
+
+// killer is a slog.Handler for sandbox.Options.Logger that SIGKILLs the
+// armed process when the server has created its nth job since arming. The
+// sandbox logs a request before its response is flushed, so the job exists
+// and its answer never reaches the process.
+type killer struct {
+	mu    sync.Mutex
+	c     *exec.Cmd
+	left  int
+	fires bool
+}
+
+func (k *killer) Enabled(context.Context, slog.Level) bool { return true }
+func (k *killer) WithAttrs([]slog.Attr) slog.Handler       { return k }
+func (k *killer) WithGroup(string) slog.Handler            { return k }
+
+func (k *killer) Handle(_ context.Context, rec slog.Record) error {
+	var method, path string
+	var status int64
+	rec.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "method":
+			method = a.Value.String()
+		case "path":
+			path = a.Value.String()
+		case "status":
+			status = a.Value.Int64()
+		}
+		return true
+	})
+	if method != "POST" || path != "/v1/jobs" || status != 201 {
+		return nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.c == nil {
+		return nil
+	}
+	if k.left--; k.left == 0 {
+		_ = k.c.Process.Kill()
+		k.c, k.fires = nil, true
+	}
+	return nil
+}
+
+// arm kills c at the nth job created from now on.
+func (k *killer) arm(c *exec.Cmd, n int) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.c, k.left, k.fires = c, n, false
+}
+
+// disarm reports whether the process was still armed (not killed here).
+func (k *killer) disarm() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	armed := k.c != nil
+	k.c = nil
+	return armed
+}
+
+// fired reports whether the armed process was killed here.
+func (k *killer) fired() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.fires
 }
 
 func loadJournal(t *testing.T, path string) []queue.Job {

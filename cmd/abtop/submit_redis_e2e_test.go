@@ -62,14 +62,19 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 		if r.stats.TooManyRequests > 3 {
 			t.Errorf("429s %d, want at most 3", r.stats.TooManyRequests)
 		}
-		// The 95 % is asserted for the full run only: a small batch spans
-		// few whole windows, where one late tick weighs a lot. It was
-		// 0.55–0.79 until each submitter stopped taking the others'
-		// requests for its own cost (queue.exactDrop), answers stopped
-		// counting earlier grants twice and the last unit of a window
-		// stopped being probed into the next (budget.State).
-		if os.Getenv("ABTOP_E2E_FULL") == "1" && r.allowance < 0.95 {
-			t.Errorf("allowance used %.3f, want ≥ 0.95", r.allowance)
+		// Before issue 17 whole windows went idle here (0.500 with
+		// [20 2 0 19 19 6] per window): processes that asked while
+		// another's first request was in flight slept the Free plan's
+		// 6 s pace. Since then every whole window is full but for a
+		// probe's unit (0.975–1.000 in 10 runs at the default size).
+		want := 0.9
+		if os.Getenv("ABTOP_E2E_FULL") == "1" {
+			want = 0.95
+		}
+		if r.windows < 1 && !testing.Short() {
+			t.Errorf("the batch spanned no whole window (per window %v): nothing to measure", r.perWindow)
+		} else if r.windows >= 1 && r.allowance < want {
+			t.Errorf("allowance used %.3f over %d whole windows (per window %v), want ≥ %.2f", r.allowance, r.windows, r.perWindow, want)
 		}
 	})
 	t.Run("without-redis", func(t *testing.T) {
@@ -139,6 +144,7 @@ type redisE2ERun struct {
 	stats     sandbox.Stats
 	allowance float64
 	windows   int
+	perWindow []int // accepted requests per window, first to last
 }
 
 // runRedisE2E runs redisE2EProcs "abtop submit --json" processes of per
@@ -188,7 +194,8 @@ func runRedisE2E(t *testing.T, per int, limiter string, during func(*e2e)) *redi
 	r.elapsed = time.Since(r.start)
 	r.stats = fetchStats(t, e.url)
 	r.allowance, r.windows = reqs.allowance(redisE2EWindow, redisE2ELimit)
-	t.Logf("accepted requests per window: %v", reqs.perWindow(redisE2EWindow))
+	r.perWindow = reqs.perWindow(redisE2EWindow)
+	t.Logf("accepted requests per window: %v", r.perWindow)
 	return r
 }
 

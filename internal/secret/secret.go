@@ -5,6 +5,7 @@ package secret
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -68,4 +69,16 @@ func RedactURL(raw string) string {
 		raw = raw[:i+3] + "xxxxx" + raw[j:]
 	}
 	return Scrub(raw)
+}
+
+// IsLoopback reports whether host is "localhost" or a loopback IP
+// (127.0.0.0/8, ::1): the one place a token may travel over plain http://,
+// since traffic to it never leaves the machine. A name under .localhost
+// is resolved through DNS like any other by Go and may be a remote host.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
