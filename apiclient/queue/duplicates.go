@@ -13,7 +13,8 @@ func (q *Queue) Duplicates(nj []NewJob) int {
 	q.mu.Lock()
 	seen := make(map[string]bool, len(q.jobs))
 	for _, j := range q.jobs {
-		if j.State != StateCanceled { // a canceled job was never paid for
+		// a canceled job, or one the server refused, was never paid for
+		if j.State != StateCanceled && (j.State != StateFailed || j.JobID != "") {
 			seen[contentKey(j.Model, j.Input)] = true
 		}
 	}
