@@ -131,6 +131,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.scroll(max(1, m.bodyRows()-1))
 	case key.Matches(msg, k.Copy):
 		return m.copyJobID()
+	case key.Matches(msg, k.Sort):
+		m.focus = paneJobs
+		m.setStatus(styles.Calm, "jobs sorted by "+m.jobs.CycleSort())
 	case key.Matches(msg, k.Top):
 		m.edge(true)
 	case key.Matches(msg, k.Bottom):

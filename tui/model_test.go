@@ -479,3 +479,11 @@ func TestYCopiesTheJobID(t *testing.T) {
 		t.Errorf("no word on screen:\n%s", v)
 	}
 }
+
+func TestSKeySortsTheJobs(t *testing.T) {
+	m, _ := scenario(100, 30, true, 10)
+	m.Update(keyMsg("s"))
+	if v := plain(m); !strings.Contains(v, "jobs sorted by state") {
+		t.Fatalf("no sort:\n%s", v)
+	}
+}

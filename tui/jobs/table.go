@@ -27,7 +27,8 @@ type Model struct {
 	counts map[data.State]int // state → number of jobs
 
 	filter    string
-	view      []int // positions matching the filter; nil means all
+	sortBy    int   // index into sorts; 0 is queue order
+	view      []int // positions matching the filter, in sort order; nil means all in queue order
 	filtering bool
 	input     form.Field
 
@@ -109,10 +110,13 @@ func (m *Model) Set(jobs []data.Job) {
 	clear(m.counts)
 	view := m.view
 	m.view = nil
+	sortBy := m.sortBy
+	m.sortBy = 0 // one sort at the end, not one per job
 	for _, j := range jobs {
 		m.Upsert(j, time.Time{})
 	}
-	if view != nil {
+	m.sortBy = sortBy
+	if view != nil || sortBy != 0 {
 		cursor, offset := m.cursor, m.offset
 		m.applyFilter(m.filter)
 		m.cursor, m.offset = cursor, offset
@@ -138,7 +142,10 @@ func (m *Model) Upsert(j data.Job, at time.Time) {
 			}
 		}
 		m.jobs[i] = j
-		if m.view != nil {
+		switch {
+		case m.sortBy != 0:
+			m.rebuild(true)
+		case m.view != nil:
 			m.refilter(i)
 		}
 		return
@@ -146,7 +153,10 @@ func (m *Model) Upsert(j data.Job, at time.Time) {
 	m.index[j.Key] = len(m.jobs)
 	m.jobs = append(m.jobs, j)
 	m.counts[j.State]++
-	if m.view != nil && matches(&j, m.filter) {
+	switch {
+	case m.sortBy != 0:
+		m.rebuild(true)
+	case m.view != nil && matches(&j, m.filter):
 		m.view = append(m.view, len(m.jobs)-1)
 	}
 }
@@ -215,17 +225,80 @@ func (m *Model) refilter(i int) {
 
 func (m *Model) applyFilter(f string) {
 	m.filter = strings.ToLower(strings.TrimSpace(f))
-	if m.filter == "" {
+	m.rebuild(false)
+	m.cursor, m.offset = 0, 0
+}
+
+// sorts are the orders s cycles through; 0 is the queue's own.
+var sorts = []struct {
+	name string
+	less func(a, b *data.Job) bool
+}{
+	{"queue order", nil},
+	{"state", func(a, b *data.Job) bool { return stateRank(a.State) < stateRank(b.State) }},
+	{"model", func(a, b *data.Job) bool { return a.Model < b.Model }},
+	{"age", func(a, b *data.Job) bool { return a.Enqueued.After(b.Enqueued) }}, // newest first
+}
+
+// stateRank puts what needs a look first: failures, then work in flight,
+// then waiting, then finished.
+func stateRank(s data.State) int {
+	switch s {
+	case data.StateFailed:
+		return 0
+	case data.StateRunning:
+		return 1
+	case data.StateCreated:
+		return 2
+	case data.StateSending:
+		return 3
+	case data.StatePending:
+		return 4
+	case data.StateSucceeded:
+		return 5
+	}
+	return 6
+}
+
+// CycleSort moves to the next order and returns its name; the selected
+// job stays selected.
+func (m *Model) CycleSort() string {
+	m.sortBy = (m.sortBy + 1) % len(sorts)
+	m.rebuild(true)
+	return sorts[m.sortBy].name
+}
+
+// rebuild recomputes the view from the filter and the order; with keep,
+// the cursor stays on the job it was on.
+func (m *Model) rebuild(keep bool) {
+	sel, hasSel := m.Selected()
+	if m.filter == "" && m.sortBy == 0 {
 		m.view = nil
 	} else {
-		m.view = make([]int, 0, 64)
+		m.view = make([]int, 0, len(m.jobs))
 		for i := range m.jobs {
 			if matches(&m.jobs[i], m.filter) {
 				m.view = append(m.view, i)
 			}
 		}
+		if less := sorts[m.sortBy].less; less != nil {
+			sort.SliceStable(m.view, func(a, b int) bool { return less(&m.jobs[m.view[a]], &m.jobs[m.view[b]]) })
+		}
 	}
-	m.cursor, m.offset = 0, 0
+	if !keep || !hasSel {
+		return
+	}
+	if k, ok := m.index[sel.Key]; ok {
+		pos := k
+		if m.view != nil {
+			pos = slices.Index(m.view, k)
+		}
+		if pos >= 0 {
+			m.cursor = pos
+		}
+	}
+	m.cursor = min(m.cursor, max(0, m.Len()-1))
+	m.ensureVisible()
 }
 
 // StartFilter gives the filter input the keyboard.

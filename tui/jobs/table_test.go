@@ -154,3 +154,40 @@ func TestFilterIsLiveAndMatchesPrompts(t *testing.T) {
 		t.Fatalf("a job that no longer matches still shows: %d rows", m.Len())
 	}
 }
+
+// s cycles the order: queue order, state (problems first), model, age
+// (newest first); the selected job stays selected.
+func TestSortCycles(t *testing.T) {
+	m := New()
+	add := func(k, model string, s data.State, age int) {
+		m.Upsert(data.Job{Key: k, Model: model, State: s, Enqueued: t0.Add(-time.Duration(age) * time.Second)}, t0)
+	}
+	add("a", "sdxl", data.StateSucceeded, 40)
+	add("b", "flux-dev", data.StateFailed, 30)
+	add("c", "veo-3.1", data.StatePending, 10)
+	add("d", "flux-dev", data.StateRunning, 20)
+	order := func() string {
+		var ks []string
+		for i := range m.Len() {
+			ks = append(ks, m.at(i).Key)
+		}
+		return strings.Join(ks, "")
+	}
+	m.Move(2) // on c
+	for _, want := range []struct{ name, order string }{
+		{"state", "bdca"}, {"model", "bdac"}, {"age", "cdba"}, {"queue order", "abcd"},
+	} {
+		if got := m.CycleSort(); got != want.name || order() != want.order {
+			t.Fatalf("sorted by %q: %s, want %q: %s", got, order(), want.name, want.order)
+		}
+		if j, _ := m.Selected(); j.Key != "c" {
+			t.Fatalf("sorted by %s: selected %s, want c", want.name, j.Key)
+		}
+	}
+	// a job that changes state moves while sorted by state
+	m.CycleSort()
+	m.Upsert(data.Job{Key: "a", Model: "sdxl", State: data.StateFailed, Enqueued: t0.Add(-40 * time.Second)}, t0)
+	if got := order(); got != "abdc" {
+		t.Fatalf("after a failed: %s, want abdc", got)
+	}
+}

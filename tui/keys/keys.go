@@ -24,6 +24,7 @@ type KeyMap struct {
 	Pane     key.Binding
 	Filter   key.Binding
 	Copy     key.Binding
+	Sort     key.Binding
 	Quit     key.Binding
 	Up       key.Binding
 	Down     key.Binding
@@ -51,6 +52,7 @@ func Default() KeyMap {
 		Pane:     b("switch pane", "tab"),
 		Filter:   b("filter jobs", "/"),
 		Copy:     b("copy job id", "y"),
+		Sort:     b("sort: queue/state/model/age", "s"),
 		Quit:     b("quit", "q", "ctrl+c"),
 		Up:       b("up", "up", "k"),
 		Down:     b("down", "down", "j"),
@@ -67,7 +69,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"help": &k.Help, "add": &k.Add, "open": &k.Open, "pause": &k.Pause,
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
-		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
+		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
 		"back": &k.Back,
 	}
@@ -185,7 +187,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
-		{k.Refresh, k.Log, k.Pane, k.Filter, k.Copy},
+		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}
