@@ -369,7 +369,7 @@ func (r *statusReport) json() statusJSON {
 		}
 		out.Error = ej
 	} else if r.otherErr != nil {
-		out.Error = &statusErrorJSON{Kind: "network", Message: r.otherErr.Error(), Fields: []problem.FieldError{}}
+		out.Error = &statusErrorJSON{Kind: "network", Message: networkLine(r.otherErr), Fields: []problem.FieldError{}}
 	}
 	return out
 }
@@ -384,4 +384,14 @@ func limiterLine(st redisbudget.Status) string {
 		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
 	}
 	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
+}
+
+// networkLine is a failed request in words: "GET /v1/balance: connection
+// refused", not Go's "dial tcp 127.0.0.1:1: connect: connection refused".
+func networkLine(err error) string {
+	var te *apiclient.TransportError
+	if errors.As(err, &te) {
+		return te.Method + " " + te.Path + ": " + apiclient.Cause(err)
+	}
+	return apiclient.Cause(err)
 }

@@ -283,7 +283,7 @@ func TestStatusJSONUnreachableHasTopLevelError(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
 	}
-	if code != 1 || got.Error == nil || got.Error.Kind != "network" || !strings.Contains(got.Error.Message, "refused") {
+	if code != 1 || got.Error == nil || got.Error.Kind != "network" || got.Error.Message != "GET /v1/balance: connection refused" {
 		t.Fatalf("exit %d, error %+v; want exit 1 and a top-level network error\n%s%s", code, got.Error, out, errOut)
 	}
 }
