@@ -298,7 +298,7 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, body []byte
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return &TransportError{Method: method, Path: path, Err: fmt.Errorf("the %d response is not the expected JSON: %v", resp.StatusCode, err)}
+			return &TransportError{Method: method, Path: path, Err: unexpectedBody(resp.StatusCode, resp.Header.Get("Content-Type"), data, err)}
 		}
 	}
 	return nil

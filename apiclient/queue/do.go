@@ -73,7 +73,9 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 			if errors.As(err, &ae) && ae.Wait > d {
 				d = ae.Wait // this request waits the 503's Retry-After
 			}
-			if err := s.backoff(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}); err != nil {
+			// said, not silent: which retry of how many, when, and why
+			text := fmt.Sprintf("retrying (%d/%d) in %s: %s", faults+1, s.opts.MaxAttempts, human(d), apiclient.Cause(err))
+			if err := s.backoff(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: text}); err != nil {
 				return err
 			}
 		case outCredits:

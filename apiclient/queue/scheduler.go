@@ -67,10 +67,8 @@ func (w Wait) Label() string {
 		return "rate window"
 	case budget.ReasonRetryAfter:
 		return "Retry-After"
-	case ReasonBackoff:
-		return "backoff"
 	}
-	return ""
+	return "" // a backoff's text says its retry count and cause: shown whole
 }
 
 // ReasonBackoff is a wait after a server fault.
