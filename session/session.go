@@ -13,6 +13,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,6 +23,8 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/internal/secret"
+	"github.com/abtop-dev/abtop/statusline"
 )
 
 // QueueMode says whether a session opens the journal and the queue.
@@ -44,6 +47,17 @@ type Options struct {
 	Version string // sent in the User-Agent
 	// Observer receives every response the client sees; nil: none.
 	Observer func(apiclient.Observation)
+	// Observers receive every response too, after Observer (metrics,
+	// alerts): the session fans the client's one observer out to all.
+	Observers []func(apiclient.Observation)
+	// StateDir, when set, keeps the profile's status line state
+	// (statusline.Path) up to date from every response: any abtop
+	// process that talks to the API refreshes what "abtop statusline"
+	// prints. Empty: not recorded.
+	StateDir string
+	// HTTPClient replaces the client's transport (tests, an in-memory
+	// sandbox); nil: the default.
+	HTTPClient *http.Client
 	// Log receives a shared budget's mode changes (degraded, reconnected);
 	// nil discards them (a full-screen view must not be torn by a line).
 	Log *slog.Logger
@@ -76,6 +90,10 @@ type Session struct {
 	Journal  *queue.Journal
 	Queue    *queue.Queue
 	QueueErr error
+	// Statusline records the profile's status line state; nil when
+	// Options.StateDir was empty. Callers that learn the number of running
+	// jobs or the active alerts tell it.
+	Statusline *statusline.Recorder
 
 	closers []func() error // in opening order; Close runs them backwards
 }
@@ -106,7 +124,11 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	if c, ok := s.Store.(budget.Clock); ok {
 		s.Now = c.Now
 	}
-	if s.Client, err = NewClient(o.Config, o.Version, o.Observer, s.Now); err != nil {
+	observers := append([]func(apiclient.Observation){o.Observer}, o.Observers...)
+	if s.Statusline = Recorder(o.StateDir, o.Config.Profile, o.Log); s.Statusline != nil {
+		observers = append(observers, s.Statusline.Observe)
+	}
+	if s.Client, err = newClient(o.Config, o.Version, FanOut(observers...), s.Now, o.HTTPClient); err != nil {
 		return err
 	}
 	s.Scheduler = queue.NewScheduler(queue.Options{Store: s.Store, Now: s.Now})
@@ -132,7 +154,7 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	}
 	s.Journal = j
 	s.closers = append(s.closers, j.Close)
-	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track}); err != nil {
+	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track, Owner: OwnerOf(o.Config)}); err != nil {
 		return err
 	}
 	return nil
@@ -166,8 +188,15 @@ func (s *Session) Local(ref time.Time) time.Time {
 // Models lists the models (GET /v1/models) through the budget, retrying
 // what may be retried.
 func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {
+	return s.ModelsWaiting(ctx, nil)
+}
+
+// ModelsWaiting is Models telling onWait (when not nil) each wait as it
+// starts (the rate window, a retry after a fault), so a slow load can say
+// why it is slow.
+func (s *Session) ModelsWaiting(ctx context.Context, onWait func(queue.Wait)) ([]apiclient.Model, error) {
 	var ms []apiclient.Model
-	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true, OnWait: onWait}, func(ctx context.Context) (apiclient.Meta, error) {
 		var meta apiclient.Meta
 		var err error
 		ms, meta, err = s.Client.Models(ctx)
@@ -203,7 +232,12 @@ func (s *Session) Reconciler() *queue.Reconciler {
 // computes from reset times agree with every peer's. The token was
 // validated by config; apiclient checks the URL again (defence in depth).
 func NewClient(cfg config.Config, version string, observer func(apiclient.Observation), now func() time.Time) (*apiclient.Client, error) {
+	return newClient(cfg, version, observer, now, nil)
+}
+
+func newClient(cfg config.Config, version string, observer func(apiclient.Observation), now func() time.Time, hc *http.Client) (*apiclient.Client, error) {
 	return apiclient.New(apiclient.Options{
+		HTTPClient:        hc,
 		Now:               now,
 		BaseURL:           cfg.BaseURL,
 		Token:             cfg.Token,
@@ -221,4 +255,11 @@ func Jobs(parsed []jobfile.Job) []queue.NewJob {
 		out[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Credits, Line: p.Line}
 	}
 	return out
+}
+
+// OwnerOf is whom the jobs a session queues belong to: its endpoint and
+// the organization of its token (by fingerprint; the token is never
+// stored). The queue sends only its owner's jobs.
+func OwnerOf(cfg config.Config) queue.Owner {
+	return queue.Owner{Endpoint: cfg.BaseURL, Org: secret.Fingerprint(cfg.Token), Token: secret.Mask(cfg.Token)}
 }

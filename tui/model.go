@@ -109,6 +109,12 @@ func New(o Options) *Model {
 	for _, e := range kerrs {
 		m.log.Add(logview.Entry{At: m.now, Level: styles.Warning, Text: "config: " + e.Error()})
 	}
+	for _, n := range o.Notices {
+		m.setStatus(styles.Warning, n)
+	}
+	if o.Queue == nil && o.NoQueueReason != "" {
+		m.setStatus(styles.Warning, o.NoQueueReason)
+	}
 	return m
 }
 
@@ -130,6 +136,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{frameCmd(), pollTickCmd(0, 0), tea.RequestBackgroundColor}
 	if m.opts.Observations != nil {
 		cmds = append(cmds, listenObs(m.opts.Observations))
+	}
+	if m.opts.Alerts != nil {
+		cmds = append(cmds, listenAlerts(m.opts.Alerts))
 	}
 	if q := m.opts.Queue; q != nil {
 		cmds = append(cmds, queueInitCmd(q), listenQueue(q.Events()))
@@ -164,8 +173,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, listenObs(m.opts.Observations)
-	case obsClosedMsg:
+	case obsClosedMsg, alertsClosedMsg:
 		return m, nil
+	case alertMsg:
+		return m, m.onAlert(msg)
 	case queueInitMsg:
 		for i := range msg.jobs {
 			msg.jobs[i] = cleanJob(msg.jobs[i])
