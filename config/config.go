@@ -17,6 +17,7 @@
 //	    allow_insecure_http: false  # http:// only to loopback unless true
 //	    limiter: redis://localhost:6379/0
 //	    journal: ~/q.db
+//	    out: ~/abtop-out        # where batches download their files
 //	keys:
 //	  pause: ["p", "space"]
 //
@@ -61,6 +62,10 @@ type Config struct {
 	NoColor           bool
 	Limiter           string // "" or "local" (this machine's processes), "memory" (this one), or redis://…
 	JournalPath       string // bbolt queue journal
+	// Out is the directory a batch's output files and manifest go to when
+	// a command is given none (submit --out, results --out, batches loaded
+	// in the dashboard); "" downloads nothing.
+	Out string
 	// Keys remaps TUI key bindings: action name → keys, e.g. "pause": ["p", "space"].
 	Keys map[string][]string
 	// Alerts are the alert rules and channels (top-level section, then the
@@ -71,8 +76,8 @@ type Config struct {
 // String masks the token so a Config printed by accident (%v, %s) never
 // leaks it.
 func (c Config) String() string {
-	return fmt.Sprintf("Config{File:%q Profile:%q BaseURL:%q Token:%s TokenSource:%s AllowInsecureHTTP:%t PollInterval:%s Timeout:%s NoColor:%t Limiter:%q JournalPath:%q}",
-		c.File, c.Profile, RedactURL(c.BaseURL), MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, RedactURL(c.Limiter), c.JournalPath)
+	return fmt.Sprintf("Config{File:%q Profile:%q BaseURL:%q Token:%s TokenSource:%s AllowInsecureHTTP:%t PollInterval:%s Timeout:%s NoColor:%t Limiter:%q JournalPath:%q Out:%q}",
+		c.File, c.Profile, RedactURL(c.BaseURL), MaskToken(c.Token), c.TokenSource, c.AllowInsecureHTTP, c.PollInterval, c.Timeout, c.NoColor, RedactURL(c.Limiter), c.JournalPath, c.Out)
 }
 
 // GoString masks the token for %#v as well.

@@ -55,7 +55,7 @@ type Report struct {
 
 // settingKeys are the keys allowed at top level and inside a profile, in
 // display order.
-var settingKeys = []string{"token", "base_url", "allow_insecure_http", "poll_interval", "timeout", "limiter", "journal", "no_color"}
+var settingKeys = []string{"token", "base_url", "allow_insecure_http", "poll_interval", "timeout", "limiter", "journal", "out", "no_color"}
 
 // envNames maps a key to its environment variable.
 var envNames = map[string]string{
@@ -67,6 +67,7 @@ var envNames = map[string]string{
 	"timeout":             "ABTOP_TIMEOUT",
 	"limiter":             "ABTOP_LIMITER",
 	"journal":             "ABTOP_JOURNAL",
+	"out":                 "ABTOP_OUT",
 	"no_color":            "NO_COLOR",
 }
 

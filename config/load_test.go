@@ -27,6 +27,8 @@ func TestPrecedence(t *testing.T) {
 			get: func(c Config) string { return c.Limiter }},
 		{name: "journal", def: "STATE/abtop/queue.db", file: "/file/q.db", env: "/env/q.db", flag: "/flag/q.db",
 			get: func(c Config) string { return c.JournalPath }},
+		{name: "out", def: "", file: "/file/out", env: "/env/out", flag: "/flag/out",
+			get: func(c Config) string { return c.Out }},
 		{name: "allow_insecure_http", def: "false", file: "true", env: "false", flag: "true",
 			get: func(c Config) string { return fmt.Sprint(c.AllowInsecureHTTP) }},
 		{name: "no_color", def: "false", file: "true", env: "1", flag: "false",

@@ -201,6 +201,15 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 		cfg.JournalPath = j
 	}
 
+	if s, ok := r.str("out", origins, &ps); ok && s != "" {
+		rv, _, _ := r.lookup("out")
+		if p := expandHome(s, r.getenv); validateOut(p) != "" {
+			ps = append(ps, r.problem(rv, validateOut(p)))
+		} else {
+			cfg.Out = p
+		}
+	}
+
 	cfg.Keys, ps = r.keys(origins, ps)
 	// Report in the order keys are documented, not the order they were
 	// computed in (base_url needs allow_insecure_http first).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -149,6 +150,21 @@ func validateLimiter(raw string) string {
 	}
 	if u.Host == "" {
 		return fmt.Sprintf("%q has no host", u.Redacted())
+	}
+	return ""
+}
+
+// validateOut checks an output directory setting (blank means unset, as
+// for every string key): a path that need not exist yet (submit creates
+// it) but must be one a terminal can show, and a directory if it exists.
+func validateOut(raw string) string {
+	for _, r := range raw {
+		if r < 0x20 || r == 0x7f {
+			return "contains a control character"
+		}
+	}
+	if fi, err := os.Stat(raw); err == nil && !fi.IsDir() {
+		return fmt.Sprintf("%q is a file, not a directory", raw)
 	}
 	return ""
 }

@@ -33,6 +33,8 @@ func TestValidationErrors(t *testing.T) {
 		{"timeout unparsable", "timeout: 3 seconds\n", []string{`timeout: "3 seconds" is not a duration`}},
 		{"limiter scheme", "limiter: http://localhost:6379\n", []string{`config.yaml: limiter: scheme "http" not supported`}},
 		{"limiter no host", "limiter: \"redis://\"\n", []string{`limiter: "redis:" has no host`}},
+		{"out a file", "out: /dev/null\n", []string{`config.yaml: out: "/dev/null" is a file, not a directory`}},
+		{"out control character", "out: \"a\\x1bb\"\n", []string{`config.yaml: out: contains a control character`}},
 		{"bool garbage", "allow_insecure_http: maybe\n", []string{`allow_insecure_http: "maybe" is not a boolean`}},
 		{"profiles not a map", "profiles: [a, b]\n", []string{`config.yaml: profiles: must be a map`}},
 		{"profile name unsafe", "profiles:\n  \"a/b\": {}\n", []string{`config.yaml: profiles.a/b: profile names use only`}},

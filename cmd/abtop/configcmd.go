@@ -87,6 +87,7 @@ func displayValues(cfg config.Config, rep config.Report) map[string]shownValue {
 		"timeout":             cfg.Timeout.String(),
 		"limiter":             config.RedactURL(cfg.Limiter),
 		"journal":             cfg.JournalPath,
+		"out":                 cfg.Out,
 		"no_color":            cfg.NoColor,
 		"keys":                cfg.Keys,
 	}

@@ -47,7 +47,7 @@ some jobs failed; 4 some files could not be downloaded; 5 incomplete.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.out, "out", "", "the output directory (required unless --list)")
+	fl.StringVar(&f.out, "out", "", "the output directory (default: the profile's out:; required unless --list)")
 	fl.StringVar(&f.name, "name", "", `file name template inside --out (default "`+results.DefaultName+`")`)
 	fl.IntVar(&f.downloads, "downloads", 4, "files downloaded at once")
 	fl.BoolVar(&f.list, "list", false, "list the journal's batches, latest first")
@@ -86,15 +86,18 @@ func (a *app) runResults(ctx context.Context, sel string, f resultsFlags) error 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if !f.list && f.out == "" {
-		return errors.New("results: --out DIR is required")
-	}
 	if f.downloads < 1 {
 		return fmt.Errorf("results: --downloads %d must be at least 1", f.downloads)
 	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
+	}
+	if f.out == "" {
+		f.out = cfg.Out // the profile's out:
+	}
+	if !f.list && f.out == "" {
+		return errors.New("results: --out DIR is required (or out: in the profile)")
 	}
 	sess, err := session.Open(ctx, session.Options{Config: cfg, Version: version, Log: limiterLog(a.errOut), Queue: session.QueueRequired})
 	if err != nil {

@@ -114,12 +114,15 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if f.workers < 1 {
 		return fmt.Errorf("submit: --workers %d must be at least 1", f.workers)
 	}
-	if err := f.follow.check(); err != nil {
-		return fmt.Errorf("submit: %w", err)
-	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
+	}
+	if f.follow.out == "" && !f.follow.noWait {
+		f.follow.out = cfg.Out // the profile's out: (--no-wait downloads nothing)
+	}
+	if err := f.follow.check(); err != nil {
+		return fmt.Errorf("submit: %w", err)
 	}
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),

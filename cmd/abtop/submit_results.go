@@ -27,7 +27,7 @@ type followFlags struct {
 }
 
 func (f *followFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&f.out, "out", "", "download every output file of every succeeded job into DIR and write DIR/manifest.jsonl")
+	fl.StringVar(&f.out, "out", "", "download every output file of every succeeded job into DIR and write DIR/manifest.jsonl (default: the profile's out:)")
 	fl.StringVar(&f.name, "name", "", `file name template inside --out (text/template: .Line .Model .N .Ext .JobID .Key; default "`+results.DefaultName+`")`)
 	fl.IntVar(&f.downloads, "downloads", 4, "files downloaded at once")
 	fl.BoolVar(&f.noWait, "no-wait", false, "return once every job is created; \"abtop results\" fetches the files later")
