@@ -45,7 +45,8 @@ func TestSubmitOutE2E(t *testing.T) {
 	dir2 := filepath.Join(e.dir, "again")
 	stdout.Reset()
 	stderr.Reset()
-	c = e.cmd(t, "results", "--json", "--out", dir2)
+	c = e.cmd(t, "results", "--json") // the directory from out: (ABTOP_OUT)
+	c.Env = append(c.Env, "ABTOP_OUT="+dir2)
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if err := c.Run(); err != nil {
 		t.Fatalf("abtop results: %v\n%s", err, stderr.String())
