@@ -140,13 +140,14 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	held := q.Held()
 	printHeld(a.errOut, journal.Path(), mine, held)
 
-	// The batch is every job still to send from an earlier run plus the
-	// new ones; the files and manifest of --out are the new ones' (or,
-	// with --resume, the latest resumed batch's).
+	// The batch is every job of an earlier run not final yet (still to
+	// send, or created and still to follow: a run killed while tracking
+	// left only those) plus the new ones; the files and manifest of --out
+	// are the new ones' (or, with --resume, the latest resumed batch's).
 	var enqueued time.Time
 	batch := map[string]bool{}
 	for _, j := range q.List() {
-		if j.State.Unfinished() {
+		if !j.State.Final() {
 			batch[j.Key] = true
 		}
 	}
