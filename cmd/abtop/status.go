@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget/limiter"
+	"github.com/abtop-dev/abtop/apiclient/budget/localbudget"
 	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/inspect"
 	"github.com/abtop-dev/abtop/apiclient/plans"
@@ -44,7 +46,7 @@ An API error prints the problem's title, detail and code and exits 1.`,
 		},
 	}
 	cmd.Flags().Bool("json", false, "print the status as one JSON object")
-	cmd.Flags().String("limiter", "", "also show the organization's budget shared through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
+	cmd.Flags().String("limiter", "", "the organization's shared budget to show: empty or \"local\" (shared by the abtop processes of this machine), \"memory\" (none), redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
 	return cmd
 }
 
@@ -57,7 +59,8 @@ type statusReport struct {
 	quota    *usage.Quota   // the latest quota seen
 	credits  *float64
 	requests []apiclient.Observation
-	limiter  *redisbudget.Status // nil without --limiter
+	local    *localbudget.Status // the budget shared on this machine (the default)
+	limiter  *redisbudget.Status // nil unless --limiter redis://…
 	apiErr   *apiclient.Error
 	otherErr error
 }
@@ -73,8 +76,9 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 		ctx = context.Background()
 	}
 	// A bad limiter URL or a refused password is an error before any
-	// request; an unreachable Redis is reported in the output.
-	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg)); err != nil {
+	// request; an unreachable Redis is reported in the output. Peeking
+	// does not join the budget: status is not counted as a process.
+	if r.local, r.limiter, err = limiter.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg), limiter.Options{}); err != nil {
 		return err
 	}
 	r.collect(ctx, client)
@@ -231,6 +235,9 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 	if r.limiter != nil {
 		line("Shared budget", limiterLine(*r.limiter))
 	}
+	if r.local != nil {
+		line("Shared budget", fmt.Sprintf("%s · org %q", r.local, r.local.Org))
+	}
 	if r.running != nil {
 		plan := ""
 		if r.balance != nil {
@@ -295,7 +302,7 @@ type statusJSON struct {
 	RunningJobs      *int                `json:"running_jobs"`
 	ConcurrencyLimit *int                `json:"concurrency_limit"`
 	Problems         []string            `json:"header_problems"`
-	Limiter          *redisbudget.Status `json:"limiter"` // null: the budget is in-process
+	Limiter          any                 `json:"limiter"` // a localbudget or redisbudget Status; null: the budget is in-process
 	Requests         []statusRequestJSON `json:"requests"`
 	Error            *statusErrorJSON    `json:"error"`
 }
@@ -331,8 +338,13 @@ func (r *statusReport) json() statusJSON {
 		RetryAfterS: inspect.Seconds(s.RetryAfter),
 		RunningJobs: r.running,
 		Problems:    append([]string{}, s.Problems...),
-		Limiter:     r.limiter,
 		Requests:    []statusRequestJSON{},
+	}
+	switch {
+	case r.limiter != nil:
+		out.Limiter = r.limiter
+	case r.local != nil:
+		out.Limiter = r.local
 	}
 	if r.quota != nil {
 		out.Quota = inspect.Quota(usage.Snapshot{Quota: r.quota})

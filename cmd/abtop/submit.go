@@ -42,6 +42,8 @@ not one request faster. After a crash or ctrl+c, "abtop submit --resume"
 sends what is left with the same keys, so no job is created twice; a new
 submit also resumes unfinished jobs first.
 
+Every abtop process of the organization on this machine (submits, the
+dashboard) shares one budget with no setup; "--limiter memory" opts out.
 With --limiter redis://…?org=NAME, submitters on any number of machines
 split one organization's budget through Redis (see "Several machines" in
 the README); the output says how many share it, or that Redis is
@@ -62,7 +64,7 @@ paused (credits) or was interrupted; 2 when the input has bad lines.`,
 	fl.BoolVar(&f.json, "json", false, "print one JSON summary object at the end instead of a human summary")
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
-	fl.String("limiter", "", "share the organization's budget with other abtop processes through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
+	fl.String("limiter", "", "where the organization's budget is shared: empty or \"local\" (every abtop process of this machine, the default), \"memory\" (this process only), redis://[user:pass@]host:port/db[?org=NAME] (several machines; config key limiter)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	return cmd
 }
@@ -80,7 +82,8 @@ type submitSummary struct {
 	Paused        string   `json:"paused,omitempty"`
 	Failures      []string `json:"failures,omitempty"`
 	// Limiter is the shared budget's state at the end (the backend's own
-	// status, e.g. a redisbudget.Status); absent in-process.
+	// status: a localbudget.Status or a redisbudget.Status); absent
+	// in-process.
 	Limiter any `json:"limiter,omitempty"`
 	// Sharing is the same for the human summary.
 	Sharing budget.Sharing `json:"-"`
