@@ -328,6 +328,9 @@ func (c *Client) apiError(method, path string, resp *http.Response, body []byte,
 		p.Fields[i].Pointer, p.Fields[i].Detail = scrub(p.Fields[i].Pointer), scrub(p.Fields[i].Detail)
 	}
 	p.Extensions, _ = scrubAny(p.Extensions, c.opts.Token).(map[string]any)
+	// Limits and a balance stated in the body (a GraphQL cost bucket,
+	// RFC 9457 members) join the headers' view for the scheduler.
+	snap = p.Snapshot(snap)
 	cl := problem.Classify(p, snap)
 	return &Error{
 		Method:    method,

@@ -60,6 +60,9 @@ type Queue struct {
 	nextSeq int64
 	changed chan struct{}
 	scan    int // order[:scan] holds no unfinished job (see claim)
+	// probe lets one create out at a time while the server's concurrency
+	// behaviour is unknown (see discovery.go).
+	probe chan struct{}
 }
 
 // Open loads the journal. Every job left pending or sending by an earlier
@@ -87,7 +90,7 @@ func Open(o QueueOptions) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{})}
+	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), probe: make(chan struct{}, 1)}
 	q.cond = sync.NewCond(&q.mu)
 	for i := range jobs {
 		j := jobs[i]
