@@ -341,6 +341,9 @@ func (m *Model) chart(w, rows int) (string, []string) {
 
 func (m *Model) queueTitle(w int) (string, string) {
 	pl := m.jobs.Progress(w, m.now, m.queue, m.st)
+	if o := m.queue.Owner; o != "" {
+		return "Queue of " + o + " · " + pl[0], pl[1]
+	}
 	return "Queue · " + pl[0], pl[1]
 }
 

@@ -80,6 +80,10 @@ type Journal struct {
 // the journal before saying it is in use.
 const LockWait = 2 * time.Second
 
+// ErrJournalInUse is the error of a journal another process holds: its
+// batch is then watched through what that process publishes.
+var ErrJournalInUse = errors.New("in use by another abtop process")
+
 // OpenJournal opens (or creates) the journal at path. Only one process may
 // hold it: a second one gets an error naming the file after LockWait.
 func OpenJournal(path string) (*Journal, error) { return OpenJournalWait(path, LockWait) }
@@ -98,7 +102,7 @@ func OpenJournalWait(path string, lockWait time.Duration) (*Journal, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("queue journal %s is in use by another abtop process", path)
+			return nil, fmt.Errorf("queue journal %s is %w", path, ErrJournalInUse)
 		}
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/abtop-dev/abtop/tui"
@@ -54,8 +55,9 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		case <-ctx.Done():
 		}
 	}
-	// The org budget: in-process, or shared with other abtop processes
-	// (--limiter); its clock then follows the shared store's. No mode log:
+	// The org budget, shared with the other abtop processes of this
+	// machine by default (or through --limiter); its clock follows the
+	// shared store's. No mode log:
 	// a line on stderr would tear the full-screen view. The queue is
 	// optional: if its journal is held by another abtop (a running
 	// "abtop submit"), the dashboard still monitors.
@@ -91,6 +93,10 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		opts.Queue = qa
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
+	} else if dir, derr := batches.Dir(nil); derr == nil && errors.Is(sess.QueueErr, queue.ErrJournalInUse) {
+		// The journal is held by another abtop (a running "abtop submit"):
+		// show its batch, steered through its owner.
+		opts.Queue = newBatchAdapter(ctx, dir, cfg.JournalPath)
 	} else {
 		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", sess.QueueErr)
 	}

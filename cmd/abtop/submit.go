@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/batches"
+	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
@@ -128,9 +131,10 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
 	}
 
+	name := "the journal (--resume)"
 	if !f.resume {
 		var in io.Reader = a.in
-		name := "standard input"
+		name = "standard input"
 		if file != "" && file != "-" {
 			fh, err := os.Open(file)
 			if err != nil {
@@ -164,6 +168,14 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		fmt.Fprintf(a.errOut, "abtop: nothing to resume in %s\n", journal.Path())
 	}
 
+	// Other abtop processes (the dashboard, status) see the batch through
+	// what it publishes and steer it through its owner, this process.
+	owner, perr := a.publishBatch(cfg, sess, name, batch)
+	if perr != nil {
+		fmt.Fprintf(a.errOut, "abtop: the batch is not visible to other abtop processes: %v\n", perr)
+	}
+	defer owner.Close()
+
 	start := time.Now()
 	prog := newProgress(a.errOut, isTerminal(a.errOut), q, sched, batch)
 	prog.sharing = sess.Sharing
@@ -173,6 +185,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	runErr := q.Run(ctx, true)
 	unsub()
 	<-progDone
+	_ = owner.Close() // the summary is final; watchers read the journal from now on
 
 	sum := a.summarize(q, sched, sess.Store, batch, start, runErr)
 	sum.Sharing = sess.Sharing()
@@ -295,4 +308,23 @@ func roundTo(v float64, places int) float64 {
 		p *= 10
 	}
 	return float64(int64(v*p+0.5)) / p
+}
+
+// publishBatch publishes the batch for watchers on this machine.
+func (a *app) publishBatch(cfg config.Config, sess *session.Session, source string, batch map[string]bool) (*batches.Owner, error) {
+	dir, err := batches.Dir(nil)
+	if err != nil {
+		return nil, err
+	}
+	journal, err := filepath.Abs(sess.Journal.Path())
+	if err != nil {
+		journal = sess.Journal.Path()
+	}
+	return batches.Own(batches.OwnerOptions{
+		Dir:   dir,
+		Meta:  batches.Record{Profile: cfg.Profile, Org: session.DefaultOrg(cfg), Source: source, Journal: journal},
+		Queue: sess.Queue, Batch: batch,
+		Share: func() string { return sess.Sharing().Text },
+		Log:   a.errOut,
+	})
 }
