@@ -18,6 +18,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/session"
@@ -61,6 +62,7 @@ type statusReport struct {
 	requests []apiclient.Observation
 	local    *localbudget.Status // the budget shared on this machine (the default)
 	limiter  *redisbudget.Status // nil unless --limiter redis://…
+	batches  []batches.Record    // the org's batches other abtop processes run
 	apiErr   *apiclient.Error
 	otherErr error
 }
@@ -81,6 +83,7 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 	if r.local, r.limiter, err = limiter.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg), limiter.Options{}); err != nil {
 		return err
 	}
+	r.batches = runningBatches(session.DefaultOrg(cfg))
 	r.collect(ctx, client)
 
 	if asJSON {
@@ -253,6 +256,12 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 			line("Running jobs", fmt.Sprintf("%d (concurrency limit unknown)", *r.running))
 		}
 	}
+	if len(r.batches) > 0 {
+		b.WriteString("\nBatches on this machine\n")
+		for _, bt := range r.batches {
+			b.WriteString("  " + batchLine(bt) + "\n")
+		}
+	}
 	if len(s.Problems) > 0 {
 		b.WriteString("\nProblems in the response headers\n")
 		for _, p := range s.Problems {
@@ -303,6 +312,7 @@ type statusJSON struct {
 	ConcurrencyLimit *int                `json:"concurrency_limit"`
 	Problems         []string            `json:"header_problems"`
 	Limiter          any                 `json:"limiter"` // a localbudget or redisbudget Status; null: the budget is in-process
+	Batches          []batches.Record    `json:"batches"` // run by abtop processes of this machine, without their job rows
 	Requests         []statusRequestJSON `json:"requests"`
 	Error            *statusErrorJSON    `json:"error"`
 }
@@ -339,6 +349,7 @@ func (r *statusReport) json() statusJSON {
 		RunningJobs: r.running,
 		Problems:    append([]string{}, s.Problems...),
 		Requests:    []statusRequestJSON{},
+		Batches:     append([]batches.Record{}, r.batches...),
 	}
 	switch {
 	case r.limiter != nil:
@@ -379,16 +390,4 @@ func (r *statusReport) json() statusJSON {
 		out.Error = ej
 	}
 	return out
-}
-
-// limiterLine is status's view of the shared budget: how many submitters
-// split the org's limits right now (status itself does not count).
-func limiterLine(st redisbudget.Status) string {
-	if !st.Connected {
-		return fmt.Sprintf("redis unreachable (%s): submitters fall back to a local share · org %q · %s", st.Error, st.Org, st.URL)
-	}
-	if st.Peers == 0 {
-		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
-	}
-	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
 }
