@@ -148,3 +148,36 @@ func TestFollower(t *testing.T) {
 		t.Fatalf("after the owner left: %+v ok %v", last, ok)
 	}
 }
+
+// A batch whose owner ended between two publications is settled from its
+// journal: the watcher sees the jobs the owner sent last, and "done".
+func TestFollowerSettlesFromTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	r := rec("o", queue.StatePending, queue.StatePending)
+	r.Journal = filepath.Join(dir, "queue.db")
+	j, err := queue.OpenJournal(r.Journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := append([]queue.Job(nil), r.Jobs...)
+	for i := range final {
+		final[i].State, final[i].Updated = queue.StateCreated, time.Unix(100, 0)
+	}
+	if err := j.Put(final...); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	p, err := Publish(dir, r) // published while both were still pending
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Follow(dir, r.Journal)
+	if _, _, ok := f.Poll(); !ok {
+		t.Fatal("not followed")
+	}
+	p.Close()
+	last, ch, ok := f.Poll()
+	if ok || len(ch) != 2 || last.State != StateDone || last.Counts.Created != 2 || last.Counts.Pending != 0 {
+		t.Fatalf("settled %+v, changed %d, ok %v", last, len(ch), ok)
+	}
+}

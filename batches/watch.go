@@ -1,7 +1,9 @@
 package batches
 
 import (
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
 )
@@ -41,13 +43,9 @@ func (f *Follower) Poll() (r Record, changed []queue.Job, ok bool) {
 	}
 	if !ok {
 		if f.have && f.cur.Alive {
-			// the owner ended: what it last published is final
-			f.cur.Alive = false
-			if f.cur.State != StateDone {
-				f.cur.State = StateGone
-			}
+			changed = f.settle()
 		}
-		return f.cur, nil, false
+		return f.cur, changed, false
 	}
 	if f.have && r.ID != f.cur.ID {
 		f.seen = map[string]queue.Job{} // a new batch on the journal
@@ -75,4 +73,51 @@ func samePath(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && filepath.Clean(aa) == filepath.Clean(bb)
+}
+
+// settle reads the batch's final state from its journal once its owner
+// has gone (the owner publishes at most a few times a second, so its last
+// changes may not have been published; the journal, now free, has them).
+// The journal is held for one read; a journal that cannot be opened (a
+// new owner already holds it) leaves the last published state.
+func (f *Follower) settle() (changed []queue.Job) {
+	f.cur.Alive = false
+	defer func() {
+		f.cur.Counts = CountJobs(f.cur.Jobs)
+		switch {
+		case f.cur.Counts.Pending == 0:
+			f.cur.State, f.cur.Paused = StateDone, ""
+		default:
+			f.cur.State = StateGone
+		}
+	}()
+	if _, err := os.Stat(f.cur.Journal); err != nil {
+		return nil // never create a journal by looking
+	}
+	j, err := queue.OpenJournalWait(f.cur.Journal, 100*time.Millisecond)
+	if err != nil {
+		return nil
+	}
+	all, err := j.Load()
+	j.Close()
+	if err != nil {
+		return nil
+	}
+	byKey := make(map[string]queue.Job, len(all))
+	for _, job := range all {
+		byKey[job.Key] = job
+	}
+	for i, old := range f.cur.Jobs {
+		now, ok := byKey[old.Key]
+		if !ok {
+			continue
+		}
+		now.Input = nil
+		if now.Updated != old.Updated || now.State != old.State {
+			changed = append(changed, now)
+			f.seen[now.Key] = now
+		}
+		f.cur.Jobs[i] = now
+	}
+	return changed
 }

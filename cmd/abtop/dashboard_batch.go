@@ -55,7 +55,7 @@ func newBatchAdapter(ctx context.Context, dir, journal string) *batchAdapter {
 func (a *batchAdapter) poll(ctx context.Context) bool {
 	r, changed, ok := a.f.Poll()
 	a.mu.Lock()
-	stateChanged := ok != a.ok || r.ID != a.cur.ID || r.State != a.cur.State || r.Paused != a.cur.Paused || r.Share != a.cur.Share
+	stateChanged := ok != a.ok || r.ID != a.cur.ID || r.State != a.cur.State || r.Counts != a.cur.Counts || r.Paused != a.cur.Paused || r.Share != a.cur.Share
 	a.cur, a.ok = r, ok
 	a.mu.Unlock()
 	at := r.Updated
@@ -107,7 +107,7 @@ func batchState(r batches.Record, running bool) data.QueueState {
 		st.Owner = "another abtop process (waiting for its batch)"
 		return st
 	}
-	st.Owner = fmt.Sprintf("pid %d · %s", r.PID, filepath.Base(r.Source))
+	st.Owner = fmt.Sprintf("pid %d · %s · %d/%d sent", r.PID, filepath.Base(r.Source), r.Counts.Finished, r.Counts.Total)
 	switch {
 	case r.State == batches.StatePaused:
 		st.Paused, st.Reason = true, "paused: "+r.Paused

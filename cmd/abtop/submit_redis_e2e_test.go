@@ -83,7 +83,7 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 			// and longer penalties: a small run took 49 s here.
 			t.Skip("the comparison run without Redis is part of the full run (ABTOP_E2E_FULL=1)")
 		}
-		r := runRedisE2E(t, per, "", nil)
+		r := runRedisE2E(t, per, "memory", nil) // each process on its own
 		t.Log(r.row("without redis"))
 		for i, res := range r.results {
 			if res.err != nil {
