@@ -223,3 +223,67 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 	tm.keys("q")
 	tm.waitFor("exit", 10*time.Second, `ABTOP-EXIT=0`)
 }
+
+// SIGKILL of one of two submitters sharing the budget locally leaves the
+// other at the full budget within a few seconds: the dead process's
+// reservations are reaped through its lock, not waited out.
+func TestSubmitE2ELocalSigkill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("wall-clock end-to-end test")
+	}
+	per := e2eSize(t, 40, 60, 150)
+	reqs := &requestLog{}
+	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 21, JobTimeScale: 0.01, Logger: slog.New(reqs)}, 0)
+	cmds := make([]*exec.Cmd, 2)
+	outs := make([]*bytes.Buffer, 2)
+	errs := make([]*syncBuffer, 2)
+	for p := range cmds {
+		var jobs bytes.Buffer
+		for i := range per {
+			fmt.Fprintf(&jobs, `{"model":"flux-schnell","input":{"prompt":"kill %d","ref":"k%d-%d"}}`+"\n", i, p, i)
+		}
+		file := filepath.Join(e.dir, fmt.Sprintf("jobs-%d.jsonl", p))
+		if err := os.WriteFile(file, jobs.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := e.cmd(t, "submit", "--json", file)
+		c.Env = append(c.Env, "ABTOP_JOURNAL="+filepath.Join(e.dir, fmt.Sprintf("queue-%d.db", p)))
+		outs[p], errs[p] = &bytes.Buffer{}, &syncBuffer{}
+		c.Stdout, c.Stderr = outs[p], errs[p]
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds[p] = c
+		t.Cleanup(func() { _ = c.Process.Kill() })
+	}
+	if !waitUntil(20*time.Second, func() bool { return e.sb.Stats().JobsCreated >= int64(per/2) }) {
+		t.Fatal("the submitters never got going")
+	}
+	if err := cmds[0].Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmds[0].Wait()
+	killed := time.Now()
+	if err := cmds[1].Wait(); err != nil {
+		t.Fatalf("the survivor: %v\n%s", err, errs[1].String())
+	}
+	s := e.summary(t, outs[1].Bytes())
+	st := fetchStats(t, e.url)
+	windows := reqs.perWindow(2 * time.Second)
+	t.Logf("survivor: %+v; sandbox: created %d, 429s %d, violations %d; accepted per window %v; survivor ran %v after the kill",
+		s, st.JobsCreated, st.TooManyRequests, st.RetryAfterViolations, windows, time.Since(killed).Round(time.Millisecond))
+	if s.Submitted != per || st.DuplicateJobs != 0 {
+		t.Errorf("survivor submitted %d (want %d), duplicates %d", s.Submitted, per, st.DuplicateJobs)
+	}
+	if st.TooManyRequests != 0 || st.RetryAfterViolations != 0 {
+		t.Errorf("429s %d, violations %d; want 0", st.TooManyRequests, st.RetryAfterViolations)
+	}
+	// from the second whole window after the kill to the survivor's last
+	// but one, every window is full
+	full := reqs.fullWindowsAfter(killed.Add(2*time.Second), 2*time.Second)
+	for i, n := range full {
+		if n < 19 {
+			t.Errorf("window %d after the kill accepted %d requests, want ≥ 19 (all %v)", i, n, full)
+		}
+	}
+}

@@ -105,3 +105,28 @@ func (l *requestLog) perWindow(window time.Duration) []int {
 	}
 	return out
 }
+
+// fullWindowsAfter lists the accepted requests of each whole window that
+// starts at or after from, leaving out the last window (the batch ends
+// inside it).
+func (l *requestLog) fullWindowsAfter(from time.Time, window time.Duration) []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	start := from.Truncate(window).Add(window)
+	var last time.Time
+	counts := map[time.Time]int{}
+	for _, r := range l.reqs {
+		w := r.at.Truncate(window)
+		if w.After(last) {
+			last = w
+		}
+		if !w.Before(start) && r.status != 0 && r.status != 429 {
+			counts[w]++
+		}
+	}
+	var out []int
+	for w := start; w.Before(last); w = w.Add(window) {
+		out = append(out, counts[w])
+	}
+	return out
+}
