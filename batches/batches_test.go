@@ -1,6 +1,7 @@
 package batches
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -179,5 +180,28 @@ func TestFollowerSettlesFromTheJournal(t *testing.T) {
 	last, ch, ok := f.Poll()
 	if ok || len(ch) != 2 || last.State != StateDone || last.Counts.Created != 2 || last.Counts.Pending != 0 {
 		t.Fatalf("settled %+v, changed %d, ok %v", last, len(ch), ok)
+	}
+}
+
+// A dead owner's batch is pruned once it is older than KeepGone.
+func TestGoneBatchesArePruned(t *testing.T) {
+	dir := t.TempDir()
+	p, err := Publish(dir, rec("o", queue.StatePending))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.lock.Release()
+	p.lock = nil
+	r, _ := Get(dir, p.ID())
+	r.Updated = time.Now().Add(-KeepGone - time.Minute)
+	data, _ := json.Marshal(r)
+	if err := os.WriteFile(recordPath(dir, p.ID()), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := List(dir, ""); len(list) != 1 || list[0].Alive {
+		t.Fatalf("the stale batch is listed once more as gone: %+v", list)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("left behind: %v", ents)
 	}
 }

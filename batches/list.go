@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/abtop-dev/abtop/internal/localstate"
 )
@@ -55,17 +56,22 @@ func read(path string) (Record, bool) {
 	if json.Unmarshal(data, &r) != nil {
 		return Record{}, false
 	}
-	r.Alive = alive(path)
+	r.Alive = alive(path, r)
 	if !r.Alive && r.State != StateDone {
 		r.State = StateGone
 	}
 	return r, true
 }
 
+// KeepGone is how long a batch whose owner died stays listed: long enough
+// to be noticed, short enough that the directory does not fill up.
+const KeepGone = time.Hour
+
 // alive says whether an owner holds path's lock. When the lock is free the
-// owner is gone; a lock file this probe created for a batch already
-// removed is removed again.
-func alive(path string) bool {
+// owner is gone: a lock file this probe created for a batch already
+// removed is removed again, and so is a dead batch older than KeepGone
+// (under the lock, so two watchers never race on it).
+func alive(path string, r Record) bool {
 	l, err := localstate.TryAcquire(path)
 	if errors.Is(err, localstate.ErrLocked) {
 		return true
@@ -73,9 +79,13 @@ func alive(path string) bool {
 	if err != nil {
 		return false
 	}
+	defer l.Release()
 	if _, serr := os.Stat(path); errors.Is(serr, os.ErrNotExist) {
 		os.Remove(path + ".lock")
+	} else if r.ID != "" && time.Since(r.Updated) > KeepGone {
+		os.Remove(path)
+		os.RemoveAll(commandDir(filepath.Dir(path), r.ID))
+		os.Remove(path + ".lock")
 	}
-	l.Release()
 	return false
 }

@@ -28,7 +28,7 @@ type OwnerOptions struct {
 	Dir   string
 	Meta  Record          // Profile, Org, Source, Journal; the rest is filled in
 	Queue *queue.Queue    // the queue running the batch
-	Batch map[string]bool // the batch's job keys (the queue may hold others)
+	Batch map[string]bool // the batch's job keys; nil: every job of the queue
 	// Share says how the budget is shared now, e.g. "shared locally · 2
 	// processes"; nil: "".
 	Share func() string
@@ -98,7 +98,7 @@ func (w *Owner) apply(c Command) {
 	case OpResume:
 		w.q.Resume()
 	case OpCancel:
-		if !w.batch[c.Key] {
+		if w.batch != nil && !w.batch[c.Key] {
 			return // not this batch's job: a stale or forged command
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -118,7 +118,7 @@ func (w *Owner) apply(c Command) {
 func (w *Owner) record() Record {
 	r := w.meta
 	for _, j := range w.q.List() {
-		if w.batch[j.Key] {
+		if w.batch == nil || w.batch[j.Key] {
 			j.Input = nil
 			r.Jobs = append(r.Jobs, j)
 		}

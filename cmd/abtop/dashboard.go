@@ -93,6 +93,12 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		opts.Queue = qa
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
+		if !sandbox {
+			// another dashboard or "abtop status" sees this queue too
+			if owner, err := a.publishQueue(cfg, sess); err == nil {
+				defer owner.Close()
+			}
+		}
 	} else if dir, derr := batches.Dir(nil); derr == nil && errors.Is(sess.QueueErr, queue.ErrJournalInUse) {
 		// The journal is held by another abtop (a running "abtop submit"):
 		// show its batch, steered through its owner.

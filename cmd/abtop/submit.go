@@ -310,8 +310,18 @@ func roundTo(v float64, places int) float64 {
 	return float64(int64(v*p+0.5)) / p
 }
 
+// publishQueue publishes the dashboard's whole queue as its batch; what
+// watchers ask of it shows in the dashboard itself, not on stderr.
+func (a *app) publishQueue(cfg config.Config, sess *session.Session) (*batches.Owner, error) {
+	return publish(cfg, sess, "the dashboard", nil, nil)
+}
+
 // publishBatch publishes the batch for watchers on this machine.
 func (a *app) publishBatch(cfg config.Config, sess *session.Session, source string, batch map[string]bool) (*batches.Owner, error) {
+	return publish(cfg, sess, source, batch, a.errOut)
+}
+
+func publish(cfg config.Config, sess *session.Session, source string, batch map[string]bool, log io.Writer) (*batches.Owner, error) {
 	dir, err := batches.Dir(nil)
 	if err != nil {
 		return nil, err
@@ -325,6 +335,6 @@ func (a *app) publishBatch(cfg config.Config, sess *session.Session, source stri
 		Meta:  batches.Record{Profile: cfg.Profile, Org: session.DefaultOrg(cfg), Source: source, Journal: journal},
 		Queue: sess.Queue, Batch: batch,
 		Share: func() string { return sess.Sharing().Text },
-		Log:   a.errOut,
+		Log:   log,
 	})
 }
