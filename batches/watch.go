@@ -31,16 +31,7 @@ func Follow(dir, journal string) *Follower {
 // jobs that changed since the last Poll; ok is false while no process
 // runs a batch on it (the last one seen stays in Current).
 func (f *Follower) Poll() (r Record, changed []queue.Job, ok bool) {
-	list, err := List(f.dir, "")
-	if err != nil {
-		return f.cur, nil, false
-	}
-	for _, b := range list {
-		if b.Alive && samePath(b.Journal, f.journal) {
-			r, ok = b, true
-			break
-		}
-	}
+	r, ok = OnJournal(f.dir, f.journal)
 	if !ok {
 		if f.have && f.cur.Alive {
 			changed = f.settle()
@@ -58,6 +49,21 @@ func (f *Follower) Poll() (r Record, changed []queue.Job, ok bool) {
 	}
 	f.cur, f.have = r, true
 	return r, changed, true
+}
+
+// OnJournal returns the newest live batch published in dir whose owner
+// holds journal: who to name when the journal is in use.
+func OnJournal(dir, journal string) (Record, bool) {
+	list, err := List(dir, "")
+	if err != nil {
+		return Record{}, false
+	}
+	for _, b := range list {
+		if b.Alive && samePath(b.Journal, journal) {
+			return b, true
+		}
+	}
+	return Record{}, false
 }
 
 // Current is the batch last seen (zero before one was).

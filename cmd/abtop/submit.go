@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
@@ -110,6 +111,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		Config: cfg, Version: version, Log: limiterLog(a.errOut),
 		Queue: session.QueueRequired, Workers: f.workers,
 	})
+	if errors.Is(err, queue.ErrJournalInUse) {
+		return journalHolder(err, cfg.JournalPath)
+	}
 	if err != nil {
 		return err
 	}
@@ -337,4 +341,17 @@ func publish(cfg config.Config, sess *session.Session, source string, batch map[
 		Share: func() string { return sess.Sharing().Text },
 		Log:   log,
 	})
+}
+
+// journalHolder names the process that holds the journal when it
+// publishes what it runs.
+func journalHolder(err error, journal string) error {
+	dir, derr := batches.Dir(nil)
+	if derr != nil {
+		return err
+	}
+	if r, ok := batches.OnJournal(dir, journal); ok {
+		return fmt.Errorf("%w: pid %d runs %s on it; let it finish or quit it, or give this submit another journal (the journal setting, ABTOP_JOURNAL)", err, r.PID, apiclient.Printable(r.Source))
+	}
+	return err
 }
