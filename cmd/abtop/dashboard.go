@@ -154,6 +154,7 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 		res.Requests += m.sync(ctx)
 	}
 	res.Limiter = m.sess.Sharing()
+	res.Batches = otherBatches(session.DefaultOrg(m.sess.Config))
 	if st, serr := m.sess.Store.Snapshot(ctx); serr == nil {
 		res.Concurrency = st.ConcurrencyLimit
 		res.Running = len(st.Slots)

@@ -7,17 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	"github.com/abtop-dev/abtop/batches"
-	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
@@ -312,46 +308,4 @@ func roundTo(v float64, places int) float64 {
 		p *= 10
 	}
 	return float64(int64(v*p+0.5)) / p
-}
-
-// publishQueue publishes the dashboard's whole queue as its batch; what
-// watchers ask of it shows in the dashboard itself, not on stderr.
-func (a *app) publishQueue(cfg config.Config, sess *session.Session) (*batches.Owner, error) {
-	return publish(cfg, sess, "the dashboard", nil, nil)
-}
-
-// publishBatch publishes the batch for watchers on this machine.
-func (a *app) publishBatch(cfg config.Config, sess *session.Session, source string, batch map[string]bool) (*batches.Owner, error) {
-	return publish(cfg, sess, source, batch, a.errOut)
-}
-
-func publish(cfg config.Config, sess *session.Session, source string, batch map[string]bool, log io.Writer) (*batches.Owner, error) {
-	dir, err := batches.Dir(nil)
-	if err != nil {
-		return nil, err
-	}
-	journal, err := filepath.Abs(sess.Journal.Path())
-	if err != nil {
-		journal = sess.Journal.Path()
-	}
-	return batches.Own(batches.OwnerOptions{
-		Dir:   dir,
-		Meta:  batches.Record{Profile: cfg.Profile, Org: session.DefaultOrg(cfg), Source: source, Journal: journal},
-		Queue: sess.Queue, Batch: batch,
-		Share: func() string { return sess.Sharing().Text },
-		Log:   log,
-	})
-}
-
-// journalHolder names the process that holds the journal when it
-// publishes what it runs.
-func journalHolder(err error, journal string) error {
-	dir, derr := batches.Dir(nil)
-	if derr != nil {
-		return err
-	}
-	if r, ok := batches.OnJournal(dir, journal); ok {
-		return fmt.Errorf("%w: pid %d runs %s on it; let it finish or quit it, or give this submit another journal (the journal setting, ABTOP_JOURNAL)", err, r.PID, apiclient.Printable(r.Source))
-	}
-	return err
 }
