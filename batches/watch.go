@@ -90,10 +90,9 @@ func (f *Follower) settle() (changed []queue.Job) {
 	f.cur.Alive = false
 	defer func() {
 		f.cur.Counts = CountJobs(f.cur.Jobs)
-		switch {
-		case f.cur.Counts.Pending == 0:
+		if f.cur.Counts.Pending == 0 {
 			f.cur.State, f.cur.Paused = StateDone, ""
-		default:
+		} else {
 			f.cur.State = StateGone
 		}
 	}()
