@@ -25,7 +25,12 @@ func (a *app) publishQueue(cfg config.Config, sess *session.Session) (*batches.O
 
 // publishBatch publishes the batch for watchers on this machine.
 func (a *app) publishBatch(cfg config.Config, sess *session.Session, source string, batch map[string]bool) (*batches.Owner, error) {
-	return publish(cfg, sess, source, batch, a.errOut)
+	var log io.Writer = a.errOut
+	if isTerminal(a.errOut) {
+		// the progress bar is redrawn in place: clear it before the line
+		log = prefixWriter{w: a.errOut, prefix: "\r\x1b[2K"}
+	}
+	return publish(cfg, sess, source, batch, log)
 }
 
 func publish(cfg config.Config, sess *session.Session, source string, batch map[string]bool, log io.Writer) (*batches.Owner, error) {
