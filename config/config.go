@@ -33,6 +33,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/abtop-dev/abtop/alerts"
 )
 
 // Source says where a value came from.
@@ -61,6 +63,9 @@ type Config struct {
 	JournalPath       string // bbolt queue journal
 	// Keys remaps TUI key bindings: action name → keys, e.g. "pause": ["p", "space"].
 	Keys map[string][]string
+	// Alerts are the alert rules and channels (top-level section, then the
+	// profile's); alerts.Default() when the file says nothing.
+	Alerts alerts.Config
 }
 
 // String masks the token so a Config printed by accident (%v, %s) never

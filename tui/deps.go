@@ -116,6 +116,9 @@ type Options struct {
 	// Observations carries every response the client saw (the client's
 	// Observer sends here); nil when not wired.
 	Observations <-chan apiclient.Observation
+	// Alerts carries the alerts that fired (banner, bell, notification);
+	// nil when not wired.
+	Alerts <-chan Alert
 
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time

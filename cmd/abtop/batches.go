@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/abtop-dev/abtop/apiclient"
-	"github.com/abtop-dev/abtop/batches"
+	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/session"
@@ -19,12 +19,12 @@ import (
 
 // publishQueue publishes the dashboard's whole queue as its batch; what
 // watchers ask of it shows in the dashboard itself, not on stderr.
-func (a *app) publishQueue(cfg config.Config, sess *session.Session) (*batches.Owner, error) {
+func (a *app) publishQueue(cfg config.Config, sess *session.Session) (*live.Owner, error) {
 	return publish(cfg, sess, "the dashboard", nil, nil)
 }
 
 // publishBatch publishes the batch for watchers on this machine.
-func (a *app) publishBatch(cfg config.Config, sess *session.Session, source string, batch map[string]bool) (*batches.Owner, error) {
+func (a *app) publishBatch(cfg config.Config, sess *session.Session, source string, batch map[string]bool) (*live.Owner, error) {
 	var log io.Writer = a.errOut
 	if isTerminal(a.errOut) {
 		// the progress bar is redrawn in place: clear it before the line
@@ -33,8 +33,8 @@ func (a *app) publishBatch(cfg config.Config, sess *session.Session, source stri
 	return publish(cfg, sess, source, batch, log)
 }
 
-func publish(cfg config.Config, sess *session.Session, source string, batch map[string]bool, log io.Writer) (*batches.Owner, error) {
-	dir, err := batches.Dir(nil)
+func publish(cfg config.Config, sess *session.Session, source string, batch map[string]bool, log io.Writer) (*live.Owner, error) {
+	dir, err := live.Dir(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -42,9 +42,9 @@ func publish(cfg config.Config, sess *session.Session, source string, batch map[
 	if err != nil {
 		journal = sess.Journal.Path()
 	}
-	return batches.Own(batches.OwnerOptions{
+	return live.Own(live.OwnerOptions{
 		Dir:   dir,
-		Meta:  batches.Record{Profile: cfg.Profile, Org: session.DefaultOrg(cfg), Source: source, Journal: journal},
+		Meta:  live.Record{Profile: cfg.Profile, Org: session.DefaultOrg(cfg), Source: source, Journal: journal},
 		Queue: sess.Queue, Batch: batch,
 		Share: func() string { return sess.Sharing().Text },
 		Log:   log,
@@ -54,11 +54,11 @@ func publish(cfg config.Config, sess *session.Session, source string, batch map[
 // journalHolder names the process that holds the journal when it
 // publishes what it runs.
 func journalHolder(err error, journal string) error {
-	dir, derr := batches.Dir(nil)
+	dir, derr := live.Dir(nil)
 	if derr != nil {
 		return err
 	}
-	if r, ok := batches.OnJournal(dir, journal); ok {
+	if r, ok := live.OnJournal(dir, journal); ok {
 		return fmt.Errorf("%w: pid %d runs %s on it; let it finish or quit it, or give this submit another journal (the journal setting, ABTOP_JOURNAL)", err, r.PID, apiclient.Printable(r.Source))
 	}
 	return err
@@ -67,12 +67,12 @@ func journalHolder(err error, journal string) error {
 // runningBatches lists the batches abtop processes of this machine run for
 // org, newest first, without their job rows (status shows counts). A state
 // directory that cannot be read means none can be shown, not an error.
-func runningBatches(org string) []batches.Record {
-	dir, err := batches.Dir(nil)
+func runningBatches(org string) []live.Record {
+	dir, err := live.Dir(nil)
 	if err != nil {
 		return nil
 	}
-	list, err := batches.List(dir, org)
+	list, err := live.List(dir, org)
 	if err != nil {
 		return nil
 	}
@@ -84,7 +84,7 @@ func runningBatches(org string) []batches.Record {
 
 // batchLine is one batch in status's human output, e.g. "pid 4242 ·
 // jobs.jsonl · 120/200 sent · running · shared locally · 2 processes".
-func batchLine(b batches.Record) string {
+func batchLine(b live.Record) string {
 	c := b.Counts
 	line := fmt.Sprintf("pid %d · %s · %d/%d sent", b.PID, apiclient.Printable(b.Source), c.Finished, c.Total)
 	if c.Failed > 0 {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	"github.com/abtop-dev/abtop/batches"
+	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/tui/data"
 )
 
@@ -18,11 +18,11 @@ import (
 // publishes, and pause, resume and cancel are sent to the owner. It
 // converts and forwards; the following itself is package batches'.
 type batchAdapter struct {
-	f      *batches.Follower
+	f      *live.Follower
 	events chan data.Event
 
 	mu  sync.Mutex
-	cur batches.Record
+	cur live.Record
 	ok  bool
 }
 
@@ -31,7 +31,7 @@ type batchAdapter struct {
 const followEvery = 150 * time.Millisecond
 
 func newBatchAdapter(ctx context.Context, dir, journal string) *batchAdapter {
-	a := &batchAdapter{f: batches.Follow(dir, journal), events: make(chan data.Event, 1024)}
+	a := &batchAdapter{f: live.Follow(dir, journal), events: make(chan data.Event, 1024)}
 	a.poll(ctx)
 	go func() {
 		defer close(a.events)
@@ -101,7 +101,7 @@ func (a *batchAdapter) State() data.QueueState {
 
 // batchState is the queue state the dashboard shows for another
 // process's batch.
-func batchState(r batches.Record, running bool) data.QueueState {
+func batchState(r live.Record, running bool) data.QueueState {
 	st := data.QueueState{}
 	if r.ID == "" {
 		st.Owner = "another abtop process (waiting for its batch)"
@@ -109,7 +109,7 @@ func batchState(r batches.Record, running bool) data.QueueState {
 	}
 	st.Owner = fmt.Sprintf("pid %d · %s · %d/%d sent", r.PID, filepath.Base(r.Source), r.Counts.Finished, r.Counts.Total)
 	switch {
-	case r.State == batches.StatePaused:
+	case r.State == live.StatePaused:
 		st.Paused, st.Reason = true, "paused: "+r.Paused
 	case !running:
 		st.Owner += " · " + r.State
@@ -125,21 +125,21 @@ func (a *batchAdapter) Enqueue(context.Context, data.Spec) error      { return e
 func (a *batchAdapter) LoadFile(context.Context, string) (int, error) { return 0, errNotOwner }
 func (a *batchAdapter) RetryFailed(context.Context) (int, error)      { return 0, errNotOwner }
 func (a *batchAdapter) Pause(context.Context) error {
-	return a.command(batches.Command{Op: batches.OpPause})
+	return a.command(live.Command{Op: live.OpPause})
 }
 func (a *batchAdapter) Resume(context.Context) error {
-	return a.command(batches.Command{Op: batches.OpResume})
+	return a.command(live.Command{Op: live.OpResume})
 }
 func (a *batchAdapter) Cancel(_ context.Context, key string) error {
-	return a.command(batches.Command{Op: batches.OpCancel, Key: key})
+	return a.command(live.Command{Op: live.OpCancel, Key: key})
 }
 
-func (a *batchAdapter) command(c batches.Command) error {
+func (a *batchAdapter) command(c live.Command) error {
 	a.mu.Lock()
 	id, ok := a.cur.ID, a.ok
 	a.mu.Unlock()
 	if !ok {
-		return batches.ErrEnded
+		return live.ErrEnded
 	}
-	return batches.Send(a.f.Dir(), id, c)
+	return live.Send(a.f.Dir(), id, c)
 }

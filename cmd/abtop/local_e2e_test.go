@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget/localbudget"
-	"github.com/abtop-dev/abtop/batches"
+	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/sandbox"
 )
 
@@ -124,9 +124,9 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 
 	// the submit publishes its batch before it sends anything much
 	dir := filepath.Join(e.dir, "state", "abtop", "batches")
-	var rec batches.Record
+	var rec live.Record
 	if !waitUntil(10*time.Second, func() bool {
-		list, _ := batches.List(dir, "")
+		list, _ := live.List(dir, "")
 		if len(list) == 1 && list[0].Alive {
 			rec = list[0]
 			return true
@@ -155,7 +155,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 		t.Fatalf("the submit never said it was paused; stderr:\n%s", stderr.String())
 	}
 	tm.waitFor("pause shown", 2*time.Second, `paused: by the dashboard`)
-	held, _ := batches.Get(dir, rec.ID)
+	held, _ := live.Get(dir, rec.ID)
 	tm.keys("Space")
 	if !waitUntil(2*time.Second, func() bool { return strings.Contains(stderr.String(), "resumed by the dashboard (pid ") }) {
 		t.Fatalf("the submit never said it was resumed; stderr:\n%s", stderr.String())
@@ -174,10 +174,10 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 	}
 	last := -1
 	for range 3 {
-		var r batches.Record
+		var r live.Record
 		if !waitUntil(5*time.Second, func() bool {
 			var ok bool
-			r, ok = batches.Get(dir, rec.ID)
+			r, ok = live.Get(dir, rec.ID)
 			return ok && r.Counts.Finished != last
 		}) || r.Counts.Finished == n {
 			break

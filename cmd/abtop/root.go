@@ -94,8 +94,11 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 		newInspectCmd(a),
 		newSandboxCmd(a),
 		newSubmitCmd(a),
+		newResultsCmd(a),
 		newCompletionCmd(a),
 		newManCmd(a),
+		newWatchCmd(a),
+		newStatuslineCmd(a),
 	)
 	return root
 }

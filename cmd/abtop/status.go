@@ -18,7 +18,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
-	"github.com/abtop-dev/abtop/batches"
+	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/session"
@@ -62,7 +62,7 @@ type statusReport struct {
 	requests []apiclient.Observation
 	local    *localbudget.Status // the budget shared on this machine (the default)
 	limiter  *redisbudget.Status // nil unless --limiter redis://…
-	batches  []batches.Record    // the org's batches other abtop processes run
+	batches  []live.Record       // the org's batches other abtop processes run
 	apiErr   *apiclient.Error
 	otherErr error
 }
@@ -312,7 +312,7 @@ type statusJSON struct {
 	ConcurrencyLimit *int                `json:"concurrency_limit"`
 	Problems         []string            `json:"header_problems"`
 	Limiter          any                 `json:"limiter"` // a localbudget or redisbudget Status; null: the budget is in-process
-	Batches          []batches.Record    `json:"batches"` // run by abtop processes of this machine, without their job rows
+	Batches          []live.Record       `json:"batches"` // run by abtop processes of this machine, without their job rows
 	Requests         []statusRequestJSON `json:"requests"`
 	Error            *statusErrorJSON    `json:"error"`
 }
@@ -349,7 +349,7 @@ func (r *statusReport) json() statusJSON {
 		RunningJobs: r.running,
 		Problems:    append([]string{}, s.Problems...),
 		Requests:    []statusRequestJSON{},
-		Batches:     append([]batches.Record{}, r.batches...),
+		Batches:     append([]live.Record{}, r.batches...),
 	}
 	switch {
 	case r.limiter != nil:

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	"github.com/abtop-dev/abtop/batches"
+	live "github.com/abtop-dev/abtop/batches"
 )
 
 // status lists the batches the abtop processes of this machine run for
@@ -24,13 +24,13 @@ func TestStatusListsRunningBatches(t *testing.T) {
 	dir := filepath.Join(os.Getenv("XDG_STATE_HOME"), "abtop", "batches")
 	org := strings.TrimPrefix(srv.URL, "http://") + "/default"
 	jobs := []queue.Job{{Key: "a", State: queue.StateCreated}, {Key: "b", State: queue.StatePending}}
-	mine, err := batches.Publish(dir, batches.Record{Profile: "default", Org: org, Source: "big.jsonl", Jobs: jobs, State: batches.StateRunning, PID: 4242,
-		Counts: batches.CountJobs(jobs), Share: "shared locally · 2 processes", Started: time.Now()})
+	mine, err := live.Publish(dir, live.Record{Profile: "default", Org: org, Source: "big.jsonl", Jobs: jobs, State: live.StateRunning, PID: 4242,
+		Counts: live.CountJobs(jobs), Share: "shared locally · 2 processes", Started: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer mine.Close()
-	other, err := batches.Publish(dir, batches.Record{Org: "elsewhere/default", Source: "theirs.jsonl", Started: time.Now()})
+	other, err := live.Publish(dir, live.Record{Org: "elsewhere/default", Source: "theirs.jsonl", Started: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestStatusListsRunningBatches(t *testing.T) {
 	}
 	code, out, _ = stRun(t, "", "status", "--json")
 	var got struct {
-		Batches []batches.Record
+		Batches []live.Record
 		Limiter struct{ Backend string }
 	}
 	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {

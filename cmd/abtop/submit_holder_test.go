@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	"github.com/abtop-dev/abtop/batches"
+	live "github.com/abtop-dev/abtop/batches"
 )
 
 // A submit whose journal another abtop holds says which process holds it
@@ -27,7 +27,7 @@ func TestSubmitNamesTheJournalsHolder(t *testing.T) {
 	}
 	defer j.Close()
 	dir := filepath.Join(os.Getenv("XDG_STATE_HOME"), "abtop", "batches")
-	p, err := batches.Publish(dir, batches.Record{PID: 4242, Source: "big.jsonl", Journal: journal, Started: time.Now()})
+	p, err := live.Publish(dir, live.Record{PID: 4242, Source: "big.jsonl", Journal: journal, Started: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
