@@ -200,7 +200,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 	}
 	s := e.summary(t, stdout.Bytes())
 	st := fetchStats(t, e.url)
-	used, windows := reqs.allowance(2*time.Second, 20)
+	used, windows := reqs.sendingAllowance(2*time.Second, 20)
 	t.Logf("%d jobs: %+v; sandbox: created %d, 429s %d, violations %d; allowance %.3f over %d windows %v",
 		n, s, st.JobsCreated, st.TooManyRequests, st.RetryAfterViolations, used, windows, reqs.perWindow(2*time.Second))
 	if s.Submitted != n || st.JobsCreated != int64(n) || st.DuplicateJobs != 0 {

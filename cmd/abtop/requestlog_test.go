@@ -18,6 +18,7 @@ type requestLog struct {
 type loggedRequest struct {
 	at     time.Time // arrival: the log time minus the handling time
 	status int
+	create bool // POST /v1/jobs
 }
 
 func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -26,15 +27,21 @@ func (l *requestLog) WithGroup(string) slog.Handler            { return l }
 
 func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
 	r := loggedRequest{at: rec.Time}
+	var method, path string
 	rec.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case "status":
 			r.status = int(a.Value.Int64())
 		case "duration":
 			r.at = rec.Time.Add(-a.Value.Duration())
+		case "path":
+			path = a.Value.String()
+		case "method":
+			method = a.Value.String()
 		}
 		return true
 	})
+	r.create = method == "POST" && path == "/v1/jobs"
 	l.mu.Lock()
 	l.reqs = append(l.reqs, r)
 	l.mu.Unlock()
@@ -129,4 +136,27 @@ func (l *requestLog) fullWindowsAfter(from time.Time, window time.Duration) []in
 		out = append(out, counts[w])
 	}
 	return out
+}
+
+// sendingAllowance is allowance over the windows a batch was being sent
+// in: from the first request's window to the window of the last job
+// creation, both left out. Following the created jobs to their end
+// afterwards is paced by the jobs, not by the budget, so its windows do
+// not say whether the budget was kept full.
+func (l *requestLog) sendingAllowance(window time.Duration, limit int) (used float64, windows int) {
+	l.mu.Lock()
+	var lastCreate time.Time
+	for _, r := range l.reqs {
+		if r.create && r.at.After(lastCreate) {
+			lastCreate = r.at
+		}
+	}
+	kept := &requestLog{}
+	for _, r := range l.reqs {
+		if !r.at.Truncate(window).After(lastCreate.Truncate(window)) {
+			kept.reqs = append(kept.reqs, r)
+		}
+	}
+	l.mu.Unlock()
+	return kept.allowance(window, limit)
 }

@@ -193,7 +193,7 @@ func runRedisE2E(t *testing.T, per int, limiter string, during func(*e2e)) *redi
 	wg.Wait()
 	r.elapsed = time.Since(r.start)
 	r.stats = fetchStats(t, e.url)
-	r.allowance, r.windows = reqs.allowance(redisE2EWindow, redisE2ELimit)
+	r.allowance, r.windows = reqs.sendingAllowance(redisE2EWindow, redisE2ELimit)
 	r.perWindow = reqs.perWindow(redisE2EWindow)
 	t.Logf("accepted requests per window: %v", r.perWindow)
 	return r
