@@ -56,8 +56,11 @@ type Job struct {
 	Input   json.RawMessage `json:"input"`
 	Credits float64         `json:"credits,omitempty"` // the model's cost per job
 	Line    int             `json:"line,omitempty"`    // source line in the submitted file
-	State   State           `json:"state"`
-	JobID   string          `json:"job_id,omitempty"`
+	// Owner is the endpoint and organization the job was queued for; only
+	// a queue of the same owner sends it.
+	Owner Owner  `json:"owner"`
+	State State  `json:"state"`
+	JobID string `json:"job_id,omitempty"`
 	// ServerStatus is the job's last known status on the server.
 	ServerStatus string   `json:"server_status,omitempty"`
 	Attempts     int      `json:"attempts"`
@@ -121,13 +124,12 @@ type Journal struct {
 	path string
 }
 
+// ErrJournalInUse: another process holds the journal (one queue per file).
+var ErrJournalInUse = errors.New("in use by another abtop process")
+
 // LockWait is how long OpenJournal waits for another process to let go of
 // the journal before saying it is in use.
 const LockWait = 2 * time.Second
-
-// ErrJournalInUse is the error of a journal another process holds: its
-// batch is then watched through what that process publishes.
-var ErrJournalInUse = errors.New("in use by another abtop process")
 
 // OpenJournal opens (or creates) the journal at path. Only one process may
 // hold it: a second one gets an error naming the file after LockWait.

@@ -41,6 +41,10 @@ type QueueOptions struct {
 	// PollEvery is how often a job holding a concurrency slot is polled
 	// while the queue waits for a slot (default 2 s).
 	PollEvery time.Duration
+	// Owner is the endpoint and organization API talks to. New jobs are
+	// stamped with it; jobs of another owner found in the journal are
+	// held, never sent (see Held).
+	Owner Owner
 }
 
 // NewJob is a job to enqueue.
@@ -66,6 +70,7 @@ type Queue struct {
 	nextSeq int64
 	changed chan struct{}
 	scan    int // order[:scan] holds no unfinished job (see claim)
+	held    []Held
 	// probe lets one create out at a time while the server's concurrency
 	// behaviour is unknown (see discovery.go).
 	probe chan struct{}
@@ -108,13 +113,21 @@ func Open(o QueueOptions) (*Queue, error) {
 	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), probe: make(chan struct{}, 1)}
 	q.cond = sync.NewCond(&q.mu)
 	q.trk = newTrackState()
+	var foreign []Job
 	for i := range jobs {
 		j := jobs[i]
+		q.nextSeq = max(q.nextSeq, j.Seq+1)
+		if !j.Owner.Same(o.Owner) {
+			// another endpoint's or organization's job: not ours to send,
+			// cancel, retry or show; it stays in the journal as it is
+			foreign = append(foreign, j)
+			continue
+		}
 		q.jobs[j.Key] = &j
 		q.order = append(q.order, j.Key)
-		q.nextSeq = max(q.nextSeq, j.Seq+1)
 		q.trk.index(j)
 	}
+	q.held = heldBy(foreign)
 	return q, nil
 }
 
@@ -132,6 +145,7 @@ func (q *Queue) Enqueue(nj ...NewJob) ([]Job, error) {
 		out = append(out, Job{
 			Key: q.opts.NewKey(), Seq: q.nextSeq + int64(i), Model: n.Model, Input: n.Input,
 			Credits: n.Credits, Line: n.Line, State: StatePending, Enqueued: now, Updated: now,
+			Owner: q.opts.Owner,
 		})
 	}
 	if err := q.opts.Journal.Put(out...); err != nil {

@@ -97,6 +97,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		opts.Queue = qa
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
+		opts.Notices = heldNotices(q.Held())
 		if !sandbox {
 			// another dashboard or "abtop status" sees this queue too
 			if owner, err := a.publishQueue(cfg, sess); err == nil {
@@ -107,11 +108,12 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		// The journal is held by another abtop (a running "abtop submit"):
 		// show its batch, steered through its owner.
 		opts.Queue = newBatchAdapter(ctx, dir, cfg.JournalPath)
-	} else {
-		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", sess.QueueErr)
+	} else if sess.QueueErr != nil {
+		// said on screen: stderr is hidden under the alternate screen
+		opts.NoQueueReason = queueUnavailable(cfg.JournalPath, sess.QueueErr)
 	}
 
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out)}
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.rawOut)}
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}

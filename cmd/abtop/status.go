@@ -326,6 +326,9 @@ type statusRequestJSON struct {
 }
 
 type statusErrorJSON struct {
+	// Kind is "api" (the server answered with an error) or "network" (no
+	// answer: refused, timed out, reset); Message says it in words.
+	Kind      string               `json:"kind"`
 	Status    int                  `json:"status"`
 	Code      *string              `json:"code"`
 	Title     string               `json:"title"`
@@ -381,13 +384,25 @@ func (r *statusReport) json() statusJSON {
 		out.Requests = append(out.Requests, rq)
 	}
 	if e := r.apiErr; e != nil {
-		ej := &statusErrorJSON{Status: e.Status, Title: e.Title, Detail: e.Detail, Message: e.Message,
+		ej := &statusErrorJSON{Kind: "api", Status: e.Status, Title: e.Title, Detail: e.Detail, Message: e.Message,
 			Fields: append([]problem.FieldError{}, e.Fields...), Retryable: e.Retryable, WaitS: e.Wait.Seconds()}
 		if e.Code != "" {
 			c := e.Code
 			ej.Code = &c
 		}
 		out.Error = ej
+	} else if r.otherErr != nil {
+		out.Error = &statusErrorJSON{Kind: "network", Message: networkLine(r.otherErr), Fields: []problem.FieldError{}}
 	}
 	return out
+}
+
+// networkLine is a failed request in words: "GET /v1/balance: connection
+// refused", not Go's "dial tcp 127.0.0.1:1: connect: connection refused".
+func networkLine(err error) string {
+	var te *apiclient.TransportError
+	if errors.As(err, &te) {
+		return te.Method + " " + te.Path + ": " + apiclient.Cause(err)
+	}
+	return apiclient.Cause(err)
 }

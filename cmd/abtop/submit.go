@@ -23,6 +23,7 @@ type submitFlags struct {
 	json        bool
 	resume      bool
 	skipInvalid bool
+	again       bool
 	workers     int
 	follow      followFlags
 }
@@ -60,7 +61,7 @@ later.
 
 Exit status: 0 every job succeeded and every file is on disk, verified
 (with --no-wait: every job was created); 1 abtop could not run; 2 the input
-has bad lines; 3 some jobs failed or were canceled; 4 some files could not
+has bad lines or no jobs at all; 3 some jobs failed or were canceled; 4 some files could not
 be downloaded or verified; 5 incomplete (interrupted, paused): run
 "abtop submit --resume" or "abtop results".`,
 		Args: cobra.MaximumNArgs(1),
@@ -76,6 +77,7 @@ be downloaded or verified; 5 incomplete (interrupted, paused): run
 	fl.BoolVar(&f.json, "json", false, "print one JSON summary object at the end instead of a human summary")
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
+	fl.BoolVar(&f.again, "again", false, "submit jobs even when the same ones (same model and input) were submitted before")
 	fl.String("limiter", "", "where the organization's budget is shared: empty or \"local\" (every abtop process of this machine, the default), \"memory\" (this process only), redis://[user:pass@]host:port/db[?org=NAME] (several machines; config key limiter)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	f.follow.register(fl)
@@ -137,6 +139,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		fmt.Fprintf(a.errOut, "abtop: limiter: %s (org %q)\n", sh.Text, sh.Org)
 	}
 	q, journal, sched := sess.Queue, sess.Journal, sess.Scheduler
+	mine := session.OwnerOf(sess.Config)
+	held := q.Held()
+	printHeld(a.errOut, journal.Path(), mine, held)
 
 	// The batch is every job still to send from an earlier run plus the
 	// new ones; the files and manifest of --out are the new ones' (or,
@@ -174,6 +179,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			if err != nil {
 				return err
 			}
+			if n := q.Duplicates(jobs); n > 0 && !f.again {
+				// the same file twice is paid for twice: ask first
+				fmt.Fprintf(a.errOut, "abtop: %d of the %d job(s) in %s were already submitted (same model and input, in %s); nothing was sent\n", n, len(jobs), name, journal.Path())
+				fmt.Fprintf(a.errOut, "  to send them again (and pay again): abtop submit --again %s\n", name)
+				return exitError{code: 2}
+			}
 			added, err := q.Enqueue(jobs...)
 			if err != nil {
 				return err
@@ -189,7 +200,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			}
 		}
 	} else if len(batch) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: nothing to resume in %s\n", journal.Path())
+		fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
+		if len(held) > 0 {
+			// --resume was asked for, and the jobs that wait are another
+			// endpoint's: that is not a success
+			return exitError{code: 1}
+		}
 	}
 
 	// Other abtop processes (the dashboard, status) see the batch through
@@ -287,7 +303,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 // readJobs fetches the model list (through the budget) and validates the
 // whole input before anything is queued.
 func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
-	models, err := sess.Models(ctx)
+	models, err := sess.ModelsWaiting(ctx, func(w queue.Wait) {
+		// a long wait is said, a pacing blip is not
+		if w.Reason == queue.ReasonBackoff || w.For >= time.Second {
+			fmt.Fprintf(a.errOut, "abtop: listing models: %s\n", w.Text)
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
 	}
@@ -305,8 +326,15 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 	if len(probs) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: skipping %d bad line(s)\n", len(probs))
 	}
-	if len(parsed) == 0 && len(probs) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: %s has no jobs\n", name)
+	if len(parsed) == 0 {
+		// nothing to queue is a mistake to report, and no reason to send
+		// anything else either (leftovers wait for --resume)
+		if len(probs) == 0 {
+			fmt.Fprintf(a.errOut, "abtop: %s has no jobs; nothing was sent\n", name)
+		} else {
+			fmt.Fprintf(a.errOut, "abtop: %s has no valid jobs; nothing was sent\n", name)
+		}
+		return nil, exitError{code: 2}
 	}
 	return session.Jobs(parsed), nil
 }
