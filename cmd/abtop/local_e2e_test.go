@@ -154,7 +154,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 	if !waitUntil(2*time.Second, func() bool { return strings.Contains(stderr.String(), "paused by the dashboard (pid ") }) {
 		t.Fatalf("the submit never said it was paused; stderr:\n%s", stderr.String())
 	}
-	tm.waitFor("pause shown", 2*time.Second, `paused: by the dashboard`)
+	tm.waitFor("pause shown", 2*time.Second, `⏸ paused`) // the reason itself may be cut at 120 columns; stderr says whose
 	held, _ := live.Get(dir, rec.ID)
 	tm.keys("Space")
 	if !waitUntil(2*time.Second, func() bool { return strings.Contains(stderr.String(), "resumed by the dashboard (pid ") }) {
