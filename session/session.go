@@ -11,7 +11,6 @@ package session
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/budget/limiter"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/config"
@@ -61,8 +61,8 @@ type Options struct {
 	// Log receives a shared budget's mode changes (degraded, reconnected);
 	// nil discards them (a full-screen view must not be torn by a line).
 	Log *slog.Logger
-	// Backends opens limiter URLs by scheme; nil: Backends().
-	Backends map[string]BudgetOpener
+	// OpenBudget opens the budget store; nil: OpenBudget (package limiter).
+	OpenBudget BudgetOpener
 
 	Queue QueueMode
 	// Workers is how many jobs may be in flight at once (queue default 4).
@@ -79,6 +79,9 @@ type Options struct {
 // Session is one command's open connection to the API and its budget.
 type Session struct {
 	Config config.Config
+	// Budget is the organization budget with how it is shared; Store is
+	// its store.
+	Budget *limiter.Budget
 	Store  budget.Store
 	// Now is the clock every budget decision uses: the store's own when it
 	// keeps one (budget.Clock), the local clock otherwise.
@@ -103,8 +106,8 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if o.Backends == nil {
-		o.Backends = Backends()
+	if o.OpenBudget == nil {
+		o.OpenBudget = OpenBudget
 	}
 	s := &Session{Config: o.Config, Now: time.Now}
 	if err := s.open(ctx, o); err != nil {
@@ -115,14 +118,13 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 }
 
 func (s *Session) open(ctx context.Context, o Options) (err error) {
-	if s.Store, err = openBudget(ctx, o.Config, o.Backends, o.Log); err != nil {
+	if s.Budget, err = o.OpenBudget(ctx, o.Config, o.Log); err != nil {
 		return err // names the limiter URL, password masked
 	}
-	if c, ok := s.Store.(io.Closer); ok {
-		s.closers = append(s.closers, c.Close) // leaves the peers: their share grows at once
-	}
-	if c, ok := s.Store.(budget.Clock); ok {
-		s.Now = c.Now
+	s.Store = s.Budget.Store
+	s.closers = append(s.closers, s.Budget.Close) // leaves the peers: their share grows at once
+	if s.Budget.Now != nil {
+		s.Now = s.Budget.Now
 	}
 	observers := append([]func(apiclient.Observation){o.Observer}, o.Observers...)
 	if s.Statusline = Recorder(o.StateDir, o.Config.Profile, o.Log); s.Statusline != nil {
@@ -172,12 +174,7 @@ func (s *Session) Close() error {
 
 // Sharing says how the budget is shared (the zero value when it is this
 // process's alone). Cheap: no I/O.
-func (s *Session) Sharing() budget.Sharing {
-	if sh, ok := s.Store.(budget.Sharer); ok {
-		return sh.Sharing()
-	}
-	return budget.Sharing{}
-}
+func (s *Session) Sharing() budget.Sharing { return s.Budget.Sharing() }
 
 // Local converts an instant on the budget's reference clock (Now) to this
 // machine's clock, for display next to local times.

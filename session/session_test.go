@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/budget/limiter"
 	"github.com/abtop-dev/abtop/config"
 )
 
@@ -63,21 +64,20 @@ func (s *sharedStore) Close() error {
 	return nil
 }
 
-// A backend plugs in by its scheme; the session finds its clock, its
-// sharing and its Close by itself, and closes it after the journal.
+// A store plugs in through OpenBudget; the session uses its clock, its
+// sharing and its Close, and closes it after the journal.
 func TestOpenPlugsInABackendByScheme(t *testing.T) {
 	var order []string
 	at := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	st := &sharedStore{Memory: budget.NewMemory(defaultPlan()), now: at, order: &order}
 	var gotLimiter string
-	backends := Backends()
-	backends["test"] = func(_ context.Context, cfg config.Config, _ *slog.Logger) (budget.Store, error) {
+	open := func(_ context.Context, cfg config.Config, _ *slog.Logger) (*limiter.Budget, error) {
 		gotLimiter = cfg.Limiter
-		return st, nil
+		return &limiter.Budget{Store: st, Now: st.Now}, nil
 	}
 	cfg := testConfig(t)
 	cfg.Limiter = "test://somewhere"
-	s, err := Open(context.Background(), Options{Config: cfg, Backends: backends, Queue: QueueRequired})
+	s, err := Open(context.Background(), Options{Config: cfg, OpenBudget: open, Queue: QueueRequired})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,19 +110,56 @@ func TestOpenPlugsInABackendByScheme(t *testing.T) {
 	}
 }
 
-// Without a limiter the budget is this process's alone, on the local clock.
+// Without a limiter the budget is shared by the abtop processes of this
+// machine: two sessions of one organization see each other, and a third
+// that says "memory" stays out of it.
+func TestOpenSharesLocallyByDefault(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	cfg := testConfig(t)
+	a, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Budget.Local == nil {
+		t.Fatalf("store %T, want the local shared store", a.Store)
+	}
+	if sh := a.Sharing(); !sh.Shared || sh.Peers != 2 || sh.Text != "shared locally · 2 processes" || sh.Org != DefaultOrg(cfg) {
+		t.Errorf("sharing = %+v, want shared locally by 2", sh)
+	}
+	cfg.Limiter = "memory"
+	m, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, ok := m.Store.(*budget.Memory); !ok {
+		t.Errorf("memory: store %T, want *budget.Memory", m.Store)
+	}
+	if sh := m.Sharing(); sh.Shared || sh.Text != "" {
+		t.Errorf("memory: sharing = %+v, want alone", sh)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sh := a.Sharing(); sh.Peers != 1 {
+		t.Errorf("after the other closed: %+v, want 1 process", sh)
+	}
+}
+
+// NoQueue opens no queue, on the local clock.
 func TestOpenInProcess(t *testing.T) {
-	s, err := Open(context.Background(), Options{Config: testConfig(t)})
+	cfg := testConfig(t)
+	cfg.Limiter = "memory"
+	s, err := Open(context.Background(), Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, ok := s.Store.(*budget.Memory); !ok {
-		t.Errorf("store %T, want *budget.Memory", s.Store)
-	}
-	if sh := s.Sharing(); sh.Shared || sh.Text != "" {
-		t.Errorf("sharing = %+v, want alone", sh)
-	}
 	if s.Queue != nil || s.Journal != nil || s.Reconciler() != nil {
 		t.Error("NoQueue opened a queue")
 	}
@@ -136,7 +173,9 @@ func TestOpenInProcess(t *testing.T) {
 func TestOpenJournalFailure(t *testing.T) {
 	var order []string
 	st := &sharedStore{Memory: budget.NewMemory(defaultPlan()), order: &order}
-	backends := map[string]BudgetOpener{"test": func(context.Context, config.Config, *slog.Logger) (budget.Store, error) { return st, nil }}
+	open := func(context.Context, config.Config, *slog.Logger) (*limiter.Budget, error) {
+		return &limiter.Budget{Store: st}, nil
+	}
 	blocker := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -145,13 +184,13 @@ func TestOpenJournalFailure(t *testing.T) {
 	cfg.Limiter = "test://x"
 	cfg.JournalPath = filepath.Join(blocker, "queue.db") // a directory that is a file
 
-	if _, err := Open(context.Background(), Options{Config: cfg, Backends: backends, Queue: QueueRequired}); err == nil {
+	if _, err := Open(context.Background(), Options{Config: cfg, OpenBudget: open, Queue: QueueRequired}); err == nil {
 		t.Fatal("a required queue opened without its journal")
 	}
 	if st.closed != 1 {
 		t.Errorf("store closed %d times after a failed Open, want 1", st.closed)
 	}
-	s, err := Open(context.Background(), Options{Config: cfg, Backends: backends, Queue: QueueOptional})
+	s, err := Open(context.Background(), Options{Config: cfg, OpenBudget: open, Queue: QueueOptional})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +204,7 @@ func TestOpenJournalFailure(t *testing.T) {
 // removes: nothing reaches the real journal.
 func TestEphemeralJournal(t *testing.T) {
 	cfg := testConfig(t)
+	cfg.Limiter = "memory"
 	s, err := Open(context.Background(), Options{Config: cfg, Queue: QueueRequired, EphemeralJournal: true})
 	if err != nil {
 		t.Fatal(err)

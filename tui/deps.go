@@ -50,6 +50,10 @@ type PollResult struct {
 	// Limiter is how the budget is shared with other abtop processes; the
 	// zero value when it is this process's alone.
 	Limiter budget.Sharing
+	// Batches is one line about the batches other abtop processes run
+	// for this organization ("2 other batches: a.jsonl 12/200 · …"); ""
+	// when none.
+	Batches string
 	// Embargo is a Retry-After the shared budget holds (another process
 	// may have received it), on this machine's clock; zero when none.
 	Embargo time.Time

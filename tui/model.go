@@ -64,6 +64,7 @@ type Model struct {
 	conc       int            // concurrency from the poll, 0 unknown
 	runningAPI int            // running jobs per the poll
 	limiter    budget.Sharing // how the org budget is shared (zero when not), per the poll
+	batches    string         // other processes' batches in one line, per the poll
 
 	focus        pane
 	showLog      bool

@@ -487,3 +487,19 @@ func TestSKeySortsTheJobs(t *testing.T) {
 		t.Fatalf("no sort:\n%s", v)
 	}
 }
+
+// Another process's batch: the queue pane names its owner (escaped: a file
+// name that process chose), and quitting the dashboard does not ask about
+// jobs it does not run.
+func TestAnotherProcessesBatch(t *testing.T) {
+	m, _ := scenario(120, 30, true, 40)
+	m.Update(queueInitMsg{jobs: scenarioJobs(40), state: data.QueueState{Owner: "pid 4242 · big\x1b[2J.jsonl · 12/40 sent"}})
+	v := plain(m)
+	if !strings.Contains(v, "Queue of pid 4242 · big") || strings.Contains(v, "\x1b[2J") {
+		t.Fatalf("owner not shown, or shown raw:\n%s", v)
+	}
+	_, cmd := m.Update(keyMsg("q"))
+	if msgs := run(cmd); len(msgs) != 1 || msgs[0] != (tea.QuitMsg{}) {
+		t.Fatalf("quit over another process's batch gave %v", msgs)
+	}
+}

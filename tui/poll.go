@@ -6,6 +6,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/abtop-dev/abtop/tui/text"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -71,6 +72,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 		}
 		m.runningAPI = r.Running
 		m.limiter = r.Limiter
+		m.batches = text.Clean(r.Batches) // file names other processes chose
 		m.usage.ExtendEmbargo(r.Embargo)
 	}
 	next := m.pollInterval()

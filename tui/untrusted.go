@@ -31,5 +31,6 @@ func cleanJob(j Job) Job {
 
 func cleanState(s QueueState) QueueState {
 	s.Reason = text.Clean(s.Reason)
+	s.Owner = text.Clean(s.Owner) // a file name another process chose
 	return s
 }

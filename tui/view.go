@@ -147,7 +147,7 @@ func (m *Model) headerInfo() header.Info {
 	in := header.Info{
 		Org: text.Clean(m.limiter.Org), Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
 		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
-		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter,
+		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter, Batches: m.batches,
 	}
 	last := m.lastPoll
 	if r := m.usage.Rate; r != nil && r.At.After(last) {
@@ -249,6 +249,9 @@ func (m *Model) chart(w, rows int) (string, []string) {
 
 func (m *Model) queueTitle(w int) (string, string) {
 	pl := m.jobs.Progress(w, m.now, m.queue, m.st)
+	if o := m.queue.Owner; o != "" {
+		return "Queue of " + o + " · " + pl[0], pl[1]
+	}
 	return "Queue · " + pl[0], pl[1]
 }
 

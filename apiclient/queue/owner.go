@@ -66,9 +66,7 @@ func (j *Journal) DiscardUnfinished(match func(Owner) bool) (int, error) {
 		b := tx.Bucket(bucketJobs)
 		var drop [][]byte
 		if err := b.ForEach(func(k, v []byte) error {
-			// Records are codec-encoded (codec.go): plain json.Unmarshal
-			// fails on them and discarded nothing.
-			job, err := decodeRecord(v)
+			job, err := decodeRecord(v) // records are stored through the journal's codec
 			if err == nil && job.State.Unfinished() && match(job.Owner) {
 				drop = append(drop, append([]byte(nil), k...))
 			}

@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/monitor"
 	"github.com/abtop-dev/abtop/session"
@@ -54,8 +56,9 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		case <-ctx.Done():
 		}
 	}
-	// The org budget: in-process, or shared with other abtop processes
-	// (--limiter); its clock then follows the shared store's. No mode log:
+	// The org budget, shared with the other abtop processes of this
+	// machine by default (or through --limiter); its clock follows the
+	// shared store's. No mode log:
 	// a line on stderr would tear the full-screen view. The queue is
 	// optional: if its journal is held by another abtop (a running
 	// "abtop submit"), the dashboard still monitors.
@@ -95,6 +98,16 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
 		opts.Notices = heldNotices(q.Held())
+		if !sandbox {
+			// another dashboard or "abtop status" sees this queue too
+			if owner, err := a.publishQueue(cfg, sess); err == nil {
+				defer owner.Close()
+			}
+		}
+	} else if dir, derr := live.Dir(nil); derr == nil && errors.Is(sess.QueueErr, queue.ErrJournalInUse) {
+		// The journal is held by another abtop (a running "abtop submit"):
+		// show its batch, steered through its owner.
+		opts.Queue = newBatchAdapter(ctx, dir, cfg.JournalPath)
 	} else if sess.QueueErr != nil {
 		// said on screen: stderr is hidden under the alternate screen
 		opts.NoQueueReason = queueUnavailable(cfg.JournalPath, sess.QueueErr)
@@ -135,7 +148,8 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	p := monitor.Poller{Session: m.sess, Sync: m.sync}
 	r, err := p.Poll(ctx)
 	return tui.PollResult{Balance: r.Balance, Snapshot: r.Snapshot, Requests: r.Requests, Running: r.Running,
-		Concurrency: r.Concurrency, Limiter: r.Limiter, Embargo: r.Embargo}, err
+		Concurrency: r.Concurrency, Limiter: r.Limiter, Embargo: r.Embargo,
+		Batches: otherBatches(session.DefaultOrg(m.sess.Config))}, err
 }
 
 // Models lists the models once (the add-job form and the file loader ask

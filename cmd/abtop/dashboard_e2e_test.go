@@ -130,13 +130,13 @@ func TestDashboardE2E(t *testing.T) {
 
 	// the gauges show the sandbox's numbers (40 requests per window) and update
 	tm.waitFor("first data", 10*time.Second, `\d+/40 req left`, `25,000/25,000 left`, `● live`)
-	tm.waitFor("polls continue", 10*time.Second, `abtop itself: [2-9]\d* req/min`)
+	tm.waitFor("polls continue", 10*time.Second, `dashboard polls: [2-9]\d* req/min`)
 
 	// load the 50-job file with o and watch it complete
 	tm.keys("o")
 	tm.waitFor("open prompt", 5*time.Second, `Load a JSONL file`)
 	tm.keys(file, "Enter")
-	tm.waitFor("batch done", 60*time.Second, `Queue · 50/50 done`, `100%`, `✓ done`)
+	tm.waitFor("batch done", 60*time.Second, `✓ 50 succeeded · 0 to go of 50`, `100%`, `✓ done`)
 
 	// a forced 429: another client with the same token spends the whole
 	// window behind abtop's back, then abtop refreshes; the scheduler still

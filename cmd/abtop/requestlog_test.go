@@ -18,6 +18,7 @@ type requestLog struct {
 type loggedRequest struct {
 	at     time.Time // arrival: the log time minus the handling time
 	status int
+	create bool // POST /v1/jobs
 }
 
 func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -26,15 +27,21 @@ func (l *requestLog) WithGroup(string) slog.Handler            { return l }
 
 func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
 	r := loggedRequest{at: rec.Time}
+	var method, path string
 	rec.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case "status":
 			r.status = int(a.Value.Int64())
 		case "duration":
 			r.at = rec.Time.Add(-a.Value.Duration())
+		case "path":
+			path = a.Value.String()
+		case "method":
+			method = a.Value.String()
 		}
 		return true
 	})
+	r.create = method == "POST" && path == "/v1/jobs"
 	l.mu.Lock()
 	l.reqs = append(l.reqs, r)
 	l.mu.Unlock()
@@ -104,4 +111,52 @@ func (l *requestLog) perWindow(window time.Duration) []int {
 		}
 	}
 	return out
+}
+
+// fullWindowsAfter lists the accepted requests of each whole window that
+// starts at or after from, leaving out the last window (the batch ends
+// inside it).
+func (l *requestLog) fullWindowsAfter(from time.Time, window time.Duration) []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	start := from.Truncate(window).Add(window)
+	var last time.Time
+	counts := map[time.Time]int{}
+	for _, r := range l.reqs {
+		w := r.at.Truncate(window)
+		if w.After(last) {
+			last = w
+		}
+		if !w.Before(start) && r.status != 0 && r.status != 429 {
+			counts[w]++
+		}
+	}
+	var out []int
+	for w := start; w.Before(last); w = w.Add(window) {
+		out = append(out, counts[w])
+	}
+	return out
+}
+
+// sendingAllowance is allowance over the windows a batch was being sent
+// in: from the first request's window to the window of the last job
+// creation, both left out. Following the created jobs to their end
+// afterwards is paced by the jobs, not by the budget, so its windows do
+// not say whether the budget was kept full.
+func (l *requestLog) sendingAllowance(window time.Duration, limit int) (used float64, windows int) {
+	l.mu.Lock()
+	var lastCreate time.Time
+	for _, r := range l.reqs {
+		if r.create && r.at.After(lastCreate) {
+			lastCreate = r.at
+		}
+	}
+	kept := &requestLog{}
+	for _, r := range l.reqs {
+		if !r.at.Truncate(window).After(lastCreate.Truncate(window)) {
+			kept.reqs = append(kept.reqs, r)
+		}
+	}
+	l.mu.Unlock()
+	return kept.allowance(window, limit)
 }

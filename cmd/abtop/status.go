@@ -11,11 +11,14 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/budget/limiter"
+	"github.com/abtop-dev/abtop/apiclient/budget/localbudget"
 	"github.com/abtop-dev/abtop/apiclient/budget/redisbudget"
 	"github.com/abtop-dev/abtop/apiclient/inspect"
 	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/session"
@@ -44,7 +47,7 @@ An API error prints the problem's title, detail and code and exits 1.`,
 		},
 	}
 	cmd.Flags().Bool("json", false, "print the status as one JSON object")
-	cmd.Flags().String("limiter", "", "also show the organization's budget shared through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
+	cmd.Flags().String("limiter", "", "the organization's shared budget to show: empty or \"local\" (shared by the abtop processes of this machine), \"memory\" (none), redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
 	return cmd
 }
 
@@ -57,7 +60,9 @@ type statusReport struct {
 	quota    *usage.Quota   // the latest quota seen
 	credits  *float64
 	requests []apiclient.Observation
-	limiter  *redisbudget.Status // nil without --limiter
+	local    *localbudget.Status // the budget shared on this machine (the default)
+	limiter  *redisbudget.Status // nil unless --limiter redis://…
+	batches  []live.Record       // the org's batches other abtop processes run
 	apiErr   *apiclient.Error
 	otherErr error
 }
@@ -73,10 +78,12 @@ func (a *app) runStatus(ctx context.Context, cfg config.Config, asJSON bool) err
 		ctx = context.Background()
 	}
 	// A bad limiter URL or a refused password is an error before any
-	// request; an unreachable Redis is reported in the output.
-	if r.limiter, err = redisbudget.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg)); err != nil {
+	// request; an unreachable Redis is reported in the output. Peeking
+	// does not join the budget: status is not counted as a process.
+	if r.local, r.limiter, err = limiter.Peek(ctx, cfg.Limiter, session.DefaultOrg(cfg), limiter.Options{}); err != nil {
 		return err
 	}
+	r.batches = runningBatches(session.DefaultOrg(cfg))
 	r.collect(ctx, client)
 
 	if asJSON {
@@ -231,6 +238,9 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 	if r.limiter != nil {
 		line("Shared budget", limiterLine(*r.limiter))
 	}
+	if r.local != nil {
+		line("Shared budget", fmt.Sprintf("%s · org %q", r.local, r.local.Org))
+	}
 	if r.running != nil {
 		plan := ""
 		if r.balance != nil {
@@ -244,6 +254,12 @@ func (r *statusReport) human(w io.Writer, color bool) error {
 			line("Running jobs", fmt.Sprintf("%d (%s plan: no concurrency limit)", *r.running, plan))
 		default:
 			line("Running jobs", fmt.Sprintf("%d (concurrency limit unknown)", *r.running))
+		}
+	}
+	if len(r.batches) > 0 {
+		b.WriteString("\nBatches on this machine\n")
+		for _, bt := range r.batches {
+			b.WriteString("  " + batchLine(bt) + "\n")
 		}
 	}
 	if len(s.Problems) > 0 {
@@ -295,7 +311,8 @@ type statusJSON struct {
 	RunningJobs      *int                `json:"running_jobs"`
 	ConcurrencyLimit *int                `json:"concurrency_limit"`
 	Problems         []string            `json:"header_problems"`
-	Limiter          *redisbudget.Status `json:"limiter"` // null: the budget is in-process
+	Limiter          any                 `json:"limiter"` // a localbudget or redisbudget Status; null: the budget is in-process
+	Batches          []live.Record       `json:"batches"` // run by abtop processes of this machine, without their job rows
 	Requests         []statusRequestJSON `json:"requests"`
 	Error            *statusErrorJSON    `json:"error"`
 }
@@ -334,8 +351,14 @@ func (r *statusReport) json() statusJSON {
 		RetryAfterS: inspect.Seconds(s.RetryAfter),
 		RunningJobs: r.running,
 		Problems:    append([]string{}, s.Problems...),
-		Limiter:     r.limiter,
 		Requests:    []statusRequestJSON{},
+		Batches:     append([]live.Record{}, r.batches...),
+	}
+	switch {
+	case r.limiter != nil:
+		out.Limiter = r.limiter
+	case r.local != nil:
+		out.Limiter = r.local
 	}
 	if r.quota != nil {
 		out.Quota = inspect.Quota(usage.Snapshot{Quota: r.quota})
@@ -372,18 +395,6 @@ func (r *statusReport) json() statusJSON {
 		out.Error = &statusErrorJSON{Kind: "network", Message: networkLine(r.otherErr), Fields: []problem.FieldError{}}
 	}
 	return out
-}
-
-// limiterLine is status's view of the shared budget: how many submitters
-// split the org's limits right now (status itself does not count).
-func limiterLine(st redisbudget.Status) string {
-	if !st.Connected {
-		return fmt.Sprintf("redis unreachable (%s): submitters fall back to a local share · org %q · %s", st.Error, st.Org, st.URL)
-	}
-	if st.Peers == 0 {
-		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
-	}
-	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
 }
 
 // networkLine is a failed request in words: "GET /v1/balance: connection

@@ -45,6 +45,8 @@ not one request faster. After a crash or ctrl+c, "abtop submit --resume"
 sends what is left with the same keys, so no job is created twice; a new
 submit also resumes unfinished jobs first.
 
+Every abtop process of the organization on this machine (submits, the
+dashboard) shares one budget with no setup; "--limiter memory" opts out.
 With --limiter redis://…?org=NAME, submitters on any number of machines
 split one organization's budget through Redis (see "Several machines" in
 the README); the output says how many share it, or that Redis is
@@ -76,7 +78,7 @@ be downloaded or verified; 5 incomplete (interrupted, paused): run
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
 	fl.BoolVar(&f.again, "again", false, "submit jobs even when the same ones (same model and input) were submitted before")
-	fl.String("limiter", "", "share the organization's budget with other abtop processes through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
+	fl.String("limiter", "", "where the organization's budget is shared: empty or \"local\" (every abtop process of this machine, the default), \"memory\" (this process only), redis://[user:pass@]host:port/db[?org=NAME] (several machines; config key limiter)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	f.follow.register(fl)
 	return cmd
@@ -95,7 +97,8 @@ type submitSummary struct {
 	Paused        string   `json:"paused,omitempty"`
 	Failures      []string `json:"failures,omitempty"`
 	// Limiter is the shared budget's state at the end (the backend's own
-	// status, e.g. a redisbudget.Status); absent in-process.
+	// status: a localbudget.Status or a redisbudget.Status); absent
+	// in-process.
 	Limiter any `json:"limiter,omitempty"`
 	// Sharing is the same for the human summary.
 	Sharing budget.Sharing `json:"-"`
@@ -128,6 +131,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
 		Queue: session.QueueRequired, Workers: f.workers, Track: f.follow.track(),
 	})
+	if errors.Is(err, queue.ErrJournalInUse) {
+		return journalHolder(err, cfg.JournalPath)
+	}
 	if err != nil {
 		return err
 	}
@@ -155,9 +161,10 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
 	}
 
+	name := "the journal (--resume)"
 	if !f.resume {
 		in := a.in
-		name := "standard input"
+		name = "standard input"
 		if file != "" && file != "-" {
 			fh, err := os.Open(file)
 			if err != nil {
@@ -205,6 +212,14 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		}
 	}
 
+	// Other abtop processes (the dashboard, status) see the batch through
+	// what it publishes and steer it through its owner, this process.
+	owner, perr := a.publishBatch(cfg, sess, name, batch)
+	if perr != nil {
+		fmt.Fprintf(a.errOut, "abtop: the batch is not visible to other abtop processes: %v\n", perr)
+	}
+	defer owner.Close()
+
 	if enqueued.IsZero() {
 		var n int
 		if enqueued, n = latestBatch(q.List(), batch); n > 1 && f.follow.out != "" {
@@ -248,6 +263,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	unfollow()
 	<-progDone
 	<-followDone
+	_ = owner.Close() // the summary is final; watchers read the journal from now on
 
 	sum := a.summarize(q, sched, sess.Store, batch, start, runErr)
 	if out != nil {

@@ -108,7 +108,7 @@ func (p *progress) draw(final bool) {
 	}
 	if st := p.shared(); st.Shared {
 		if !st.Degraded {
-			line += fmt.Sprintf(" · redis: %d %s, share 1/%d", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), max(1, st.Peers))
+			line += " · " + st.Text
 		} else {
 			line += fmt.Sprintf(" · REDIS UNREACHABLE, local share 1/%d", max(1, st.Peers))
 		}

@@ -83,7 +83,7 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 			// and longer penalties: a small run took 49 s here.
 			t.Skip("the comparison run without Redis is part of the full run (ABTOP_E2E_FULL=1)")
 		}
-		r := runRedisE2E(t, per, "", nil)
+		r := runRedisE2E(t, per, "memory", nil) // each process on its own
 		t.Log(r.row("without redis"))
 		for i, res := range r.results {
 			if res.err != nil {
@@ -193,7 +193,7 @@ func runRedisE2E(t *testing.T, per int, limiter string, during func(*e2e)) *redi
 	wg.Wait()
 	r.elapsed = time.Since(r.start)
 	r.stats = fetchStats(t, e.url)
-	r.allowance, r.windows = reqs.allowance(redisE2EWindow, redisE2ELimit)
+	r.allowance, r.windows = reqs.sendingAllowance(redisE2EWindow, redisE2ELimit)
 	r.perWindow = reqs.perWindow(redisE2EWindow)
 	t.Logf("accepted requests per window: %v", r.perWindow)
 	return r

@@ -67,6 +67,10 @@ type QueueState struct {
 	Reason      string // why it is paused or waiting ("credits", "quota until 1 Dec", "by you")
 	Running     int    // jobs counting against concurrency
 	Concurrency int    // limit; 0 when unknown
+	// Owner, when set, says the jobs shown are a batch another abtop
+	// process runs, e.g. "pid 4242 · jobs.jsonl": pause, resume and
+	// cancel act there.
+	Owner string
 }
 
 // Event is one change the queue reports. Job or State (or both) is set.

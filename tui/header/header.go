@@ -42,6 +42,8 @@ type Info struct {
 	// Limiter is how the org budget is shared (its Text: "shared via redis
 	// · 3 submitters · share 1/3"); the zero value when it is not.
 	Limiter budget.Sharing
+	// Batches is one line about other processes' batches; "" when none.
+	Batches string
 }
 
 // Render draws the header, exactly w cells wide.
@@ -80,6 +82,9 @@ func Render(in Info, w int, st styles.Styles) string {
 			s = st.Warning.Render("⚠ " + s)
 		}
 		parts = append(parts, part{s, 4})
+	}
+	if in.Batches != "" {
+		parts = append(parts, part{text.Clean(in.Batches), 3})
 	}
 	build := func(minPrio int) string {
 		var ss []string

@@ -66,3 +66,12 @@ func TestLimiterShownAndDegradedMarked(t *testing.T) {
 		t.Errorf("a degraded limiter must be marked by a glyph, not only colour:\n%s", out)
 	}
 }
+
+// Other processes' batches are named in the header, escaped.
+func TestOtherBatchesShown(t *testing.T) {
+	in := Info{Profile: "default", Now: time.Now(), Batches: "other batch: big\x1b[2J.jsonl 12/200 sent"}
+	got := Render(in, 120, styles.New(true, true))
+	if !strings.Contains(got, "other batch: big") || strings.Contains(got, "\x1b[2J") {
+		t.Fatalf("header %q", got)
+	}
+}

@@ -17,6 +17,7 @@ package limiter
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -129,6 +130,27 @@ func (b *Budget) StatusLine() string {
 	return ""
 }
 
+// Sharing is the budget's state for the surfaces that show it (submit's
+// progress and summary, the dashboard's header, --json outputs): the local
+// or Redis store's, or, when the default local store could not be used, a
+// budget that is not shared with the reason in Text.
+func (b *Budget) Sharing() budget.Sharing {
+	switch {
+	case b == nil:
+		return budget.Sharing{}
+	case b.Local != nil:
+		return b.Local.Sharing()
+	case b.Redis != nil:
+		return b.Redis.Sharing()
+	case b.NotShared != nil:
+		return budget.Sharing{Peers: 1, Text: b.StatusLine()}
+	}
+	if sh, ok := b.Store.(budget.Sharer); ok {
+		return sh.Sharing()
+	}
+	return budget.Sharing{}
+}
+
 // Close leaves the other processes sharing the budget. Idempotent.
 func (b *Budget) Close() error {
 	switch {
@@ -138,6 +160,9 @@ func (b *Budget) Close() error {
 		return b.Local.Close()
 	case b.Redis != nil:
 		return b.Redis.Close()
+	}
+	if c, ok := b.Store.(io.Closer); ok {
+		return c.Close()
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
 )
 
 // A live Store holds a flock on its alive file (<base>.<id>.alive) for its
@@ -144,4 +146,11 @@ func countAlive(p paths) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// Sharing is the store's state for the surfaces that show how a budget is
+// shared (budget.Sharer): the live processes, this one included.
+func (s *Store) Sharing() budget.Sharing {
+	st := s.Status()
+	return budget.Sharing{Shared: true, Peers: st.Processes, Org: st.Org, Text: st.String(), Detail: st}
 }

@@ -1,0 +1,149 @@
+package batches
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/queue"
+)
+
+// Owner publishes a running batch of a queue and carries out the commands
+// watchers send it.
+type Owner struct {
+	pub   *Publisher
+	q     *queue.Queue
+	batch map[string]bool
+	meta  Record
+	share func() string
+	log   io.Writer
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// OwnerOptions describe the batch to publish.
+type OwnerOptions struct {
+	Dir   string
+	Meta  Record          // Profile, Org, Source, Journal; the rest is filled in
+	Queue *queue.Queue    // the queue running the batch
+	Batch map[string]bool // the batch's job keys; nil: every job of the queue
+	// Share says how the budget is shared now, e.g. "shared locally · 2
+	// processes"; nil: "".
+	Share func() string
+	// Log receives one line per command carried out ("abtop: paused by
+	// the dashboard (pid 4242)"); nil: discarded.
+	Log io.Writer
+}
+
+// pollEvery is how often the owner looks for commands and changes: a
+// change reaches a watcher within pollEvery + MinInterval + its own poll.
+const pollEvery = 100 * time.Millisecond
+
+// Own publishes the batch and starts following it; Close ends it.
+func Own(o OwnerOptions) (*Owner, error) {
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.Share == nil {
+		o.Share = func() string { return "" }
+	}
+	w := &Owner{q: o.Queue, batch: o.Batch, meta: o.Meta, share: o.Share, log: o.Log,
+		stop: make(chan struct{}), done: make(chan struct{})}
+	w.meta.PID, w.meta.Started = pidOf(), time.Now().UTC()
+	pub, err := Publish(o.Dir, w.record())
+	if err != nil {
+		return nil, err
+	}
+	w.pub = pub
+	events, unsub := o.Queue.Subscribe(256)
+	go w.run(events, unsub)
+	return w, nil
+}
+
+func (w *Owner) run(events <-chan queue.Event, unsub func()) {
+	defer close(w.done)
+	defer unsub()
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	dirty, beat := false, time.Now()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case _, ok := <-events:
+			if !ok {
+				events = nil
+			}
+			dirty = true
+		case now := <-t.C:
+			for _, c := range w.pub.Take() {
+				w.apply(c)
+				dirty = true
+			}
+			// a heartbeat every second keeps the share and updated_at fresh
+			if (dirty || now.Sub(beat) >= time.Second) && w.pub.Due(now) {
+				_ = w.pub.Update(w.record())
+				dirty, beat = false, now
+			}
+		}
+	}
+}
+
+func (w *Owner) apply(c Command) {
+	switch c.Op {
+	case OpPause:
+		w.q.Pause(fmt.Sprintf("by the dashboard (pid %d)", c.PID))
+	case OpResume:
+		w.q.Resume()
+	case OpCancel:
+		if w.batch != nil && !w.batch[c.Key] {
+			return // not this batch's job: a stale or forged command
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := w.q.Cancel(ctx, c.Key)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(w.log, "abtop: cancel of job %s asked by the dashboard (pid %d) failed: %v\n", c.Key, c.PID, err)
+			return
+		}
+	default:
+		return
+	}
+	fmt.Fprintf(w.log, "abtop: %s\n", c.Describe())
+}
+
+// record is the batch as it stands.
+func (w *Owner) record() Record {
+	r := w.meta
+	for _, j := range w.q.List() {
+		if w.batch == nil || w.batch[j.Key] {
+			j.Input = nil
+			r.Jobs = append(r.Jobs, j)
+		}
+	}
+	r.Counts = CountJobs(r.Jobs)
+	r.Share = w.share()
+	r.State = StateRunning
+	if p := w.q.Paused(); p != "" {
+		r.State, r.Paused = StatePaused, p
+	}
+	if r.Counts.Pending == 0 {
+		r.State = StateDone
+	}
+	return r
+}
+
+// Close stops following the batch and removes it from the published ones:
+// its journal, free once the owner closes it, tells the rest.
+func (w *Owner) Close() error {
+	if w == nil || w.pub == nil {
+		return nil
+	}
+	close(w.stop)
+	<-w.done
+	err := w.pub.Close()
+	w.pub = nil
+	return err
+}

@@ -1,0 +1,116 @@
+package batches
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/apiclient/queue"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// noAPI is an API the test never reaches: the queue is not run, and a
+// pending job is canceled locally.
+type noAPI struct{ queue.API }
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 5 s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The owner publishes its batch (not the queue's other jobs, no inputs)
+// and carries out a watcher's pause, resume and cancel, saying so.
+func TestOwnerPublishesAndObeys(t *testing.T) {
+	dir := t.TempDir()
+	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	sched := queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})
+	q, err := queue.Open(queue.QueueOptions{Journal: j, Scheduler: sched, API: noAPI{}}) // never Run: nothing is sent
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := json.RawMessage(`{"prompt":"secret-ish input"}`)
+	added, err := q.Enqueue(queue.NewJob{Model: "m", Input: input}, queue.NewJob{Model: "m", Input: input}, queue.NewJob{Model: "other", Input: input})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := map[string]bool{added[0].Key: true, added[1].Key: true}
+	log := &lockedBuffer{}
+	o, err := Own(OwnerOptions{Dir: dir, Meta: Record{Org: "o", Source: "jobs.jsonl", Journal: j.Path()}, Queue: q, Batch: batch,
+		Share: func() string { return "shared locally · 2 processes" }, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	list, _ := List(dir, "o")
+	if len(list) != 1 || !list[0].Alive || len(list[0].Jobs) != 2 || list[0].Share == "" || list[0].State != StateRunning {
+		t.Fatalf("published %+v", list)
+	}
+	id := list[0].ID
+	if data, _ := os.ReadFile(recordPath(dir, id)); bytes.Contains(data, []byte("secret-ish")) {
+		t.Errorf("a job's input was published: %s", data)
+	}
+
+	if err := Send(dir, id, Command{Op: OpPause, PID: 7}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "pause", func() bool { return q.Paused() == "by the dashboard (pid 7)" })
+	eventually(t, "pause published", func() bool { r, _ := Get(dir, id); return r.State == StatePaused })
+	if !strings.Contains(log.String(), "abtop: paused by the dashboard (pid 7)\n") {
+		t.Errorf("log %q", log.String())
+	}
+	if err := Send(dir, id, Command{Op: OpResume, PID: 7}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "resume", func() bool { return q.Paused() == "" })
+
+	// a job of the queue outside the batch is not the watcher's to cancel
+	if err := Send(dir, id, Command{Op: OpCancel, Key: added[2].Key, PID: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Send(dir, id, Command{Op: OpCancel, Key: added[0].Key, PID: 7}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "cancel published", func() bool { r, _ := Get(dir, id); return r.Counts.Canceled == 1 })
+	for _, job := range q.List() {
+		if job.Key == added[2].Key && job.State != queue.StatePending {
+			t.Errorf("the job outside the batch was %s", job.State)
+		}
+	}
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := List(dir, ""); len(list) != 0 {
+		t.Fatalf("after Close: %+v", list)
+	}
+}

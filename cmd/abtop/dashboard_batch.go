@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/queue"
+	live "github.com/abtop-dev/abtop/batches"
+	"github.com/abtop-dev/abtop/tui/data"
+)
+
+// batchAdapter presents the batch another abtop process runs on the
+// dashboard's journal as tui.Queue: the jobs come from what the owner
+// publishes, and pause, resume and cancel are sent to the owner. It
+// converts and forwards; the following itself is package batches'.
+type batchAdapter struct {
+	f      *live.Follower
+	events chan data.Event
+
+	mu  sync.Mutex
+	cur live.Record
+	ok  bool
+}
+
+// followEvery is how often the published batch is read: with the owner's
+// own rate limit a change shows within a second.
+const followEvery = 150 * time.Millisecond
+
+func newBatchAdapter(ctx context.Context, dir, journal string) *batchAdapter {
+	a := &batchAdapter{f: live.Follow(dir, journal), events: make(chan data.Event, 1024)}
+	a.poll(ctx)
+	go func() {
+		defer close(a.events)
+		t := time.NewTicker(followEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if !a.poll(ctx) {
+					return
+				}
+			}
+		}
+	}()
+	return a
+}
+
+// poll reads the batch once and emits what changed; false when ctx ended.
+func (a *batchAdapter) poll(ctx context.Context) bool {
+	r, changed, ok := a.f.Poll()
+	a.mu.Lock()
+	stateChanged := ok != a.ok || r.ID != a.cur.ID || r.State != a.cur.State || r.Counts != a.cur.Counts || r.Paused != a.cur.Paused || r.Share != a.cur.Share
+	a.cur, a.ok = r, ok
+	a.mu.Unlock()
+	at := r.Updated
+	for _, j := range changed {
+		dj := convertJob(queue.Tracked{Job: j})
+		if !a.send(ctx, data.Event{At: at, Job: &dj}) {
+			return false
+		}
+	}
+	if stateChanged {
+		st := a.State()
+		return a.send(ctx, data.Event{At: at, State: &st})
+	}
+	return true
+}
+
+func (a *batchAdapter) send(ctx context.Context, e data.Event) bool {
+	select {
+	case a.events <- e:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (a *batchAdapter) Events() <-chan data.Event { return a.events }
+
+func (a *batchAdapter) Jobs() []data.Job {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]data.Job, len(a.cur.Jobs))
+	for i, j := range a.cur.Jobs {
+		out[i] = convertJob(queue.Tracked{Job: j})
+	}
+	return out
+}
+
+func (a *batchAdapter) State() data.QueueState {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return batchState(a.cur, a.ok)
+}
+
+// batchState is the queue state the dashboard shows for another
+// process's batch.
+func batchState(r live.Record, running bool) data.QueueState {
+	st := data.QueueState{}
+	if r.ID == "" {
+		st.Owner = "another abtop process (waiting for its batch)"
+		return st
+	}
+	st.Owner = fmt.Sprintf("pid %d · %s · %d/%d sent", r.PID, filepath.Base(r.Source), r.Counts.Finished, r.Counts.Total)
+	switch {
+	case r.State == live.StatePaused:
+		st.Paused, st.Reason = true, "paused: "+r.Paused
+	case !running:
+		st.Owner += " · " + r.State
+	}
+	return st
+}
+
+// errNotOwner is what the dashboard says to a change only the owner of the
+// batch can make.
+var errNotOwner = errors.New("this batch belongs to another abtop process: add jobs there, or once it ends")
+
+func (a *batchAdapter) Enqueue(context.Context, data.Spec) error      { return errNotOwner }
+func (a *batchAdapter) LoadFile(context.Context, string) (int, error) { return 0, errNotOwner }
+func (a *batchAdapter) RetryFailed(context.Context) (int, error)      { return 0, errNotOwner }
+func (a *batchAdapter) Pause(context.Context) error {
+	return a.command(live.Command{Op: live.OpPause})
+}
+func (a *batchAdapter) Resume(context.Context) error {
+	return a.command(live.Command{Op: live.OpResume})
+}
+func (a *batchAdapter) Cancel(_ context.Context, key string) error {
+	return a.command(live.Command{Op: live.OpCancel, Key: key})
+}
+
+func (a *batchAdapter) command(c live.Command) error {
+	a.mu.Lock()
+	id, ok := a.cur.ID, a.ok
+	a.mu.Unlock()
+	if !ok {
+		return live.ErrEnded
+	}
+	return live.Send(a.f.Dir(), id, c)
+}
