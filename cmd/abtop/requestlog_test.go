@@ -114,8 +114,10 @@ func (l *requestLog) perWindow(window time.Duration) []int {
 }
 
 // fullWindowsAfter lists the accepted requests of each whole window that
-// starts at or after from, leaving out the last window (the batch ends
-// inside it).
+// starts at or after from, up to the window of the last create, left out
+// (creation ends inside it). Windows after it hold only tracking reads:
+// submit now waits for every job to end, so they say nothing of how full
+// the creates kept the window.
 func (l *requestLog) fullWindowsAfter(from time.Time, window time.Duration) []int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -124,7 +126,7 @@ func (l *requestLog) fullWindowsAfter(from time.Time, window time.Duration) []in
 	counts := map[time.Time]int{}
 	for _, r := range l.reqs {
 		w := r.at.Truncate(window)
-		if w.After(last) {
+		if r.create && w.After(last) {
 			last = w
 		}
 		if !w.Before(start) && r.status != 0 && r.status != 429 {
