@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/plans"
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // Safety margins. Every deadline derived from the server is measured from
@@ -106,6 +107,11 @@ type State struct {
 
 	ConcurrencyLimit int
 	Slots            map[string]time.Time // holder → lease expiry
+
+	// CapUsage is what jobs have reserved against the user's own caps
+	// (Request.Caps) in the current day and month: kept here so a shared
+	// store applies and persists it with the rest, atomically.
+	CapUsage caps.Usage
 }
 
 // NewState starts from a plan's documented numbers.
@@ -175,7 +181,8 @@ func (s *State) roll(now time.Time) {
 }
 
 // Reserve decides whether r may go out now. Gates, in order: the
-// Retry-After embargo, the monthly quota (writes), credits, the rate window.
+// Retry-After embargo, the monthly quota (writes), credits, the user's caps,
+// the rate window.
 func (s *State) Reserve(r Request) Grant {
 	if r.Cost < 1 {
 		r.Cost = 1
@@ -207,9 +214,14 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && !s.CreditsKnown && s.CreditsExhausted {
 		return Grant{Blocked: true, Reason: ReasonCredits, Cost: r.Cost, Write: r.Write}
 	}
+	capUsage, capRes, g, ok := s.capGate(r)
+	if !ok {
+		return g
+	}
 	if g, ok := s.rateGate(now, r); !ok {
 		return g
 	}
+	s.CapUsage = capUsage
 	alone := s.InFlight == 0
 	s.Remaining -= r.Cost
 	s.InFlight += r.Cost
@@ -225,7 +237,7 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && s.CreditsKnown {
 		s.Credits -= r.Credits
 	}
-	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone, Units: s.Units}
+	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone, Units: s.Units, Cap: capRes}
 }
 
 func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
@@ -304,6 +316,7 @@ func (s *State) Cancel(g Grant) {
 	}
 	s.InFlight = max(0, s.InFlight-g.Cost)
 	s.Remaining += g.Cost
+	s.releaseCap(g.Cap)
 	if g.Write {
 		s.WritesInFlight = max(0, s.WritesInFlight-1)
 		if s.QuotaKnown {
@@ -323,6 +336,7 @@ func (s *State) sameWindowSlack() time.Duration {
 
 // Observe learns from one response.
 func (s *State) Observe(o Observation) {
+	s.releaseCap(o.CapRelease)
 	s.InFlight = max(0, s.InFlight-o.Settle)
 	if o.Write && o.Settle > 0 {
 		s.WritesInFlight = max(0, s.WritesInFlight-1)
