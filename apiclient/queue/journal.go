@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/abtop-dev/abtop/caps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -61,10 +62,13 @@ type Job struct {
 	Problem      *Problem `json:"problem,omitempty"`
 	// Ambiguous is set when the last attempt got no definite answer (a
 	// fault): a retry must keep the key, since the job may exist.
-	Ambiguous bool      `json:"ambiguous,omitempty"`
-	Wait      string    `json:"wait,omitempty"` // why it waits now, for display
-	Enqueued  time.Time `json:"enqueued"`
-	Updated   time.Time `json:"updated"`
+	Ambiguous bool   `json:"ambiguous,omitempty"`
+	Wait      string `json:"wait,omitempty"` // why it waits now, for display
+	// Cap is the job's reservation against the profile's caps, given back
+	// when the server refunds it (failed, canceled).
+	Cap      caps.Reservation `json:"cap,omitzero"`
+	Enqueued time.Time        `json:"enqueued"`
+	Updated  time.Time        `json:"updated"`
 }
 
 var bucketJobs = []byte("jobs")

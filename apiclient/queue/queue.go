@@ -10,6 +10,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/google/uuid"
 )
 
@@ -36,6 +37,9 @@ type QueueOptions struct {
 	// PollEvery is how often a job holding a concurrency slot is polled
 	// while the queue waits for a slot (default 2 s).
 	PollEvery time.Duration
+	// MaxCredits caps what this queue's sends may spend (--max-credits);
+	// 0: no cap. At the cap the queue pauses (ReasonCap).
+	MaxCredits float64
 }
 
 // NewJob is a job to enqueue.
@@ -60,6 +64,10 @@ type Queue struct {
 	nextSeq int64
 	changed chan struct{}
 	scan    int // order[:scan] holds no unfinished job (see claim)
+	batch   *batchCap
+	// capped is set while the pause is a cap's: a submit's workers stop
+	// claiming and return instead of waiting for a resume.
+	capped bool
 }
 
 // Open loads the journal. Every job left pending or sending by an earlier
@@ -87,7 +95,7 @@ func Open(o QueueOptions) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{})}
+	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), batch: &batchCap{max: o.MaxCredits}}
 	q.cond = sync.NewCond(&q.mu)
 	for i := range jobs {
 		j := jobs[i]
@@ -171,7 +179,7 @@ func (q *Queue) Pause(reason string) {
 		reason = "paused"
 	}
 	q.mu.Lock()
-	q.paused = reason
+	q.paused, q.capped = reason, false
 	q.signalLocked()
 	q.mu.Unlock()
 	q.hub.publish(Event{Type: EventPaused, Reason: reason})
@@ -180,7 +188,7 @@ func (q *Queue) Pause(reason string) {
 // Resume sends again.
 func (q *Queue) Resume() {
 	q.mu.Lock()
-	q.paused = ""
+	q.paused, q.capped = "", false
 	q.signalLocked()
 	q.mu.Unlock()
 	q.hub.publish(Event{Type: EventResumed})
@@ -194,7 +202,23 @@ func (q *Queue) Paused() string {
 }
 
 // update applies fn to a job and makes it durable before it takes effect.
+// A job the server refunds (failed, canceled) gives its caps back.
 func (q *Queue) update(key string, fn func(*Job)) (Job, error) {
+	var give caps.Reservation
+	var refund bool
+	next, err := q.apply(key, func(cur, next *Job) {
+		fn(next)
+		if refund = refunded(*cur, *next); refund {
+			give, next.Cap = next.Cap, caps.Reservation{}
+		}
+	})
+	if err == nil && refund {
+		q.refund(key, give)
+	}
+	return next, err
+}
+
+func (q *Queue) apply(key string, fn func(cur, next *Job)) (Job, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	cur, ok := q.jobs[key]
@@ -202,7 +226,7 @@ func (q *Queue) update(key string, fn func(*Job)) (Job, error) {
 		return Job{}, fmt.Errorf("queue: no job with key %s", key)
 	}
 	next := *cur
-	fn(&next)
+	fn(cur, &next)
 	next.Updated = q.opts.Now()
 	if err := q.opts.Journal.Put(next); err != nil {
 		return *cur, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // Run sends every unfinished job, in order, until ctx ends. With
@@ -37,6 +38,13 @@ func (q *Queue) Run(ctx context.Context, stopWhenIdle bool) error {
 				}
 				err := q.send(ctx, key)
 				var be *BlockedError
+				if errors.As(err, &be) && be.Reached != nil && stopWhenIdle {
+					// At a cap the jobs in flight were reserved within
+					// it: let them finish (the pause stops new claims)
+					// rather than abort creates the server may count.
+					once.Do(func() { first = err })
+					return
+				}
 				if err != nil && (errors.As(err, &be) || classify(err) == outStop) && stopWhenIdle {
 					once.Do(func() { first = err; cancel() })
 					return
@@ -64,6 +72,10 @@ func (q *Queue) claim(ctx context.Context, stopWhenIdle bool) (string, bool) {
 	q.mu.Lock()
 	for {
 		if ctx.Err() != nil {
+			q.mu.Unlock()
+			return "", false
+		}
+		if q.paused != "" && stopWhenIdle && q.capped {
 			q.mu.Unlock()
 			return "", false
 		}
@@ -129,7 +141,12 @@ func (q *Queue) send(ctx context.Context, key string) error {
 	if err := q.acquireSlot(ctx, key); err != nil {
 		return err
 	}
+	if reached := q.batch.hold(key, job.Credits, q.opts.Now()); reached != nil {
+		q.releaseSlot(ctx, key)
+		return q.capPause(key, reached)
+	}
 	var created apiclient.Job
+	var held caps.Reservation
 	call := Call{
 		Kind: KindCreate, Write: true, Credits: job.Credits, Retry: true,
 		OnAttempt: func(int) error {
@@ -137,7 +154,8 @@ func (q *Queue) send(ctx context.Context, key string) error {
 			_, err := q.update(key, func(j *Job) { j.State, j.Attempts, j.Wait = StateSending, j.Attempts+1, "" })
 			return err
 		},
-		OnWait: func(w Wait) { q.noteWait(key, w) },
+		OnWait:    func(w Wait) { q.noteWait(key, w) },
+		OnSuccess: func(g budget.Grant) { held = g.Cap },
 	}
 	do := func() error {
 		return q.opts.Scheduler.Do(ctx, call, func(ctx context.Context) (apiclient.Meta, error) {
@@ -156,11 +174,15 @@ func (q *Queue) send(ctx context.Context, key string) error {
 			err = do()
 		}
 	}
+	if err != nil {
+		q.batch.release(key) // not created: nothing charged
+	}
 	switch {
 	case err == nil:
 		_, uerr := q.update(key, func(j *Job) {
 			j.State, j.JobID, j.ServerStatus = stateOf(created.Status), created.ID, created.Status
 			j.Problem, j.Ambiguous, j.Wait = nil, false, ""
+			j.Cap = held
 		})
 		if created.Finished() {
 			q.releaseSlot(ctx, key)
@@ -169,6 +191,9 @@ func (q *Queue) send(ctx context.Context, key string) error {
 	case ctx.Err() != nil:
 		q.releaseSlot(context.WithoutCancel(ctx), key)
 		return ctx.Err()
+	case errors.As(err, &be) && be.Reached != nil:
+		q.releaseSlot(ctx, key)
+		return q.capPause(key, be.Reached)
 	case errors.As(err, &be):
 		q.releaseSlot(ctx, key)
 		reason := string(be.Reason)

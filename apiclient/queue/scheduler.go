@@ -13,6 +13,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/internal/format"
 )
 
@@ -40,6 +41,9 @@ type Call struct {
 	OnAttempt func(n int) error
 	// OnWait reports each wait as it starts.
 	OnWait func(Wait)
+	// OnSuccess receives the grant of the attempt that succeeded (its Cap
+	// is the job's reservation against the caps, to give back on a refund).
+	OnSuccess func(budget.Grant)
 }
 
 // Wait is one wait the scheduler imposes.
@@ -75,6 +79,8 @@ const ReasonJournal budget.Reason = "journal"
 type BlockedError struct {
 	Reason budget.Reason
 	Err    error // the response that said so, when one did
+	// Reached says which cap stops the job and when it lifts (ReasonCap).
+	Reached *caps.Reached
 }
 
 func (e *BlockedError) Error() string {
@@ -109,6 +115,9 @@ type Options struct {
 	MaxAttempts int
 	BaseBackoff time.Duration // default 250 ms
 	MaxBackoff  time.Duration // default 30 s
+	// Caps are the user's spending caps every job creation (KindCreate)
+	// reserves its credits against in the store; nil: none.
+	Caps *caps.Caps
 }
 
 // Scheduler is one organization's gate: every request, the monitor's polls
@@ -211,6 +220,9 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 		}
 		err = s.send(ctx, c, g, fn)
 		if err == nil {
+			if c.OnSuccess != nil {
+				c.OnSuccess(g)
+			}
 			return nil
 		}
 		if ctx.Err() != nil {
@@ -348,7 +360,11 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 				continue
 			}
 		}
-		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll, Write: c.Write, Credits: c.Credits})
+		req := budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll, Write: c.Write, Credits: c.Credits}
+		if c.Kind == KindCreate {
+			req.Caps = s.opts.Caps
+		}
+		g, err := s.opts.Store.Reserve(ctx, req)
 		if err != nil || !g.OK {
 			if !sure {
 				s.endSolo()
@@ -361,7 +377,11 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 			return g, nil
 		}
 		if g.Blocked {
-			return budget.Grant{}, &BlockedError{Reason: g.Reason}
+			be := &BlockedError{Reason: g.Reason}
+			if g.Reached != nil {
+				be.Err, be.Reached = g.Reached, g.Reached
+			}
+			return budget.Grant{}, be
 		}
 		w := Wait{Reason: g.Reason, For: g.Wait, Text: waitText(g.Reason, g.Wait, now)}
 		// Report a wait when its reason changes or the reported one is
