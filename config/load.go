@@ -256,14 +256,14 @@ func (fd fileData) shapeProblems() []Problem {
 
 func (fd fileData) unknownKeys() []Problem {
 	var out []Problem
-	allowedTop := append(slices.Clone(settingKeys), "default_profile", "profiles", "keys")
+	allowedTop := append(slices.Clone(settingKeys), "default_profile", "profiles", "keys", "caps")
 	for _, k := range sortedKeys(fd.top) {
 		if !slices.Contains(allowedTop, k) {
 			// scrub: a token pasted as a key must not be echoed.
 			out = append(out, Problem{Where: fd.path, Key: scrub(k), Msg: "unknown key, ignored (known: " + strings.Join(allowedTop, ", ") + ")"})
 		}
 	}
-	allowedProfile := append(slices.Clone(settingKeys), "keys")
+	allowedProfile := append(slices.Clone(settingKeys), "keys", "caps")
 	for _, name := range sortedKeys(fd.profiles) {
 		for _, k := range sortedKeys(fd.profiles[name]) {
 			if !slices.Contains(allowedProfile, k) {
@@ -524,6 +524,7 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 	}
 
 	cfg.Keys, ps = r.keys(origins, ps)
+	cfg.Caps, ps = r.caps(origins, ps)
 	// Report in the order keys are documented, not the order they were
 	// computed in (base_url needs allow_insecure_http first).
 	slices.SortStableFunc(ps, func(a, b Problem) int { return keyRank(a.Key) - keyRank(b.Key) })
