@@ -16,6 +16,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/internal/secret"
 )
 
 // Defaults applied by New when the option is zero.
@@ -98,7 +99,7 @@ func checkBaseURL(raw string, allowInsecure bool) (string, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !allowInsecure && !isLoopback(u.Hostname()) {
+		if !allowInsecure && !secret.IsLoopback(u.Hostname()) {
 			return "", fmt.Errorf("apiclient: refusing plain http:// to %s: the token would travel unencrypted (use https, or set allow_insecure_http)", u.Host)
 		}
 	default:
@@ -121,22 +122,11 @@ func refuseInsecureRedirect(allowInsecure bool) func(*http.Request, []*http.Requ
 		if len(via) >= 10 {
 			return errors.New("stopped after 10 redirects")
 		}
-		if req.URL.Scheme == "http" && !allowInsecure && !isLoopback(req.URL.Hostname()) {
+		if req.URL.Scheme == "http" && !allowInsecure && !secret.IsLoopback(req.URL.Hostname()) {
 			return fmt.Errorf("refusing a redirect to plain http://%s: the token would travel unencrypted (set allow_insecure_http to allow it)", req.URL.Host)
 		}
 		return nil
 	}
-}
-
-// isLoopback matches config.IsLoopback: "localhost" and loopback IPs only.
-// A name under .localhost is resolved through DNS like any other by Go and
-// may be a remote host.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // BaseURL is the normalized base URL requests go to.
@@ -328,6 +318,9 @@ func (c *Client) apiError(method, path string, resp *http.Response, body []byte,
 		p.Fields[i].Pointer, p.Fields[i].Detail = scrub(p.Fields[i].Pointer), scrub(p.Fields[i].Detail)
 	}
 	p.Extensions, _ = scrubAny(p.Extensions, c.opts.Token).(map[string]any)
+	// Limits and a balance stated in the body (a GraphQL cost bucket,
+	// RFC 9457 members) join the headers' view for the scheduler.
+	snap = p.Snapshot(snap)
 	cl := problem.Classify(p, snap)
 	return &Error{
 		Method:    method,

@@ -266,7 +266,7 @@ func TestErrorShapes(t *testing.T) {
 			`{"error":{"type":"rate_limit_error","message":"Concurrent prediction limit exceeded. 5/5 predictions running.","code":"CONCURRENT_LIMIT_EXCEEDED","details":{"limit":5,"active":5}}}`, nil, "CONCURRENT_LIMIT_EXCEEDED", 0,
 			"", "", "Concurrent prediction limit exceeded. 5/5 predictions running.", problem.KindConcurrency, true, 0},
 		{"proxy HTML 502", 502, "text/html", `<html><body><h1>502 Bad Gateway</h1></body></html>`, nil, "", 0,
-			"", "", "502 Bad Gateway", problem.KindServer, true, 0},
+			"", "", "Bad Gateway", problem.KindServer, true, 0},
 		{"empty 503", 503, "", ``, map[string]string{"Retry-After": "3"}, "", 0,
 			"", "", "Service Unavailable", problem.KindServer, true, 3 * time.Second},
 	} {

@@ -2,10 +2,11 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/secret"
 )
 
 const (
@@ -127,14 +128,9 @@ func unwrapURLError(err error) error {
 }
 
 // IsLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1:
-// traffic to it never leaves the machine, so http:// is allowed.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// traffic to it never leaves the machine, so http:// is allowed
+// (secret.IsLoopback, shared with apiclient).
+func IsLoopback(host string) bool { return secret.IsLoopback(host) }
 
 // validateLimiter accepts the values apiclient/budget/limiter opens: "local"
 // (the default, also meant by an empty value), "memory" and Redis URLs.

@@ -77,42 +77,37 @@ func listenObs(ch <-chan apiclient.Observation) tea.Cmd {
 		if !ok {
 			return obsClosedMsg{}
 		}
-		batch := obsMsg{o}
-		for len(batch) < drainMax {
-			select {
-			case o, ok := <-ch:
-				if !ok {
-					return batch
-				}
-				batch = append(batch, o)
-			default:
-				return batch
-			}
-		}
-		return batch
+		return obsMsg(drain(ch, o))
 	}
 }
 
+// listenQueue is listenObs for the queue's events.
 func listenQueue(ch <-chan QueueEvent) tea.Cmd {
 	return func() tea.Msg {
 		e, ok := <-ch
 		if !ok {
 			return queueGoneMsg{}
 		}
-		batch := queueMsg{e}
-		for len(batch) < drainMax {
-			select {
-			case e, ok := <-ch:
-				if !ok {
-					return batch
-				}
-				batch = append(batch, e)
-			default:
+		return queueMsg(drain(ch, e))
+	}
+}
+
+// drain returns first and what else ch already holds, at most drainMax in
+// all, without waiting. A close is left for the next listen to see.
+func drain[T any](ch <-chan T, first T) []T {
+	batch := []T{first}
+	for len(batch) < drainMax {
+		select {
+		case v, ok := <-ch:
+			if !ok {
 				return batch
 			}
+			batch = append(batch, v)
+		default:
+			return batch
 		}
-		return batch
 	}
+	return batch
 }
 
 func queueInitCmd(q Queue) tea.Cmd {

@@ -129,6 +129,13 @@ type Observation struct {
 	// RateLimited is a 429 for the rate budget (a surprise: it halves our
 	// share of the window until windows pass without one).
 	RateLimited bool
+	// Hintless marks a RateLimited 429 that said nothing: no Retry-After,
+	// no rate header, no wait in its body (a gateway's bare page). The
+	// state learns a rate from those instead (adaptive.go).
+	Hintless bool
+	// Accepted is an answer that was not a rejection (2xx): it raises a
+	// learned rate.
+	Accepted bool
 
 	// Quota (write requests per month); HasQuota=false when absent.
 	HasQuota        bool
@@ -151,6 +158,11 @@ type Observation struct {
 	// rejection such as CONCURRENT_LIMIT_EXCEEDED with details.limit). Once
 	// known, AcquireSlot enforces it.
 	ConcurrencyLimit int
+	// ConcurrencyRejected is a rejection for concurrency (seed 002): the
+	// server refuses jobs beyond its limit instead of queueing them, so
+	// slots must be held from now on, sized by ConcurrencyLimit when the
+	// body said it, else by the plan's documented limit.
+	ConcurrencyRejected bool
 }
 
 // Store is one organization's budget state, shared by every goroutine (and,

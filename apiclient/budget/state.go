@@ -96,6 +96,21 @@ type State struct {
 	// Embargo: nothing goes out before this instant (Retry-After).
 	Embargo time.Time
 
+	// Learned is a rate in units per second learned from 429s without
+	// any hint (adaptive.go), 0 when none: grants are spaced by it.
+	// LearnedCut is when it was last lowered; HintlessStreak counts
+	// hint-less 429s since the last accepted answer.
+	Learned          float64
+	LearnedCut       time.Time
+	HintlessStreak   int
+	AcceptedSinceCut int // accepted answers since the last cut
+	LearnCuts        int // cuts since the rate was first learned
+	// SendRate is the measured rate of grants (units a second, decaying
+	// with a one-second time constant) at SendRateAt: where a first cut
+	// of Learned starts.
+	SendRate   float64
+	SendRateAt time.Time
+
 	QuotaKnown     bool
 	QuotaRemaining int64
 	QuotaReset     time.Time // zero when unknown
@@ -107,6 +122,12 @@ type State struct {
 
 	ConcurrencyLimit int
 	Slots            map[string]time.Time // holder → lease expiry
+	// ConcurrencyRejects: the server rejected a job for concurrency, so
+	// it does not queue them (seed 002); the queue then holds slots even
+	// before it knows their number. PlanConcurrency is the plan table's
+	// limit (0 = none documented), used when a rejection does not say.
+	ConcurrencyRejects bool
+	PlanConcurrency    int
 
 	// CapUsage is what jobs have reserved against the user's own caps
 	// (Request.Caps) in the current day and month: kept here so a shared
@@ -122,7 +143,7 @@ func NewState(p Plan) State {
 	if p.Window <= 0 {
 		p.Window = time.Minute
 	}
-	return State{Limit: p.Limit, Remaining: p.Limit, Window: p.Window, Share: 1, Slots: map[string]time.Time{}}
+	return State{Limit: p.Limit, Remaining: p.Limit, Window: p.Window, Share: 1, Slots: map[string]time.Time{}, PlanConcurrency: p.Concurrency}
 }
 
 // Clone returns a deep copy.
@@ -218,6 +239,9 @@ func (s *State) Reserve(r Request) Grant {
 	if !ok {
 		return g
 	}
+	if d := s.learnedGate(now, r.Cost); d > 0 {
+		return wait(d, ReasonRate)
+	}
 	if g, ok := s.rateGate(now, r); !ok {
 		return g
 	}
@@ -226,6 +250,7 @@ func (s *State) Reserve(r Request) Grant {
 	s.Remaining -= r.Cost
 	s.InFlight += r.Cost
 	s.LastGrant = now
+	s.noteGrant(now, r.Cost)
 	s.Grants++
 	s.Units += uint64(r.Cost)
 	if r.Write {
@@ -346,7 +371,13 @@ func (s *State) Observe(o Observation) {
 			s.Embargo = e
 		}
 	}
-	if o.RateLimited {
+	switch {
+	case o.RateLimited && o.Hintless:
+		s.observeHintless(o)
+	case o.Accepted:
+		s.observeAccepted()
+	}
+	if o.RateLimited && !o.Hintless {
 		s.ResetSlack = DateResolution
 		s.Share = max(minShare, s.Share/2)
 		s.Limited = true
@@ -379,6 +410,12 @@ func (s *State) Observe(o Observation) {
 	}
 	if o.ConcurrencyLimit > 0 {
 		s.ConcurrencyLimit = o.ConcurrencyLimit
+	}
+	if o.ConcurrencyRejected {
+		s.ConcurrencyRejects = true
+		if s.ConcurrencyLimit <= 0 && s.PlanConcurrency > 0 {
+			s.ConcurrencyLimit = s.PlanConcurrency
+		}
 	}
 }
 
@@ -430,7 +467,7 @@ func (s *State) observeRate(o Observation) {
 		// reset must not pass for a short window).
 		d := o.WindowID.Sub(s.WindowID)
 		if d >= slack && d >= s.MaxResetAfter && d <= 24*time.Hour &&
-			(!s.WindowKnown || d < s.Window-slack) {
+			(!s.WindowKnown && !s.spansIdle(d, slack) || s.WindowKnown && d < s.Window-slack) {
 			s.Window, s.WindowKnown = roundToSecond(d), true
 		}
 	}
@@ -467,7 +504,7 @@ func (s *State) observeRate(o Observation) {
 			prevHi = o.Received
 		}
 		consecutive := !s.WindowKnown || d < s.Window*3/2
-		if consecutive && !s.WindowKnown {
+		if consecutive && !s.WindowKnown && !s.spansIdle(d, slack) {
 			s.Window, s.WindowKnown = roundToSecond(d), true
 		}
 		nlo, nhi := lo, hi
@@ -500,6 +537,15 @@ func (s *State) observeRate(o Observation) {
 	if o.RateLimited {
 		s.Remaining = min(s.Remaining, 0)
 	}
+}
+
+// spansIdle: a first gap between window ids over twice the longest reset
+// any answer stated is likely several windows with nothing sent (a stall,
+// a long wait): taken for the window length, a 10 s gap between 2 s
+// windows made every later window wait 10 s. The length is then learned
+// from a later, shorter gap.
+func (s *State) spansIdle(d, slack time.Duration) bool {
+	return s.MaxResetAfter > 0 && d > 2*s.MaxResetAfter+slack
 }
 
 func (s *State) startWindow(id time.Time, remaining int64, lo, hi time.Time) {

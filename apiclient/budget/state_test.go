@@ -182,3 +182,25 @@ func TestAllAnsweredRemainingIsServerCount(t *testing.T) {
 		t.Errorf("with every answer in: Remaining %d, want the server's %d", st.Remaining, want)
 	}
 }
+
+// A first gap of 10 s between 2 s windows (nothing sent in between: a
+// stalled request held everything) is not the window length: taken for
+// it, every later window waited 10 s (BenchmarkSubmit under stall faults).
+func TestIdleGapIsNotTheWindow(t *testing.T) {
+	s := NewState(PlanNamed("team"))
+	answer := func(at time.Time, remaining int64) {
+		end := at.Truncate(2 * time.Second).Add(2 * time.Second)
+		s.Observe(Observation{Sent: at, Received: at, Settle: 0, HasRate: true, Limit: 20, Remaining: remaining,
+			HasReset: true, ResetAfter: end.Sub(at), WindowID: end})
+	}
+	t1 := at
+	answer(t1, 19)
+	answer(t1.Add(10*time.Second), 19)
+	if s.WindowKnown && s.Window != 2*time.Second {
+		t.Fatalf("window %v learned from a 10s idle gap", s.Window)
+	}
+	answer(t1.Add(12*time.Second), 19)
+	if !s.WindowKnown || s.Window != 2*time.Second {
+		t.Fatalf("window %v (known %v), want 2s from consecutive windows", s.Window, s.WindowKnown)
+	}
+}

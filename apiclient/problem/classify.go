@@ -60,23 +60,30 @@ func Classify(p *Problem, s usage.Snapshot) Class {
 	if p == nil {
 		return Class{}
 	}
+	s = p.Snapshot(s) // limits the body stated count like headers
 	code := strings.ToLower(p.Code)
 	text := strings.ToLower(p.Message + " " + p.Title + " " + p.Detail + " " + p.Type)
 	status := p.Status
 	hinted := maxWait(s.RetryAfter, p.BodyRetryAfter)
+	// Words decide nothing that a code or the headers can: prose is read
+	// only when the body has no code and the response no rate-limit
+	// header, and never to call a 429 exhausted (a 429 is retryable
+	// unless its code or its headers say a quota or the credits ran out).
+	prose := code == "" && len(s.Limits) == 0 && s.RetryAfter == nil
 
 	switch {
-	case status >= 200 && status < 400:
+	case status >= 200 && status < 400 && !isRateCode(code):
+		// GraphQL throttles with 200 and errors[].extensions.code THROTTLED.
 		return Class{}
 	case status == http402 && code == CodePlanRequired:
 		return Class{Kind: KindPlan}
 	case matches(code, creditCodes) || creditish(code) || status == http402 && !isRateCode(code) ||
-		(status == 429 || status == 403 || status == 400) && code == "" && saysCredits(text):
+		(status == 403 || status == 400) && prose && saysCredits(text):
 		return Class{Kind: KindCredits, Exhausted: ExhaustedCredits, Wait: hinted}
 	case matches(code, quotaCodes) || strings.Contains(code, "quota") ||
-		code == "" && (status == 429 || status == 403) && quotaOut(s, text):
+		code == "" && (status == 429 || status == 403) && quotaOut(s):
 		return Class{Kind: KindQuota, Exhausted: ExhaustedQuota, Wait: maxWait(s.RetryAfter, p.BodyRetryAfter, quotaReset(s))}
-	case matches(code, concurrencyCodes) || (status == 429 && strings.Contains(text, "concurren")):
+	case matches(code, concurrencyCodes) || (status == 429 && code == "" && strings.Contains(text, "concurren")):
 		return Class{Kind: KindConcurrency, Retryable: true, Wait: hinted}
 	case (status == 429 || status == 409) && isLock(status, code, text):
 		k := KindRateLimit
@@ -84,7 +91,7 @@ func Classify(p *Problem, s usage.Snapshot) Class {
 			k = KindConflict
 		}
 		return Class{Kind: k, Retryable: true, Wait: hinted}
-	case status == 429 || isRateCode(code) || status == 403 && (limitOut(s) || strings.Contains(text, "rate limit")):
+	case status == 429 || isRateCode(code) || status == 403 && (limitOut(s) || s.RetryAfter != nil || prose && strings.Contains(text, "rate limit")):
 		// Retry-After is whole seconds while the window may end later
 		// (Retry-After 12, reset in 12.5 s): wait for the later of the two,
 		// never early.
@@ -115,9 +122,16 @@ func matches(code string, set []string) bool {
 	return false
 }
 
+// isRateCode: abstrakt's code, Anthropic's nested type rate_limit_error,
+// Shopify GraphQL's THROTTLED, GitHub GraphQL's RATE_LIMITED / RATE_LIMIT /
+// graphql_rate_limit, Discourse's error_type rate_limit.
 func isRateCode(code string) bool {
-	return code == CodeRateLimitExceeded || code == "rate_limited" || code == "rate_limit_error" ||
-		code == "too_many_requests" || code == "ratelimited" || code == "throttled"
+	switch code {
+	case CodeRateLimitExceeded, "rate_limited", "rate_limit_error", "rate_limit", "graphql_rate_limit",
+		"too_many_requests", "ratelimited", "throttled":
+		return true
+	}
+	return false
 }
 
 // creditish catches codes of the same family not listed above.
@@ -155,18 +169,11 @@ func isLock(status int, code, text string) bool {
 	return false
 }
 
-// quotaOut: the monthly quota is at 0 while no rate limit is, or the words
-// say "quota" without a per-minute flavour ("Quota exceeded for … per
-// minute" is Google's way of saying rate limit).
-func quotaOut(s usage.Snapshot, text string) bool {
-	if s.Quota != nil && s.Quota.Remaining != nil && *s.Quota.Remaining == 0 && !limitOut(s) {
-		return true
-	}
-	if strings.Contains(text, "quota") && !strings.Contains(text, "per minute") &&
-		!strings.Contains(text, "per second") && !strings.Contains(text, "rate") {
-		return strings.Contains(text, "exceeded") || strings.Contains(text, "exhausted")
-	}
-	return false
+// quotaOut: the headers say the monthly quota is at 0 while no rate limit
+// is. The words are not asked: "quota exceeded" is said of per-second
+// windows as often as of monthly quotas.
+func quotaOut(s usage.Snapshot) bool {
+	return s.Quota != nil && s.Quota.Remaining != nil && *s.Quota.Remaining == 0 && !limitOut(s)
 }
 
 func quotaReset(s usage.Snapshot) *time.Duration {

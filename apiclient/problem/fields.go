@@ -28,7 +28,9 @@ func (p *Problem) readErrorsArray(arr []any) {
 			fe.Pointer = pointerOf(e)
 			fe.Detail = firstNonEmpty(str(e["detail"]), str(e["message"]), str(e["msg"]), str(e["title"]), str(e["code"]))
 			if fe.Pointer == "" && p.Code == "" {
-				p.Code = firstNonEmpty(str(e["code"]), extCode(e))
+				// GitHub GraphQL puts the code in "type" (RATE_LIMITED,
+				// RATE_LIMIT) next to a "code" such as graphql_rate_limit.
+				p.Code = firstNonEmpty(str(e["code"]), extCode(e), codeWord(str(e["type"])))
 			}
 		default:
 			fe.Detail = str(e)
@@ -94,4 +96,12 @@ func pointerOf(e map[string]any) string {
 
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// codeWord returns s when it reads as a code (RATE_LIMITED), else "".
+func codeWord(s string) string {
+	if looksLikeCode(s) {
+		return s
+	}
+	return ""
 }

@@ -30,6 +30,16 @@ var bodySeeds = []struct {
 	{0, "", ""},
 	{418, "application/problem+json", `{"title":7,"status":"x","detail":null,"errors":"no"}`},
 	{429, "", `[{"message":"a"},"b",3,null]`},
+	// Issue 16 shapes.
+	{429, "application/json", `{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit."},"request_id":"req_1"}`},
+	{429, "application/json", `{"errors":"Rate limit exceeded. Try again in a few seconds."}`},
+	{429, "application/json", `{"errors":["You’ve performed this action too many times."],"error_type":"rate_limit","extras":{"wait_seconds":39,"time_left":"39 seconds"}}`},
+	{200, "application/json", `{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"}}],"extensions":{"cost":{"requestedQueryCost":752,"actualQueryCost":null,"throttleStatus":{"maximumAvailable":1000.0,"currentlyAvailable":666,"restoreRate":50.0}}}}`},
+	{200, "application/json", `{"errors":[{"type":"RATE_LIMITED","code":"graphql_rate_limit","message":"API rate limit exceeded"}]}`},
+	{403, "application/problem+json", `{"type":"https://example.com/probs/out-of-credit","title":"t","balance":30,"limit":"1e400","remaining":0,"reset":4,"window_seconds":5}`},
+	{429, "text/html", "<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center><hr><center>nginx</center></body></html>"},
+	{429, "text/html", "<title>x | Error 1015</title><h1>Error 1015: You are being rate limited</h1><p>Cloudflare Ray ID: 7f8a</p>"},
+	{429, "text/plain", "HTTP/1.1 429 Too Many Requests\nnginx/1.25.3\nToo many requests."},
 }
 
 func FuzzParseErrorBody(f *testing.F) {
@@ -63,6 +73,15 @@ func FuzzParseErrorBody(f *testing.F) {
 		c := Classify(p, usage.Snapshot{Binding: -1})
 		if c.Wait < 0 {
 			t.Fatalf("negative wait %v", c.Wait)
+		}
+		if status == 429 && !c.Retryable && c.Exhausted == ExhaustedNone {
+			t.Fatalf("a 429 not retryable without an exhaustion: %+v", c)
+		}
+		for _, l := range p.Limits {
+			if l.Remaining == nil || *l.Remaining < 0 || l.Limit != nil && *l.Limit < *l.Remaining ||
+				l.ResetAfter != nil && *l.ResetAfter < 0 || l.Window != nil && *l.Window <= 0 {
+				t.Fatalf("bad body limit %+v", l)
+			}
 		}
 		if c.Exhausted != ExhaustedNone && c.Retryable {
 			t.Fatalf("exhausted yet retryable: %+v", c)

@@ -153,7 +153,7 @@ func (p *Problem) parseObject(m map[string]any, ct string) {
 // is an extension member (RFC 9457 §3.2) and is kept in Extensions.
 var problemMembers = map[string]bool{
 	"type": true, "title": true, "status": true, "detail": true, "instance": true,
-	"code": true, "errors": true, "message": true,
+	"code": true, "errors": true, "message": true, "error_type": true, "extras": true,
 }
 
 // readProblem reads an RFC 9457 object and the flat shapes that share its
@@ -164,7 +164,8 @@ func (p *Problem) readProblem(m map[string]any) {
 	p.Type = str(m["type"])
 	p.Title = str(m["title"])
 	p.Instance = str(m["instance"])
-	p.Code = str(m["code"])
+	// Discourse's 429 names its code "error_type" (rate_limit).
+	p.Code = firstNonEmpty(str(m["code"]), str(m["error_type"]))
 	if p.Status == 0 {
 		if n, ok := integer(m["status"]); ok && n >= 100 && n <= 599 {
 			p.Status = int(n)
@@ -180,10 +181,15 @@ func (p *Problem) readProblem(m map[string]any) {
 	default:
 		p.Detail = str(d)
 	}
-	if errs, ok := m["errors"].([]any); ok {
+	switch errs := m["errors"].(type) {
+	case []any:
 		p.readErrorsArray(errs)
-	} else if m["errors"] != nil {
-		p.extend("errors", m["errors"])
+	case string:
+		// {"errors":"a sentence"}: the sentence is the message.
+		message = firstNonEmpty(message, errs)
+	case nil:
+	default:
+		p.extend("errors", errs)
 	}
 	for k, v := range m {
 		if !problemMembers[k] {
@@ -191,6 +197,18 @@ func (p *Problem) readProblem(m map[string]any) {
 		}
 	}
 	p.BodyRetryAfter = bodyRetryAfter(m)
+	// Discourse: "extras":{"wait_seconds":10,"time_left":"10 seconds"}.
+	if x, ok := m["extras"].(map[string]any); ok {
+		for k, v := range x {
+			p.extend(k, v)
+		}
+		p.BodyRetryAfter = maxDuration(p.BodyRetryAfter, bodyRetryAfter(x))
+	}
+	// GraphQL: a top-level "extensions" object may report the query cost.
+	if x, ok := m["extensions"].(map[string]any); ok {
+		p.readGraphQLCost(x)
+	}
+	p.readExtensionLimits(m)
 	p.Message = firstNonEmpty(p.Detail, message, p.Title, p.Message)
 }
 
@@ -209,6 +227,11 @@ func (p *Problem) readNested(outer, e map[string]any) {
 		if _, numeric := integer(e["code"]); numeric || code == "" {
 			code = status // Google: code is the HTTP status, status the stable code
 		}
+	}
+	if code == "" && looksLikeCode(p.Type) {
+		// Anthropic {"type":"error","error":{"type":"rate_limit_error",
+		// "message":…}}: the nested type is the only code.
+		code = p.Type
 	}
 	p.Code = code
 	for k, v := range e {
@@ -240,7 +263,9 @@ func (p *Problem) readNested(outer, e map[string]any) {
 	p.BodyRetryAfter = maxDuration(bodyRetryAfter(e), bodyRetryAfter(outer))
 	if d, ok := e["details"].(map[string]any); ok {
 		p.BodyRetryAfter = maxDuration(p.BodyRetryAfter, bodyRetryAfter(d))
+		p.readExtensionLimits(d)
 	}
+	p.readExtensionLimits(e)
 	p.Message = firstNonEmpty(p.Detail, message, p.Title)
 }
 

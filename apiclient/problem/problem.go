@@ -3,7 +3,11 @@
 // plain text, HTML) into one Problem value, and classifies it.
 package problem
 
-import "time"
+import (
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/usage"
+)
 
 // Stable error codes of the abstrakt API (shared/spec/API.md).
 const (
@@ -48,6 +52,13 @@ type Problem struct {
 	// Extensions holds problem+json members beyond the RFC 9457 ones, and
 	// the "details" object of nested shapes, as decoded JSON.
 	Extensions map[string]any
+	// Limits are rate limits the body states: a GraphQL cost bucket
+	// (extensions.cost.throttleStatus) or RFC 9457 extension members such
+	// as limit/remaining/reset. Snapshot folds them into the headers' view.
+	Limits []usage.Limit
+	// Balance is a credit balance the body states (RFC 9457's own example
+	// "balance": 30, or "credits"), nil when none.
+	Balance *float64
 	// Shape says what the body looked like: "problem+json", "nested-error",
 	// "message", "detail", "text", "html", "invalid-json", "empty".
 	Shape string

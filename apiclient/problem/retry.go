@@ -15,13 +15,13 @@ const maxBodyWait = 366 * 24 * time.Hour
 // retry_after / retryAfter / retry_after_seconds (seconds, decimals allowed:
 // Discord's 429 body has "retry_after": 64.57) or retry_after_ms /
 // retryAfterMs (milliseconds). Strings holding a number or a Go duration
-// ("6s") are accepted. Negative, NaN and absurd values are ignored.
+// ("6s") are accepted; Discourse's wait_seconds too. Negative, NaN and absurd values are ignored.
 func bodyRetryAfter(m map[string]any) *time.Duration {
 	var best *time.Duration
 	for k, v := range m {
 		var unit time.Duration
 		switch strings.ToLower(strings.ReplaceAll(k, "_", "")) {
-		case "retryafter", "retryafterseconds", "retryafters", "retryin":
+		case "retryafter", "retryafterseconds", "retryafters", "retryin", "waitseconds":
 			unit = time.Second
 		case "retryafterms", "retryaftermillis", "retryaftermilliseconds":
 			unit = time.Millisecond

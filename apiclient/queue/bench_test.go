@@ -47,6 +47,11 @@ type simResult struct {
 	Violations int64   `json:"violations"`
 	Allowance  float64 `json:"allowance"`
 	SimSeconds float64 `json:"sim_seconds"`
+	// SrvAllowance is the server's view: requests it counted against the
+	// window (not the proxy's 502/503 pages, not 429s) over the budget of
+	// the run's duration. Under faults it counts what Allowance cannot
+	// (a dropped or header-less answer was still spent).
+	SrvAllowance float64 `json:"srv_allowance"`
 }
 
 // TestBenchSim is the child side of BenchmarkSubmit; it runs only when the
@@ -56,23 +61,40 @@ func TestBenchSim(t *testing.T) {
 	if spec == "" {
 		t.Skip("run by BenchmarkSubmit")
 	}
-	parts := strings.Split(spec, ",") // dialect,shared,client,jobs
+	parts := strings.Split(spec, ",") // dialect,scenario,client,jobs
 	jobsN, _ := strconv.Atoi(parts[3])
 	var res simResult
 	synctest.Test(t, func(t *testing.T) {
-		res = simulate(t, sandbox.Dialect(parts[0]), parts[1] == "shared", parts[2], jobsN)
+		res = simulate(t, sandbox.Dialect(parts[0]), parts[1], parts[2], jobsN)
 	})
 	data, _ := json.Marshal(res)
 	fmt.Printf("BENCHSIM %s\n", data)
 }
 
-func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int) simResult {
-	e := newEnv(t, envOpts{
-		sandbox: sandbox.Options{Window: benchWindow, Dialect: d, Seed: 11, JobTimeScale: 0.01},
-		org:     sandbox.OrgOptions{Plan: "enterprise", Credits: 1e7, Limits: &sandbox.Limits{Requests: benchReqs, Points: benchPoints, Concurrency: 1 << 20}},
-	})
+// Scenarios: "alone"; "shared" (the sandbox's own traffic spends half the
+// window); "faults" (20 % of requests get one of the sandbox's faults,
+// spread over every kind); "conc3" (a concurrency limit of 3, which the
+// predictions dialect states only in its 429 body).
+func simulate(t *testing.T, d sandbox.Dialect, scenario string, client string, n int) simResult {
+	sbo := sandbox.Options{Window: benchWindow, Dialect: d, Seed: 11, JobTimeScale: 0.01}
+	limits := sandbox.Limits{Requests: benchReqs, Points: benchPoints, Concurrency: 1 << 20}
+	switch scenario {
+	case "faults":
+		spec := "0.2"
+		if v := os.Getenv("ABTOP_BENCH_FAULTS"); v != "" {
+			spec = v // e.g. "stall=0.2", to see what one kind costs
+		}
+		f, err := sandbox.ParseFaults(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sbo.Faults = f
+	case "conc3":
+		limits.Concurrency = 3
+	}
+	e := newEnv(t, envOpts{sandbox: sbo, org: sandbox.OrgOptions{Plan: "enterprise", Credits: 1e7, Limits: &limits}})
 	defer e.close()
-	if shared {
+	if scenario == "shared" {
 		stop, err := e.sb.StartTraffic(bg, e.org, 0.5)
 		if err != nil {
 			t.Fatal(err)
@@ -142,9 +164,12 @@ func simulate(t *testing.T, d sandbox.Dialect, shared bool, client string, n int
 	if client != "abtop" {
 		allowance = perWindow.allowance(cost, limit)
 	}
+	counted := st.Requests - st.Faults[string(sandbox.Fault502)] - st.Faults[string(sandbox.Fault503)] - st.TooManyRequests
+	budget := float64(limit/cost) * elapsed.Seconds() / benchWindow.Seconds()
 	return simResult{
 		Created: st.JobsCreated, Duplicates: st.DuplicateJobs, HTTP429: st.TooManyRequests,
 		Violations: st.RetryAfterViolations, Allowance: allowance, SimSeconds: elapsed.Seconds(),
+		SrvAllowance: min(1, float64(counted)/budget),
 	}
 }
 
@@ -188,17 +213,25 @@ func BenchmarkSubmit(b *testing.B) {
 		n, _ = strconv.Atoi(v)
 	}
 	for _, d := range sandbox.Dialects() {
-		for _, sc := range []string{"alone", "shared"} {
+		for _, sc := range []string{"alone", "shared", "faults", "conc3"} {
+			if sc == "conc3" && d != sandbox.DialectPredictions {
+				continue
+			}
 			for _, c := range []string{"abtop", "xrate", "retry"} {
+				if (sc == "faults" || sc == "conc3") && c != "abtop" {
+					continue // the baselines neither survive faults nor hold slots
+				}
 				b.Run(fmt.Sprintf("%s/%s/%s", d, sc, c), func(b *testing.B) {
 					var r simResult
 					for b.Loop() {
 						r = runSim(b, fmt.Sprintf("%s,%s,%s,%d", d, sc, c, n))
 					}
 					b.ReportMetric(r.Allowance, "allowance")
+					b.ReportMetric(r.SrvAllowance, "srv-allowance")
 					b.ReportMetric(float64(r.HTTP429), "429s")
 					b.ReportMetric(float64(r.Violations), "violations")
 					b.ReportMetric(float64(r.Duplicates), "duplicates")
+					b.ReportMetric(float64(int64(n)-r.Created), "lost")
 					b.ReportMetric(r.SimSeconds, "sim-s")
 				})
 			}

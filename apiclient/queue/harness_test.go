@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -32,6 +33,9 @@ type envOpts struct {
 	org     sandbox.OrgOptions
 	journal string // default: a temp file
 	workers int
+	// wrap puts something between the client and the sandbox (a
+	// limiting gateway, gateway_test.go).
+	wrap func(http.RoundTripper) http.RoundTripper
 }
 
 // epochShift moves the bubble's clock (which starts in 2000) to 2026, so
@@ -53,6 +57,9 @@ func newEnv(t *testing.T, o envOpts) *env {
 		t.Fatal(err)
 	}
 	hc, base, stop := sb.ServeInMemory()
+	if o.wrap != nil {
+		hc = &http.Client{Transport: o.wrap(hc.Transport)}
+	}
 	c, err := apiclient.New(apiclient.Options{BaseURL: base, Token: tok, HTTPClient: hc, AllowInsecureHTTP: true, Now: now, Timeout: 5 * time.Second})
 	if err != nil {
 		stop()

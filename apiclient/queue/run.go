@@ -156,8 +156,19 @@ func (q *Queue) send(ctx context.Context, key string) error {
 		},
 		OnWait:    func(w Wait) { q.noteWait(key, w) },
 		OnSuccess: func(g budget.Grant) { held = g.Cap },
+		SlotWait:  func(ctx context.Context) error { return q.acquireSlot(ctx, key) },
 	}
 	do := func() error {
+		release, err := q.probeTurn(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		// The limit may have become known while this job waited for
+		// its turn (or for credits): hold a slot now if so.
+		if err := q.acquireSlot(ctx, key); err != nil {
+			return err
+		}
 		return q.opts.Scheduler.Do(ctx, call, func(ctx context.Context) (apiclient.Meta, error) {
 			var meta apiclient.Meta
 			var err error
@@ -277,9 +288,18 @@ func (q *Queue) acquireSlot(ctx context.Context, key string) error {
 		if err != nil {
 			return err
 		}
+		if st.ConcurrencyLimit <= 0 && st.ConcurrencyRejects {
+			// Rejected without a number, plan unknown: the limit is
+			// what we have running.
+			if n := len(q.unfinishedCreated(key)); n > 0 {
+				_ = store.Observe(ctx, budget.Observation{Sent: q.opts.Now(), Received: q.opts.Now(), ConcurrencyLimit: n})
+				continue
+			}
+		}
 		if st.ConcurrencyLimit <= 0 {
 			return nil
 		}
+		q.adoptRunning(ctx, st, key)
 		ok, err := store.AcquireSlot(ctx, key, q.opts.Now(), q.opts.SlotTTL)
 		if err != nil || ok {
 			return err

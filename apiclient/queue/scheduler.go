@@ -44,6 +44,11 @@ type Call struct {
 	// OnSuccess receives the grant of the attempt that succeeded (its Cap
 	// is the job's reservation against the caps, to give back on a refund).
 	OnSuccess func(budget.Grant)
+	// SlotWait, when set, is how a concurrency rejection is waited out
+	// (the queue waits for one of its jobs to finish) instead of a
+	// blind backoff, which drew a 429 per retry while the limit was
+	// unknown to the slots.
+	SlotWait func(context.Context) error
 }
 
 // Wait is one wait the scheduler imposes.
@@ -140,7 +145,9 @@ type Scheduler struct {
 	// (see exactDrop).
 	lastAlone bool
 	lastSeq   uint64
-	stats     Stats
+	// unavail counts 503s with Retry-After in a row (see unavailable).
+	unavail int
+	stats   Stats
 	// perWindow counts the rate units our answered requests spent in each
 	// server window (by WindowID), for Allowance.
 	perWindow map[time.Time]int64
@@ -240,6 +247,12 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 			// The budget now holds the embargo or the quota reset; the
 			// next acquire waits for it.
 		case outConcurrency:
+			if c.SlotWait != nil {
+				if err := c.SlotWait(ctx); err != nil {
+					return err
+				}
+				break
+			}
 			var ae *apiclient.Error
 			d := s.Backoff(attempt)
 			if errors.As(err, &ae) && ae.Wait > 0 {
@@ -254,6 +267,10 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 				return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
 			}
 			d := s.Backoff(faults)
+			var ae *apiclient.Error
+			if errors.As(err, &ae) && ae.Wait > d {
+				d = ae.Wait // this request waits the 503's Retry-After
+			}
 			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}, false); err != nil {
 				return err
 			}
@@ -281,6 +298,7 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	meta, err := fn(ctx)
 	recv := s.opts.Now()
 	o := observation(g, sent, recv, meta, err)
+	s.unavailable(&o, err)
 	_ = s.opts.Store.Observe(context.WithoutCancel(ctx), o)
 
 	snap := meta.Snapshot

@@ -59,6 +59,9 @@ func fill(dst *Limit, src Limit) {
 	if dst.Cost == nil {
 		dst.Cost = src.Cost
 	}
+	if dst.RestoreRate == nil {
+		dst.RestoreRate = src.RestoreRate
+	}
 }
 
 // binding returns the index of the most constrained limit: the lowest

@@ -479,3 +479,29 @@ func TestParseThousandsSeparatorIsOneNumber(t *testing.T) {
 		t.Errorf("\"10,3\" is two folded values, want the smaller 3, got %d", *s.Limits[0].Remaining)
 	}
 }
+
+func TestWithBodyFillsWhatHeadersDidNotSay(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", "60")
+	h.Set("X-RateLimit-Remaining", "30")
+	s := Parse(h, time.Unix(0, 0))
+	lim, rem, rate := int64(1000), int64(0), 50.0
+	reset := 20 * time.Second
+	bucket := Limit{Unit: UnitPoints, Source: SourceGraphQLCost, Limit: &lim, Remaining: &rem, RestoreRate: &rate, ResetAfter: &reset}
+	bal := 12.5
+	got := WithBody(s, []Limit{bucket}, &bal)
+	if len(got.Limits) != 2 || len(s.Limits) != 1 {
+		t.Fatalf("limits = %+v (input changed: %v)", got.Limits, len(s.Limits) != 1)
+	}
+	if b, ok := got.BindingLimit(); !ok || b.Unit != UnitPoints || b.RestoreRate == nil || *b.RestoreRate != 50 {
+		t.Errorf("binding = %+v, want the exhausted points bucket", b)
+	}
+	if got.Credits == nil || *got.Credits != 12.5 {
+		t.Errorf("credits = %v", got.Credits)
+	}
+	// A header balance wins over the body's.
+	h.Set("X-Credits-Remaining", "3")
+	if got := WithBody(Parse(h, time.Unix(0, 0)), nil, &bal); *got.Credits != 3 {
+		t.Errorf("credits = %v, want the header's 3", *got.Credits)
+	}
+}

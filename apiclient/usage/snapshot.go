@@ -33,6 +33,10 @@ type Limit struct {
 	// Cost is what this very request cost in Unit (X-RateLimit-Cost,
 	// X-Points-Cost), when the server says; nil otherwise.
 	Cost *int64
+	// RestoreRate is how many units per second a bucket regains (a leaky
+	// or token bucket such as Shopify GraphQL's throttleStatus.restoreRate),
+	// nil for fixed windows.
+	RestoreRate *float64
 }
 
 // Fraction returns remaining/limit in [0,1], or -1 when either is unknown.

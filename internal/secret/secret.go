@@ -3,6 +3,7 @@
 package secret
 
 import (
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -57,4 +58,16 @@ func RedactURL(raw string) string {
 		raw = raw[:i+3] + "xxxxx" + raw[j:]
 	}
 	return Scrub(raw)
+}
+
+// IsLoopback reports whether host is "localhost" or a loopback IP
+// (127.0.0.0/8, ::1): the one place a token may travel over plain http://,
+// since traffic to it never leaves the machine. A name under .localhost
+// is resolved through DNS like any other by Go and may be a remote host.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

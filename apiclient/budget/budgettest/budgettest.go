@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"exclusive requests go out alone", exclusive},
 		{"low-priority requests leave a tenth of the window", low},
 		{"caps are reserved, refuse past the cap and are released", capsGate},
+		{"a rate learned from hint-less 429s is kept and paces grants", learned},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore) })
@@ -288,5 +289,35 @@ func low(t *testing.T, newStore NewStore) {
 	}
 	if g := reserve(t, s, budget.Request{Now: t0, Cost: 1}); !g.OK {
 		t.Fatalf("normal request refused: %+v", g)
+	}
+}
+
+// learned: a 429 with no hint teaches a rate (budget/adaptive.go) that the
+// store keeps with the rest of the state, so every process sharing it
+// paces by it, and that a later reserve obeys.
+func learned(t *testing.T, newStore NewStore) {
+	s := newStore(t, budget.PlanNamed("pro"))
+	g := reserve(t, s, budget.Request{Now: t0, Cost: 1})
+	observe(t, s, answer(t0, t0, 100, 99, 10*time.Second))
+	now := t0
+	for range 5 { // a burst: five grants at once
+		if g = reserve(t, s, budget.Request{Now: now, Cost: 1}); !g.OK {
+			t.Fatalf("burst refused: %+v", g)
+		}
+	}
+	observe(t, s, budget.Observation{Sent: now, Received: now, Settle: 1, RateLimited: true, Hintless: true})
+	st, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Learned <= 0 || st.Learned >= 6 || st.LearnedCut.IsZero() {
+		t.Fatalf("learned %v (cut %v), want below the 6/s just sent", st.Learned, st.LearnedCut)
+	}
+	if g := reserve(t, s, budget.Request{Now: now, Cost: 1}); g.OK || g.Reason != budget.ReasonRate {
+		t.Fatalf("reserve right after the cut: %+v, want a rate wait", g)
+	}
+	gap := time.Duration(float64(time.Second) / st.Learned)
+	if g := reserve(t, s, budget.Request{Now: now.Add(gap + time.Millisecond), Cost: 1}); !g.OK {
+		t.Fatalf("reserve one learned gap later: %+v", g)
 	}
 }

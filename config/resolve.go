@@ -1,0 +1,264 @@
+// Resolution: each key's value and origin by precedence (flag > env >
+// profile > top level > default), parsed and bounded.
+
+package config
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Values from a source before parsing: env and flags give strings, the file
+// gives YAML types.
+type raw struct {
+	val    any
+	origin Origin
+	key    string // the key as the user wrote it where it came from
+}
+
+type resolver struct {
+	opts    LoadOptions
+	getenv  func(string) string
+	fd      fileData
+	profile string
+}
+
+// lookup finds key by precedence flag > env > file profile > file top level;
+// ok is false when only the default applies.
+func (r resolver) lookup(key string) (raw, bool, *Problem) {
+	if key == "token" && r.opts.TokenFile != "" {
+		where := "flag --token-file " + r.opts.TokenFile
+		b, err := os.ReadFile(expandHome(r.opts.TokenFile, r.getenv))
+		if err != nil {
+			return raw{}, false, &Problem{Where: "flag --token-file", Key: "token", Profile: r.profile, Msg: fmt.Sprintf("cannot read the token: %v", err)}
+		}
+		return raw{strings.TrimSpace(string(b)), Origin{Source: SourceFlag, Where: where}, "token"}, true, nil
+	}
+	if v, ok := r.opts.Flags[key]; ok {
+		return raw{v, Origin{Source: SourceFlag, Where: "flag " + FlagName(key)}, key}, true, nil
+	}
+	if env := envNames[key]; env != "" {
+		if v := r.getenv(env); v != "" {
+			if key == "no_color" {
+				v = "true" // https://no-color.org: any non-empty value
+			}
+			return raw{v, Origin{Source: SourceEnv, Where: "env " + env}, key}, true, nil
+		}
+	}
+	if p, ok := r.fd.profiles[r.profile]; ok {
+		if v, ok := p[key]; ok && v != nil {
+			k := "profiles." + r.profile + "." + key
+			return raw{v, Origin{Source: SourceFile, Where: r.fd.path + ": " + k}, k}, true, nil
+		}
+	}
+	if v, ok := r.fd.top[key]; ok && v != nil {
+		return raw{v, Origin{Source: SourceFile, Where: r.fd.path + ": " + key}, key}, true, nil
+	}
+	return raw{}, false, nil
+}
+
+func (r resolver) problem(rv raw, msg string) Problem {
+	where := rv.origin.Where
+	if rv.origin.Source == SourceFile {
+		where = r.fd.path // the key names the section
+	}
+	return Problem{Where: where, Key: rv.key, Profile: r.profile, Msg: msg}
+}
+
+func (r resolver) str(key string, origins map[string]Origin, ps *[]Problem) (string, bool) {
+	rv, ok, p := r.lookup(key)
+	if p != nil {
+		*ps = append(*ps, *p)
+		return "", false
+	}
+	if !ok {
+		origins[key] = Origin{Source: SourceDefault}
+		return "", false
+	}
+	origins[key] = rv.origin
+	s, isStr := rv.val.(string)
+	if !isStr {
+		// Never echo the value: it could be a token.
+		*ps = append(*ps, r.problem(rv, fmt.Sprintf("must be a string (got a YAML %T)", rv.val)))
+		return "", false
+	}
+	return strings.TrimSpace(s), true
+}
+
+func (r resolver) boolean(key string, origins map[string]Origin, ps *[]Problem) bool {
+	rv, ok, _ := r.lookup(key)
+	if !ok {
+		origins[key] = Origin{Source: SourceDefault}
+		return false
+	}
+	origins[key] = rv.origin
+	switch v := rv.val.(type) {
+	case bool:
+		return v
+	case string:
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			*ps = append(*ps, r.problem(rv, fmt.Sprintf("%q is not a boolean; want true or false", v)))
+		}
+		return b
+	default:
+		*ps = append(*ps, r.problem(rv, fmt.Sprintf("%v is not a boolean; want true or false", v)))
+		return false
+	}
+}
+
+func (r resolver) duration(key string, def, lo, hi time.Duration, origins map[string]Origin, ps *[]Problem) time.Duration {
+	rv, ok, _ := r.lookup(key)
+	if !ok {
+		origins[key] = Origin{Source: SourceDefault}
+		return def
+	}
+	origins[key] = rv.origin
+	s, isStr := rv.val.(string)
+	if !isStr {
+		*ps = append(*ps, r.problem(rv, fmt.Sprintf("%v is not a duration; want e.g. 5s, 1m30s (with a unit)", rv.val)))
+		return def
+	}
+	d, msg := parseBounded(s, lo, hi)
+	if msg != "" {
+		*ps = append(*ps, r.problem(rv, msg))
+		return def
+	}
+	return d
+}
+
+// resolve computes the profile's config and every problem in it.
+func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
+	var ps []Problem
+	cfg := Config{Profile: r.profile}
+
+	cfg.AllowInsecureHTTP = r.boolean("allow_insecure_http", origins, &ps)
+	cfg.NoColor = r.boolean("no_color", origins, &ps)
+	cfg.PollInterval = r.duration("poll_interval", DefaultPollInterval, MinPollInterval, MaxPollInterval, origins, &ps)
+	cfg.Timeout = r.duration("timeout", DefaultTimeout, MinTimeout, MaxTimeout, origins, &ps)
+
+	if sb := r.opts.Sandbox; sb != nil {
+		cfg.BaseURL, cfg.Token, cfg.TokenSource = sb.BaseURL, sb.Token, SourceSandbox
+		origins["base_url"] = Origin{Source: SourceSandbox}
+		origins["token"] = Origin{Source: SourceSandbox}
+		if u, msg := validateBaseURL(sb.BaseURL, false); msg != "" {
+			ps = append(ps, Problem{Where: "sandbox", Key: "base_url", Msg: msg})
+		} else {
+			cfg.BaseURL = u
+		}
+		if msg := ValidateToken(sb.Token); msg != "" {
+			ps = append(ps, Problem{Where: "sandbox", Key: "token", Msg: msg})
+		}
+	} else {
+		cfg.BaseURL = DefaultBaseURL
+		if s, ok := r.str("base_url", origins, &ps); ok {
+			rv, _, _ := r.lookup("base_url")
+			if u, msg := validateBaseURL(s, cfg.AllowInsecureHTTP); msg != "" {
+				ps = append(ps, r.problem(rv, msg))
+				cfg.BaseURL = s
+			} else {
+				cfg.BaseURL = u
+			}
+		}
+		if t, ok := r.str("token", origins, &ps); ok {
+			rv, _, _ := r.lookup("token")
+			cfg.Token, cfg.TokenSource = t, rv.origin.Source
+			if msg := ValidateToken(t); msg != "" {
+				ps = append(ps, r.problem(rv, msg))
+			}
+		} else if _, set, _ := r.lookup("token"); !set && r.opts.TokenFile == "" {
+			where := ""
+			if r.fd.top != nil {
+				where = r.fd.path
+			}
+			ps = append(ps, Problem{Where: where, Key: "token", Profile: r.profile, Msg: "not set; run `abtop config set-token`, set ABTOP_TOKEN or pass --token-file"})
+		}
+	}
+
+	if s, ok := r.str("limiter", origins, &ps); ok && s != "" {
+		rv, _, _ := r.lookup("limiter")
+		if msg := validateLimiter(s); msg != "" {
+			ps = append(ps, r.problem(rv, msg))
+		}
+		cfg.Limiter = s
+	}
+
+	if s, ok := r.str("journal", origins, &ps); ok && s != "" {
+		cfg.JournalPath = expandHome(s, r.getenv)
+	} else {
+		name := r.profile
+		if r.opts.Sandbox != nil {
+			name = "sandbox" // sandbox jobs never mix with real ones
+		}
+		j, err := DefaultJournal(r.getenv, name)
+		if err != nil {
+			ps = append(ps, Problem{Key: "journal", Profile: r.profile, Msg: "no default location (" + err.Error() + "); set ABTOP_JOURNAL"})
+		}
+		cfg.JournalPath = j
+	}
+
+	cfg.Keys, ps = r.keys(origins, ps)
+	cfg.Caps, ps = r.caps(origins, ps)
+	// Report in the order keys are documented, not the order they were
+	// computed in (base_url needs allow_insecure_http first).
+	slices.SortStableFunc(ps, func(a, b Problem) int { return keyRank(a.Key) - keyRank(b.Key) })
+	return cfg, ps
+}
+
+func keyRank(key string) int {
+	last := key[strings.LastIndex(key, ".")+1:]
+	if i := slices.Index(settingKeys, last); i >= 0 {
+		return i
+	}
+	return len(settingKeys)
+}
+
+// keys merges the top-level key bindings with the profile's (per action,
+// the profile wins).
+func (r resolver) keys(origins map[string]Origin, ps []Problem) (map[string][]string, []Problem) {
+	out := map[string][]string{}
+	origins["keys"] = Origin{Source: SourceDefault}
+	sections := []struct {
+		prefix string
+		m      map[string]any
+	}{{"keys", r.fd.top}, {"profiles." + r.profile + ".keys", r.fd.profiles[r.profile]}}
+	for _, sec := range sections {
+		v, ok := sec.m["keys"]
+		if !ok || v == nil {
+			continue
+		}
+		origins["keys"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.prefix}
+		m, ok := v.(map[string]any)
+		if !ok {
+			ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix, Profile: r.profile, Msg: "must be a map of action → list of keys"})
+			continue
+		}
+		for _, action := range sortedKeys(m) {
+			switch b := m[action].(type) {
+			case string:
+				out[action] = []string{b}
+			case []any:
+				var keys []string
+				for _, k := range b {
+					s, ok := k.(string)
+					if !ok || s == "" {
+						ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix + "." + action, Profile: r.profile, Msg: fmt.Sprintf("%v is not a key name; quote it, e.g. \"1\"", k)})
+						continue
+					}
+					keys = append(keys, s)
+				}
+				out[action] = keys
+			default:
+				ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix + "." + action, Profile: r.profile, Msg: "must be a list of keys, e.g. [\"p\", \"space\"]"})
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, ps
+	}
+	return out, ps
+}
