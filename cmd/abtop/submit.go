@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
@@ -20,6 +21,8 @@ import (
 
 type submitFlags struct {
 	json        bool
+	dryRun      bool
+	maxCredits  float64
 	resume      bool
 	skipInvalid bool
 	workers     int
@@ -47,8 +50,16 @@ split one organization's budget through Redis (see "Several machines" in
 the README); the output says how many share it, or that Redis is
 unreachable and this process runs at a conservative local share.
 
+With --dry-run nothing is sent: two reads (/v1/models, /v1/balance) price
+the batch per model and check it against the balance, the monthly quota
+and the rate now observed. --max-credits N stops the batch before it
+spends more than N credits; the profile's caps (caps: in the config) hold
+across every abtop sharing its budget.
+
 Exit status: 0 when every job was created; 1 when a job failed, the batch
-paused (credits) or was interrupted; 2 when the input has bad lines.`,
+paused (credits) or was interrupted; 2 when the input has bad lines; 3 when
+a spending cap stopped the batch ("abtop submit --resume" continues once
+it lifts or is raised).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := ""
@@ -63,6 +74,8 @@ paused (credits) or was interrupted; 2 when the input has bad lines.`,
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
 	fl.String("limiter", "", "share the organization's budget with other abtop processes through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "estimate the batch (credits per model, limits, duration) and send nothing")
+	fl.Float64Var(&f.maxCredits, "max-credits", 0, "stop before this batch spends more than N credits (0: no cap)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	return cmd
 }
@@ -96,13 +109,20 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if f.workers < 1 {
 		return fmt.Errorf("submit: --workers %d must be at least 1", f.workers)
 	}
+	if f.maxCredits < 0 || f.maxCredits != f.maxCredits {
+		return fmt.Errorf("submit: --max-credits %v must be a number ≥ 0", f.maxCredits)
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
 	}
+	if f.dryRun {
+		return a.runDryRun(ctx, cfg, file, f)
+	}
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut),
 		Queue: session.QueueRequired, Workers: f.workers,
+		History: a.historyPath(), MaxCredits: f.maxCredits, ClockOffset: testClockOffset(),
 	})
 	if err != nil {
 		return err
@@ -182,7 +202,11 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	} else {
 		a.printSummary(sum)
 	}
+	var be *queue.BlockedError
 	switch {
+	case errors.As(runErr, &be) && be.Reached != nil:
+		fmt.Fprintf(a.errOut, "abtop: %s; %d job(s) left: \"abtop submit --resume\" continues\n", sum.Paused, sum.Pending)
+		return exitError{code: exitCap}
 	case ctx.Err() != nil:
 		fmt.Fprintf(a.errOut, "abtop: interrupted with %d job(s) left; run \"abtop submit --resume\" to continue\n", sum.Pending)
 		return exitError{code: 1}
@@ -194,23 +218,36 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	return nil
 }
 
+// exitCap is submit's exit status when a spending cap stopped the batch.
+const exitCap = 3
+
 // readJobs fetches the model list (through the budget) and validates the
 // whole input before anything is queued.
 func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
+	parsed, _, err := a.parseJobs(ctx, sess, in, name, skipInvalid)
+	if err != nil {
+		return nil, err
+	}
+	return session.Jobs(parsed), nil
+}
+
+// parseJobs reads the models (one read) and checks every line against
+// them, reporting each bad one.
+func (a *app) parseJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]jobfile.Job, []apiclient.Model, error) {
 	models, err := sess.Models(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
+		return nil, nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
 	}
 	parsed, probs, err := jobfile.Parse(in, models)
 	if err != nil {
-		return nil, fmt.Errorf("submit: %s: %w", name, err)
+		return nil, nil, fmt.Errorf("submit: %s: %w", name, err)
 	}
 	for _, p := range probs {
 		fmt.Fprintf(a.errOut, "%s: %s\n", name, p)
 	}
 	if len(probs) > 0 && !skipInvalid {
 		fmt.Fprintf(a.errOut, "abtop: %d bad line(s) in %s; nothing was sent (fix them, or use --skip-invalid)\n", len(probs), name)
-		return nil, exitError{code: 2}
+		return nil, nil, exitError{code: 2}
 	}
 	if len(probs) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: skipping %d bad line(s)\n", len(probs))
@@ -218,7 +255,7 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 	if len(parsed) == 0 && len(probs) == 0 {
 		fmt.Fprintf(a.errOut, "abtop: %s has no jobs\n", name)
 	}
-	return session.Jobs(parsed), nil
+	return parsed, models, nil
 }
 
 func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Store, batch map[string]bool, start time.Time, runErr error) submitSummary {
