@@ -94,6 +94,7 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 		newInspectCmd(a),
 		newSandboxCmd(a),
 		newSubmitCmd(a),
+		newReportCmd(a),
 		newCompletionCmd(a),
 		newManCmd(a),
 	)
