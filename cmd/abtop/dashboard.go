@@ -62,7 +62,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	sandbox := a.v.GetBool("sandbox")
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Observer: observer,
-		Queue: session.QueueOptional, EphemeralJournal: sandbox,
+		Queue: session.QueueOptional, EphemeralJournal: sandbox, History: a.historyPath(),
 	})
 	if err != nil {
 		return err
