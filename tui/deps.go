@@ -73,6 +73,14 @@ type Queue interface {
 	RetryFailed(ctx context.Context) (int, error)
 }
 
+// Previewer is a Queue that can estimate a file before loading it (the
+// dry run's two reads, no write): the dashboard shows the estimate after
+// the first enter and loads the file on the second. PreviewFile returns
+// the estimate's text, one line each, or a *FileError.
+type Previewer interface {
+	PreviewFile(ctx context.Context, path string) ([]string, error)
+}
+
 // FileError is a JSONL file that failed validation, by line.
 type FileError struct {
 	Path  string

@@ -217,6 +217,11 @@ func (m *Model) onOpenForm(msg tea.Msg) tea.Cmd {
 	switch m.open.Update(msg) {
 	case form.Close:
 		m.overlay = noOverlay
+	case form.Preview:
+		if p, ok := m.opts.Queue.(Previewer); ok {
+			return previewCmd(m.ctx, p, m.open.Value())
+		}
+		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	case form.Submit:
 		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	}

@@ -195,6 +195,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case loadDoneMsg:
 		m.onLoad(msg)
 		return m, nil
+	case previewDoneMsg:
+		m.onPreview(msg)
+		return m, nil
 	case tea.MouseWheelMsg:
 		d := 3
 		if msg.Button == tea.MouseWheelUp {

@@ -47,6 +47,11 @@ type (
 		n    int
 		err  error
 	}
+	previewDoneMsg struct {
+		path  string
+		lines []string
+		err   error
+	}
 )
 
 const drainMax = 512
@@ -127,6 +132,13 @@ func actionCmdFor(what action, subject string, f func() (int, error)) tea.Cmd {
 	return func() tea.Msg {
 		n, err := f()
 		return actionDoneMsg{what: what, subject: subject, n: n, err: err}
+	}
+}
+
+func previewCmd(ctx context.Context, p Previewer, path string) tea.Cmd {
+	return func() tea.Msg {
+		lines, err := p.PreviewFile(ctx, path)
+		return previewDoneMsg{path: path, lines: lines, err: err}
 	}
 }
 
