@@ -16,6 +16,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/tui/data"
 )
 
@@ -47,6 +48,9 @@ type PollResult struct {
 	// Running and Concurrency, when the poll learned them (0: unknown).
 	Running     int
 	Concurrency int
+	// Caps are the profile's spending caps and what is reserved against
+	// them now (shown as gauges beside the server's limits).
+	Caps []caps.Line
 	// Limiter is how the budget is shared with other abtop processes; the
 	// zero value when it is this process's alone.
 	Limiter budget.Sharing

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"github.com/abtop-dev/abtop/caps"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -64,6 +65,7 @@ type Model struct {
 	conc       int            // concurrency from the poll, 0 unknown
 	runningAPI int            // running jobs per the poll
 	limiter    budget.Sharing // how the org budget is shared (zero when not), per the poll
+	caps       []caps.Line    // the profile's spending caps, per the poll
 
 	focus        pane
 	showLog      bool

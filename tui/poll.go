@@ -75,6 +75,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 		}
 		m.runningAPI = r.Running
 		m.limiter = r.Limiter
+		m.caps = r.Caps
 		m.usage.ExtendEmbargo(r.Embargo)
 	}
 	next := m.pollInterval()

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/abtop-dev/abtop/caps"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -145,6 +146,7 @@ func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	if st, serr := m.sess.Store.Snapshot(ctx); serr == nil {
 		res.Concurrency = st.ConcurrencyLimit
 		res.Running = len(st.Slots)
+		res.Caps = caps.Lines(m.sess.Config.Caps, st.CapUsage, m.sess.Now(), 0, 0)
 		// another process's Retry-After reaches this one only through the
 		// shared store; in-process the dashboard saw the response itself
 		if res.Limiter.Shared && !st.Embargo.IsZero() {
