@@ -17,6 +17,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/caps"
+	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/tui/data"
 )
 
@@ -77,6 +78,12 @@ type Queue interface {
 	RetryFailed(ctx context.Context) (int, error)
 }
 
+// ChartSource is the history store as the zoomed chart reads it: span
+// ending at now in n buckets. Only ever called from a tea.Cmd.
+type ChartSource interface {
+	Chart(ctx context.Context, span time.Duration, n int, now time.Time) (history.Chart, error)
+}
+
 // Previewer is a Queue that can estimate a file before loading it (the
 // dry run's two reads, no write): the dashboard shows the estimate after
 // the first enter and loads the file on the second. PreviewFile returns
@@ -124,6 +131,9 @@ type Options struct {
 	// Observations carries every response the client saw (the client's
 	// Observer sends here); nil when not wired.
 	Observations <-chan apiclient.Observation
+	// History feeds the chart when it is zoomed out to a span the live
+	// chart does not hold (z); nil: the live chart only.
+	History ChartSource
 
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time

@@ -195,6 +195,9 @@ const chartLabel = 6
 // what the history really holds, never more than it keeps, and the
 // sparkline's scale (its peak) is in the title, so no bar is unlabelled.
 func (m *Model) chart(w, rows int) (string, []string) {
+	if m.zoom > 0 {
+		return m.zoomChart(w, rows)
+	}
 	st := m.st
 	h := m.usage.Hist
 	cw := max(1, w-chartLabel)

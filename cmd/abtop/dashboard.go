@@ -83,6 +83,9 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Observations: obs,
 		Context:      ctx,
 	}
+	if sess.History != nil {
+		opts.History = historyChart{sess}
+	}
 
 	var runErr chan error
 	if q := sess.Queue; q != nil {

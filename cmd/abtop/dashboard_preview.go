@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/abtop-dev/abtop/history"
+	"github.com/abtop-dev/abtop/session"
 	"strings"
+	"time"
 
 	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/config"
@@ -37,4 +40,12 @@ func (a *queueAdapter) PreviewFile(ctx context.Context, path string) ([]string, 
 		}
 	}
 	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), nil
+}
+
+// historyChart is the zoomed chart's source (tui.ChartSource): this
+// profile's history, as every abtop process recorded it.
+type historyChart struct{ sess *session.Session }
+
+func (h historyChart) Chart(_ context.Context, span time.Duration, n int, now time.Time) (history.Chart, error) {
+	return h.sess.History.ChartOf(h.sess.Config.Profile, session.DefaultOrg(h.sess.Config), now.Add(-span), now, n)
 }

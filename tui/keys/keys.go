@@ -31,6 +31,7 @@ type KeyMap struct {
 	Top      key.Binding
 	Bottom   key.Binding
 	Back     key.Binding
+	Zoom     key.Binding
 }
 
 // Default returns the documented bindings.
@@ -57,6 +58,7 @@ func Default() KeyMap {
 		Top:      b("first", "home", "g"),
 		Bottom:   b("last", "end", "G"),
 		Back:     b("close", "esc"),
+		Zoom:     b("chart span: live, 15m, 1h, 24h, 7d (history)", "z"),
 	}
 }
 
@@ -67,7 +69,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
 		"pane": &k.Pane, "filter": &k.Filter, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
-		"back": &k.Back,
+		"back": &k.Back, "zoom": &k.Zoom,
 	}
 }
 
@@ -147,7 +149,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
-		{k.Refresh, k.Log, k.Pane, k.Filter},
+		{k.Refresh, k.Log, k.Pane, k.Filter, k.Zoom},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}
