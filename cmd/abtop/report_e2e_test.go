@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/abtop-dev/abtop/sandbox"
 )
@@ -83,6 +85,7 @@ func TestReportE2EMatchesSandbox(t *testing.T) {
 		t.Errorf("report table lacks a model:\n%s", stdout.String())
 	}
 	t.Logf("report table:\n%s", stdout.String())
+	dashboardShowsHistory(t, e, "alpha")
 }
 
 // mixedJobsNamed is mixedJobs with distinct refs per batch.
@@ -106,4 +109,25 @@ func writeFile(t *testing.T, p, body string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// The dashboard started after the batches shows them in its 1-hour chart,
+// read from the history the submitters recorded.
+func dashboardShowsHistory(t *testing.T, e *e2e, profile string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Log("tmux not installed: the dashboard half is skipped")
+		return
+	}
+	env := fmt.Sprintf("env -i PATH=%q HOME=%q XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q TERM=xterm-256color NO_COLOR=1 "+
+		"ABTOP_BASE_URL=%q ABTOP_TOKEN=%q ABTOP_JOURNAL=%q ABTOP_POLL_INTERVAL=1s",
+		os.Getenv("PATH"), e.dir, filepath.Join(e.dir, "cfg"), filepath.Join(e.dir, "state"), e.url, e.token, filepath.Join(e.dir, profile+".db"))
+	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-hist-%d", os.Getpid())}
+	tm.run("new-session", "-d", "-s", "abtop", "-x", "120", "-y", "40",
+		env+" "+abtopBinary(t)+" --profile "+profile+"; sleep 60")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	tm.waitFor("first data", 10*time.Second, `● live`)
+	tm.keys("z", "z")
+	s := tm.waitFor("1-hour chart", 10*time.Second, `History · last 1h`, `jobs created \(peak [1-9]`)
+	t.Logf("dashboard after the batches:\n%s", s)
 }
