@@ -51,7 +51,7 @@ func (c *Command) Send(ctx context.Context, a Alert) error {
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+			err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
 		if s := strings.TrimSpace(clean(out.String())); s != "" {
 			return fmt.Errorf("%w: %s", err, s)

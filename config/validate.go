@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -121,7 +122,8 @@ func validateBaseURL(raw string, allowInsecure bool) (string, string) {
 
 // unwrapURLError drops url.Error's repetition of the whole input.
 func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err

@@ -27,8 +27,8 @@ func WriteToken(path, profile, token string) error {
 		return fmt.Errorf("profile %q: names use only a-z, 0-9, _ and -", profile)
 	}
 	// Write through a symlink (dotfile managers) rather than replacing it.
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
 	}
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -118,11 +118,11 @@ func TestWriteTokenRefuses(t *testing.T) {
 
 func TestWriteTokenFollowsSymlink(t *testing.T) {
 	dir := isolate(t)
-	real := filepath.Join(dir, "dotfiles", "abtop.yaml")
-	os.MkdirAll(filepath.Dir(real), 0o700)
-	os.WriteFile(real, []byte("poll_interval: 9s\n"), 0o600)
+	target := filepath.Join(dir, "dotfiles", "abtop.yaml")
+	os.MkdirAll(filepath.Dir(target), 0o700)
+	os.WriteFile(target, []byte("poll_interval: 9s\n"), 0o600)
 	link := filepath.Join(dir, "link.yaml")
-	if err := os.Symlink(real, link); err != nil {
+	if err := os.Symlink(target, link); err != nil {
 		t.Skip(err)
 	}
 	if err := WriteToken(link, "", tok("l")); err != nil {
@@ -131,7 +131,7 @@ func TestWriteTokenFollowsSymlink(t *testing.T) {
 	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
 		t.Error("symlink replaced by a file")
 	}
-	b, _ := os.ReadFile(real)
+	b, _ := os.ReadFile(target)
 	if !strings.Contains(string(b), tok("l")) || !strings.Contains(string(b), "poll_interval: 9s") {
 		t.Errorf("target: %s", b)
 	}

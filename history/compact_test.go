@@ -101,14 +101,14 @@ func TestCompactionIsRateLimited(t *testing.T) {
 	c.Add(5 * time.Minute)
 	s.ObserveLimit(rate, 2, 60, time.Time{})
 	mustFlush(t, s) // not due: the 5-minute-old point stays raw
-	if raw, min := keysIn(t, s, tierRaw), keysIn(t, s, tierMinute); raw != 2 || min != 0 {
-		t.Fatalf("after 5 min: %d raw, %d minute points; want 2, 0", raw, min)
+	if raw, mins := keysIn(t, s, tierRaw), keysIn(t, s, tierMinute); raw != 2 || mins != 0 {
+		t.Fatalf("after 5 min: %d raw, %d minute points; want 2, 0", raw, mins)
 	}
 	c.Add(6 * time.Minute)
 	s.ObserveLimit(rate, 3, 60, time.Time{})
 	mustFlush(t, s) // due: both older points are folded
-	if raw, min := keysIn(t, s, tierRaw), keysIn(t, s, tierMinute); raw != 1 || min != 2 {
-		t.Fatalf("after 11 min: %d raw, %d minute points; want 1, 2", raw, min)
+	if raw, mins := keysIn(t, s, tierRaw), keysIn(t, s, tierMinute); raw != 1 || mins != 2 {
+		t.Fatalf("after 11 min: %d raw, %d minute points; want 1, 2", raw, mins)
 	}
 }
 

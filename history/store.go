@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Options configure a Store.
@@ -98,7 +99,7 @@ func (s *Store) open(readOnly bool) (*bolt.DB, error) {
 		return nil, fmt.Errorf("history %s: %w", s.opts.Path, err)
 	}
 	db, err := bolt.Open(s.opts.Path, 0o600, &bolt.Options{Timeout: s.opts.LockTimeout, ReadOnly: readOnly})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("history %s: busy (another abtop process held it for %v)", s.opts.Path, s.opts.LockTimeout)
 	}
 	if err != nil {

@@ -90,7 +90,7 @@ func TestOpenPlugsInABackendByScheme(t *testing.T) {
 	// the store's clock is an hour behind this machine's: its instants
 	// move by that hour to be shown next to local times
 	st.now = time.Now().Add(-time.Hour)
-	if d := s.Local(st.now).Sub(time.Now()); d < -time.Minute || d > time.Minute {
+	if d := time.Until(s.Local(st.now)); d < -time.Minute || d > time.Minute {
 		t.Errorf("Local(store now) is %v from local now, want ~0", d)
 	}
 	if sh := s.Sharing(); !sh.Shared || sh.Org != "acme" {

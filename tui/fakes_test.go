@@ -131,7 +131,7 @@ func scenarioObservations() []apiclient.Observation {
 		if s == 0 {
 			rem = 41
 		}
-		quota -= 1
+		quota--
 		credits -= 0.8
 		o := apiclient.Observation{Method: "POST", Path: "/v1/jobs", Status: 201, Snapshot: snap(at, rem, quota, credits), Latency: 84 * time.Millisecond, Write: true}
 		if s == 320 {
@@ -190,7 +190,7 @@ func scenario(w, h int, noColor bool, njobs int) (*Model, *fakeQueue) {
 		Observations: make(chan apiclient.Observation),
 		Now:          func() time.Time { return t0 },
 	})
-	m.Update(tea_WindowSize(w, h))
+	m.Update(windowSizeMsg(w, h))
 	m.Update(obsMsg(scenarioObservations()))
 	m.Update(pollDoneMsg{gen: 0, res: PollResult{Balance: &apiclient.Balance{Credits: 1204.5, Plan: "team"}, Requests: 1}})
 	m.Update(queueInitMsg{jobs: scenarioJobs(njobs), state: data.QueueState{Concurrency: 10}})

@@ -31,7 +31,7 @@ func TestFooterAlwaysShowsHelpAndQuit(t *testing.T) {
 		}
 	}
 	m := New(Options{Keys: map[string][]string{"help": {"h"}, "quit": {"Q"}}, Now: func() time.Time { return t0 }, NoColor: true})
-	m.Update(tea_WindowSize(60, 20))
+	m.Update(windowSizeMsg(60, 20))
 	if f := lastLine(m); !strings.Contains(f, "h help") || !strings.Contains(f, "Q quit") {
 		t.Errorf("remapped help/quit not in footer: %q", f)
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/logview"
 )
 
-func tea_WindowSize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+func windowSizeMsg(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
 
 func keyMsg(s string) tea.KeyPressMsg {
 	switch s {

@@ -54,7 +54,7 @@ func run(cmd tea.Cmd) []tea.Msg {
 func TestPollTicksCannotMultiply(t *testing.T) {
 	mon := &fakeMonitor{}
 	m := New(Options{Monitor: mon, Now: func() time.Time { return t0 }})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 
 	// the first tick starts a poll
 	_, cmd := m.Update(pollTickMsg{gen: 0})
@@ -97,7 +97,7 @@ func TestPollTicksCannotMultiply(t *testing.T) {
 func TestPollingStopsDuringRetryAfterAndSlowsWhenShort(t *testing.T) {
 	mon := &fakeMonitor{}
 	m := New(Options{Monitor: mon, Now: func() time.Time { return t0 }, PollInterval: 5 * time.Second})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 	s := snap(t0, 3, 100, 10)
 	s.RetryAfter = dur(30 * time.Second)
 	m.Update(obsMsg{{Method: "GET", Path: "/v1/balance", Status: 429, Snapshot: s}})
@@ -190,7 +190,7 @@ func TestQuitAsksOnceWhenJobsAreInFlight(t *testing.T) {
 func TestRemappedKeysWorkAndShowInHelp(t *testing.T) {
 	q := newFakeQueue(nil)
 	m := New(Options{Keys: map[string][]string{"pause": {"P"}, "bogus": {"z"}}, Queue: q, Now: func() time.Time { return t0 }, NoColor: true})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 	if _, cmd := m.Update(keyMsg("space")); cmd != nil {
 		t.Fatal("space still pauses after remapping pause to P")
 	}
@@ -256,7 +256,7 @@ func TestAddJobForm(t *testing.T) {
 	q := newFakeQueue(nil)
 	mon := &fakeMonitor{models: []apiclient.Model{{ID: "flux-schnell", Kind: "image", Credits: 1}, {ID: "kling-2.6", Kind: "video", Credits: 20}}}
 	m := New(Options{Monitor: mon, Queue: q, Now: func() time.Time { return t0 }, NoColor: true})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 	_, cmd := m.Update(keyMsg("a"))
 	for _, msg := range run(cmd) {
 		m.Update(msg)
@@ -325,13 +325,13 @@ func TestTenThousandJobsScrollAndStayInFrame(t *testing.T) {
 func TestResizeRedrawsEveryLayout(t *testing.T) {
 	m, _ := scenario(100, 30, true, 40)
 	for _, sz := range [][2]int{{40, 10}, {59, 19}, {60, 20}, {99, 40}, {100, 30}, {200, 60}} {
-		m.Update(tea_WindowSize(sz[0], sz[1]))
+		m.Update(windowSizeMsg(sz[0], sz[1]))
 		lines := strings.Split(m.Render(), "\n")
 		if len(lines) != sz[1] {
 			t.Fatalf("%v: %d lines", sz, len(lines))
 		}
 	}
-	m.Update(tea_WindowSize(50, 15))
+	m.Update(windowSizeMsg(50, 15))
 	if v := plain(m); strings.Contains(v, "STATE") || !strings.Contains(v, "Monthly writes") {
 		t.Fatalf("below 60×20 should show gauges only:\n%s", v)
 	}
@@ -340,7 +340,7 @@ func TestResizeRedrawsEveryLayout(t *testing.T) {
 func TestPollErrorShowsInHeader(t *testing.T) {
 	mon := &fakeMonitor{err: &apiclient.Error{Status: 401, Code: problem.CodeUnauthorized, Title: "Unauthorized"}}
 	m := New(Options{Monitor: mon, Now: func() time.Time { return t0 }, NoColor: true})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 	_, cmd := m.Update(pollTickMsg{})
 	for _, msg := range run(cmd) {
 		m.Update(msg)
@@ -363,7 +363,7 @@ func TestPollErrorShowsInHeader(t *testing.T) {
 
 func TestNoQueueSaysSo(t *testing.T) {
 	m := New(Options{Now: func() time.Time { return t0 }, NoColor: true})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 	m.Update(keyMsg("a"))
 	if v := plain(m); !strings.Contains(v, "not available") {
 		t.Fatalf("missing queue not explained:\n%s", v)
@@ -373,7 +373,7 @@ func TestNoQueueSaysSo(t *testing.T) {
 func TestStaleValuesAreDimmedWithAge(t *testing.T) {
 	now := t0
 	m := New(Options{Now: func() time.Time { return now }, NoColor: true, PollInterval: 5 * time.Second})
-	m.Update(tea_WindowSize(100, 30))
+	m.Update(windowSizeMsg(100, 30))
 	m.Update(obsMsg{{Method: "GET", Path: "/v1/balance", Status: 200, Snapshot: snap(t0, 50, 100, 10)}})
 	now = t0.Add(42 * time.Second)
 	m.Update(frameMsg{})

@@ -10,9 +10,8 @@ import (
 // Sizes from tiny to huge, in every pane and overlay, draw exactly
 // width×height cells: nothing wraps, nothing is short, nothing panics.
 func TestEverySizeFillsTheScreenExactly(t *testing.T) {
-	m, _ := scenario(100, 30, false, 40)
 	for _, setup := range []string{"", "tab", "l", "?", "o", "/"} {
-		m, _ = scenario(100, 30, false, 40)
+		m, _ := scenario(100, 30, false, 40)
 		if setup != "" {
 			m.Update(keyMsg(setup))
 		}
@@ -20,7 +19,7 @@ func TestEverySizeFillsTheScreenExactly(t *testing.T) {
 		// 28 and 40 rows, the detail box at 16 spare rows) from either side
 		for _, w := range []int{20, 40, 59, 60, 61, 80, 99, 100, 101, 120, 139, 140, 141, 160, 200, 218} {
 			for _, h := range []int{5, 10, 15, 19, 20, 21, 24, 27, 28, 29, 30, 35, 39, 40, 41, 48, 61} {
-				m.Update(tea_WindowSize(w, h))
+				m.Update(windowSizeMsg(w, h))
 				out := m.Render()
 				lines := strings.Split(out, "\n")
 				if len(lines) != h {

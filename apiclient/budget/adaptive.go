@@ -183,10 +183,10 @@ func rateText(perSec float64, unit string) string {
 }
 
 func (s State) advertisedText(unit string) string {
-	switch {
-	case s.Window == time.Minute:
+	switch s.Window {
+	case time.Minute:
 		return fmt.Sprintf("%d/min", s.Limit)
-	case s.Window == time.Second:
+	case time.Second:
 		return fmt.Sprintf("%d %s/s", s.Limit, unit)
 	}
 	return fmt.Sprintf("%d per %s", s.Limit, s.Window)

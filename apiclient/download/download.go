@@ -185,7 +185,7 @@ func (d *Fetcher) client() *http.Client {
 	next := base.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if err := d.checkURL(req.URL.String()); err != nil {
-			return fmt.Errorf("%w: %v", errBadRedirect, err)
+			return fmt.Errorf("%w: %w", errBadRedirect, err)
 		}
 		// A redirect keeps the original request's headers; there is no
 		// Authorization among them, and none is allowed to appear.
@@ -209,7 +209,7 @@ var errBadRedirect = errors.New("refusing a redirect")
 func (d *Fetcher) checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("not a URL: %v", unwrapURL(err))
+		return fmt.Errorf("not a URL: %w", unwrapURL(err))
 	}
 	if u.User != nil {
 		return errors.New("the link carries credentials")

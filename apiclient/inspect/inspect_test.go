@@ -84,11 +84,7 @@ func TestFraming(t *testing.T) {
 
 // rNotesFraming drops notes from the usage parser, which has its own tests.
 func rNotesFraming(r Report) []string {
-	var out []string
-	for _, n := range r.Notes[:len(r.Notes)-len(r.Snapshot.Problems)] {
-		out = append(out, n)
-	}
-	return out
+	return append([]string(nil), r.Notes[:len(r.Notes)-len(r.Snapshot.Problems)]...)
 }
 
 func TestObsFoldJoinsValue(t *testing.T) {

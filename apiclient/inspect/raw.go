@@ -206,10 +206,10 @@ func trimLeadingBlankLines(b []byte) []byte {
 
 // quote shows a piece of input in an error, shortened to stay on one line.
 func quote(s string) string {
-	const max = 60
-	if utf8.RuneCountInString(s) > max {
+	const maxRunes = 60
+	if utf8.RuneCountInString(s) > maxRunes {
 		r := []rune(s)
-		s = string(r[:max]) + "…"
+		s = string(r[:maxRunes]) + "…"
 	}
 	return strconv.Quote(s)
 }

@@ -97,10 +97,10 @@ func readLines(br *bufio.Reader, maxLine int) ([]rawEntry, []Problem, error) {
 	var probs []Problem
 	for line := 1; ; line++ {
 		text, size, err := readLine(br, maxLine)
-		if err != nil && err != io.EOF {
+		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, nil, err
 		}
-		if size == 0 && err == io.EOF {
+		if size == 0 && errors.Is(err, io.EOF) {
 			return out, probs, nil
 		}
 		switch {
@@ -122,7 +122,7 @@ func readLines(br *bufio.Reader, maxLine int) ([]rawEntry, []Problem, error) {
 			}
 			out = append(out, rawEntry{line: line, data: append(json.RawMessage(nil), text...)})
 		}
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, probs, nil
 		}
 	}
@@ -147,7 +147,7 @@ func readLine(br *bufio.Reader, maxLine int) (text []byte, size int64, err error
 				buf = append(buf, frag...)
 			}
 		}
-		if err == bufio.ErrBufferFull {
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		if tooLong {

@@ -382,8 +382,8 @@ func fl(f float64) *float64 { return &f }
 func fmtLimits(ls []usage.Limit) string {
 	var b strings.Builder
 	for _, l := range ls {
-		b.WriteString(fmt.Sprintf("{%s %s limit=%v rem=%v used=%v cost=%v restore=%v reset=%v window=%v}", l.Unit, l.Source,
-			deref(l.Limit), deref(l.Remaining), deref(l.Used), deref(l.Cost), deref(l.RestoreRate), deref(l.ResetAfter), deref(l.Window)))
+		fmt.Fprintf(&b, "{%s %s limit=%v rem=%v used=%v cost=%v restore=%v reset=%v window=%v}", l.Unit, l.Source,
+			deref(l.Limit), deref(l.Remaining), deref(l.Used), deref(l.Cost), deref(l.RestoreRate), deref(l.ResetAfter), deref(l.Window))
 	}
 	return b.String()
 }

@@ -139,7 +139,7 @@ func boilerplate(t string) bool {
 }
 
 // between returns the content of the first <tag …>…</tag> (case-insensitive).
-func between(s, open, close string) string {
+func between(s, open, end string) string {
 	lower := asciiLower(s)
 	i := strings.Index(lower, open)
 	if i < 0 {
@@ -150,7 +150,7 @@ func between(s, open, close string) string {
 		return ""
 	}
 	start := i + j + 1
-	k := strings.Index(lower[start:], close)
+	k := strings.Index(lower[start:], end)
 	if k < 0 {
 		return ""
 	}

@@ -62,12 +62,3 @@ func (h *hub) publish(e Event) {
 		}
 	}
 }
-
-func (h *hub) closeAll() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for id, ch := range h.subs {
-		delete(h.subs, id)
-		close(ch)
-	}
-}

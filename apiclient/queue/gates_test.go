@@ -329,15 +329,15 @@ func TestRetryClasses(t *testing.T) {
 				s := newScripted(t, func(n int, r *http.Request, h http.Header) (int, string) {
 					rate(h, 60, 50, time.Now().Add(30*time.Second))
 					st := tc.answers[min(n, len(tc.answers)-1)]
-					switch {
-					case st == 201:
+					switch st {
+					case 201:
 						return 201, jobBody("job_1")
-					case st == 502:
+					case 502:
 						h.Set("Content-Type", "text/html")
 						return 502, "<html><body>Bad Gateway</body></html>"
-					case st == 422:
+					case 422:
 						return 422, `{"title":"invalid","status":422,"code":"validation_failed","errors":[{"pointer":"/input/prompt","detail":"is required"}]}`
-					case st == 409:
+					case 409:
 						return 409, problemBody(409, "conflict")
 					}
 					if st == 500 {

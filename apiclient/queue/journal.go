@@ -13,6 +13,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // State of a job in the queue.
@@ -101,7 +102,7 @@ func OpenJournalWait(path string, lockWait time.Duration) (*Journal, error) {
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("queue journal %s is in use by another abtop process", path)
 		}
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)

@@ -199,9 +199,9 @@ func isNumeric(s string) bool {
 // quote renders a header value for a Problems note: quoted, and cut short
 // so a hostile value cannot flood the screen.
 func quote(v string) string {
-	const max = 64
-	if len(v) > max {
-		cut := max
+	const maxLen = 64
+	if len(v) > maxLen {
+		cut := maxLen
 		for cut > 0 && !utf8RuneStart(v[cut]) {
 			cut--
 		}

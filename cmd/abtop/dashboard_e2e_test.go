@@ -147,7 +147,7 @@ func TestDashboardE2E(t *testing.T) {
 	tm.keys("l")
 	deadline := time.Now().Add(30 * time.Second)
 	for seen := false; !seen && time.Now().Before(deadline); {
-		for !exhaustWindow(t, srv.URL, tok) {
+		for !exhaustWindow(t, srv.URL, tok) { //nolint:revive // spin until a request is refused; exhaustWindow does the work
 		}
 		tm.keys("R")
 		_, seen = tm.matches(time.Second, `→ 429`)

@@ -33,7 +33,7 @@ not an HTTP response at all exits 1 with a one-line error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			asJSON, _ := cmd.Flags().GetBool("json")
 			name := "stdin"
-			var in io.Reader = a.in
+			in := a.in
 			if len(args) == 1 && args[0] != "-" {
 				f, err := os.Open(args[0])
 				if err != nil {

@@ -146,7 +146,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	}
 
 	if !f.resume {
-		var in io.Reader = a.in
+		in := a.in
 		name := "standard input"
 		if file != "" && file != "-" {
 			fh, err := os.Open(file)

@@ -20,19 +20,19 @@ func dot(row, col int) rune {
 
 // Area draws values (oldest first) as a filled braille area of width×height
 // cells; each cell holds two samples side by side and four levels. Only the
-// last 2*width samples are drawn, right-aligned. max ≤ 0 means the largest
+// last 2*width samples are drawn, right-aligned. top ≤ 0 means the largest
 // value. It returns height lines of exactly width cells.
-func Area(values []float64, width, height int, max float64) []string {
+func Area(values []float64, width, height int, top float64) []string {
 	if width <= 0 || height <= 0 {
 		return nil
 	}
 	if n := 2 * width; len(values) > n {
 		values = values[len(values)-n:]
 	}
-	if max <= 0 {
+	if top <= 0 {
 		for _, v := range values {
-			if !math.IsNaN(v) && v > max {
-				max = v
+			if !math.IsNaN(v) && v > top {
+				top = v
 			}
 		}
 	}
@@ -49,8 +49,8 @@ func Area(values []float64, width, height int, max float64) []string {
 		x := off + i
 		col, sub := x/2, x%2
 		h := 0
-		if max > 0 {
-			h = int(math.Round(v / max * float64(levels)))
+		if top > 0 {
+			h = int(math.Round(v / top * float64(levels)))
 		}
 		if h < 1 && v > 0 {
 			h = 1 // a non-zero value is always visible
@@ -87,18 +87,18 @@ const (
 )
 
 // Sparkline draws the last width values as one line of block glyphs; gaps
-// are spaces and a zero is the lowest block. max ≤ 0 means the largest value.
-func Sparkline(values []float64, width int, max float64) string {
+// are spaces and a zero is the lowest block. top ≤ 0 means the largest value.
+func Sparkline(values []float64, width int, top float64) string {
 	if width <= 0 {
 		return ""
 	}
 	if len(values) > width {
 		values = values[len(values)-width:]
 	}
-	if max <= 0 {
+	if top <= 0 {
 		for _, v := range values {
-			if !math.IsNaN(v) && v > max {
-				max = v
+			if !math.IsNaN(v) && v > top {
+				top = v
 			}
 		}
 	}
@@ -110,8 +110,8 @@ func Sparkline(values []float64, width int, max float64) string {
 			continue
 		}
 		i := 0
-		if max > 0 {
-			i = int(math.Round(v / max * float64(nBlocks-1)))
+		if top > 0 {
+			i = int(math.Round(v / top * float64(nBlocks-1)))
 		}
 		i = min(max0(i), nBlocks-1)
 		b.WriteRune(blockLow + rune(i))

@@ -5,7 +5,6 @@
 package styles
 
 import (
-	"image/color"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -138,7 +137,7 @@ func New(noColor, isDark bool) Styles {
 	fg := func(light, dark string) lipgloss.Style {
 		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
 	}
-	var selBG color.Color = ld(lipgloss.Color("#D0D7E5"), lipgloss.Color("#2C3548"))
+	selBG := ld(lipgloss.Color("#D0D7E5"), lipgloss.Color("#2C3548"))
 	key := fg("#0550AE", "#79C0FF").Bold(true)
 	dim := fg("#8C959F", "#6E7681")
 	return Styles{

@@ -205,9 +205,11 @@ func forecast(ps []point, remaining float64) Forecast {
 		return Forecast{OK: true}
 	}
 	perHour := used / el.Hours()
-	empty := time.Duration(remaining / perHour * float64(time.Hour))
-	if math.IsInf(float64(empty), 0) || empty < 0 {
-		empty = 0
+	// Converting an infinite or huge float to a Duration is undefined:
+	// check the hours first, and cap at a century.
+	var empty time.Duration
+	if h := remaining / perHour; h > 0 && !math.IsInf(h, 0) {
+		empty = time.Duration(min(h, 100*365*24) * float64(time.Hour))
 	}
 	return Forecast{PerHour: perHour, EmptyIn: empty, OK: true, Consuming: true}
 }

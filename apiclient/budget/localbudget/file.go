@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"maps"
 	"os"
 	"strconv"
 	"strings"
@@ -38,13 +37,6 @@ type proc struct {
 	PID      int   `json:"pid"`
 	InFlight int64 `json:"in_flight"`
 	Writes   int64 `json:"writes"`
-}
-
-func (e *envelope) clone() envelope {
-	c := *e
-	c.State = e.State.Clone()
-	c.Procs = maps.Clone(e.Procs)
-	return c
 }
 
 // track books id's change of units (and writes) in flight.

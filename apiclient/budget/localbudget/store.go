@@ -187,7 +187,7 @@ func (s *Store) lockedLocked(ctx context.Context, fn func() error) error {
 	if err := lock(ctx, s.file); err != nil {
 		return err
 	}
-	defer unlock(s.file)
+	defer func() { _ = unlock(s.file) }() // closing the file would drop it too
 	return fn()
 }
 
