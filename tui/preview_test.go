@@ -26,7 +26,7 @@ func TestOpenFilePreviewsBeforeLoading(t *testing.T) {
 	q := &previewQueue{fakeQueue: newFakeQueue(nil), lines: []string{"Dry run: 120 jobs · 1,330 credits · 120 writes (nothing sent)", "veo-3.1  video  20  40  800\x1b[2J"}}
 	newModel := func() *Model {
 		m := New(Options{Monitor: &fakeMonitor{}, Queue: q, Observations: make(chan apiclient.Observation), Now: func() time.Time { return t0 }, NoColor: true})
-		m.Update(tea_WindowSize(110, 30))
+		m.Update(windowSizeMsg(110, 30))
 		m.Update(keyMsg("o"))
 		typeText(m, "batch.jsonl")
 		_, cmd := m.Update(keyMsg("enter"))
