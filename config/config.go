@@ -38,6 +38,8 @@ import (
 	"github.com/abtop-dev/abtop/caps"
 	"log/slog"
 	"time"
+
+	"github.com/abtop-dev/abtop/alerts"
 )
 
 // Source says where a value came from.
@@ -69,6 +71,9 @@ type Config struct {
 	// Caps are the profile's own spending caps (caps: in the file); the
 	// zero caps (Zone local) when none is set.
 	Caps caps.Caps
+	// Alerts are the alert rules and channels (top-level section, then the
+	// profile's); alerts.Default() when the file says nothing.
+	Alerts alerts.Config
 }
 
 // String masks the token so a Config printed by accident (%v, %s) never

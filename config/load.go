@@ -128,9 +128,12 @@ func Load(opts LoadOptions) (Config, Report, error) {
 		ps = slices.DeleteFunc(ps, func(p Problem) bool { return p.Key == "token" && strings.HasPrefix(p.Msg, "not set") })
 	}
 	problems = append(problems, ps...)
+	cfg.Alerts, ps = fd.resolveAlerts(profile)
+	problems = append(problems, ps...)
 
 	if opts.AllProfiles {
 		problems = append(problems, fd.profileSectionProblems(getenv, problems)...)
+		problems = append(problems, fd.alertProblems(problems)...)
 	}
 	if len(problems) > 0 {
 		return cfg, rep, &ValidationError{Problems: problems}

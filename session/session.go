@@ -13,6 +13,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/history"
+	"github.com/abtop-dev/abtop/statusline"
 )
 
 // QueueMode says whether a session opens the journal and the queue.
@@ -46,6 +48,17 @@ type Options struct {
 	Version string // sent in the User-Agent
 	// Observer receives every response the client sees; nil: none.
 	Observer func(apiclient.Observation)
+	// Observers receive every response too, after Observer (metrics,
+	// alerts): the session fans the client's one observer out to all.
+	Observers []func(apiclient.Observation)
+	// StateDir, when set, keeps the profile's status line state
+	// (statusline.Path) up to date from every response: any abtop
+	// process that talks to the API refreshes what "abtop statusline"
+	// prints. Empty: not recorded.
+	StateDir string
+	// HTTPClient replaces the client's transport (tests, an in-memory
+	// sandbox); nil: the default.
+	HTTPClient *http.Client
 	// Log receives a shared budget's mode changes (degraded, reconnected);
 	// nil discards them (a full-screen view must not be torn by a line).
 	Log *slog.Logger
@@ -55,6 +68,9 @@ type Options struct {
 	Queue QueueMode
 	// Workers is how many jobs may be in flight at once (queue default 4).
 	Workers int
+	// Track configures following created jobs to their end (webhook URL,
+	// automatic reruns of internal_error failures).
+	Track queue.TrackOptions
 	// EphemeralJournal keeps the journal in a temporary directory removed
 	// by Close: sandbox jobs must never land in the real journal, where a
 	// later "abtop submit --resume" would send them to the real API.
@@ -87,6 +103,10 @@ type Session struct {
 	// History is the store this session records into (nil without
 	// Options.History); the dashboard reads its charts from it.
 	History *history.Store
+	// Statusline records the profile's status line state; nil when
+	// Options.StateDir was empty. Callers that learn the number of running
+	// jobs or the active alerts tell it.
+	Statusline *statusline.Recorder
 
 	closers []func() error // in opening order; Close runs them backwards
 }
@@ -123,7 +143,7 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	if o.ClockOffset != 0 {
 		s.Now = func() time.Time { return clientNow().Add(o.ClockOffset) }
 	}
-	observer := o.Observer
+	observers := append([]func(apiclient.Observation){o.Observer}, o.Observers...)
 	var rec *recorder
 	if o.History != "" {
 		if rec, err = openHistory(o.History, o.Config.Profile, DefaultOrg(o.Config), o.Log); err != nil {
@@ -131,14 +151,12 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 		}
 		s.History = rec.st
 		s.closers = append(s.closers, rec.close)
-		observer = func(ob apiclient.Observation) {
-			rec.observe(ob)
-			if o.Observer != nil {
-				o.Observer(ob)
-			}
-		}
+		observers = append(observers, rec.observe)
 	}
-	if s.Client, err = NewClient(o.Config, o.Version, observer, clientNow); err != nil {
+	if s.Statusline = Recorder(o.StateDir, o.Config.Profile, o.Log); s.Statusline != nil {
+		observers = append(observers, s.Statusline.Observe)
+	}
+	if s.Client, err = newClient(o.Config, o.Version, FanOut(observers...), clientNow, o.HTTPClient); err != nil {
 		return err
 	}
 	s.Scheduler = queue.NewScheduler(queue.Options{Store: s.Store, Now: s.Now, Caps: profileCaps(o.Config)})
@@ -164,7 +182,7 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	}
 	s.Journal = j
 	s.closers = append(s.closers, j.Close)
-	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Now: s.Now, MaxCredits: o.MaxCredits}); err != nil {
+	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track, Now: s.Now, MaxCredits: o.MaxCredits}); err != nil {
 		return err
 	}
 	if rec != nil {
@@ -211,6 +229,19 @@ func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {
 	return ms, err
 }
 
+// WebhookSecret reads the org's webhook signing secret (GET
+// /v1/webhooks/secret) through the budget, once per batch.
+func (s *Session) WebhookSecret(ctx context.Context) (string, error) {
+	var key string
+	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+		var meta apiclient.Meta
+		var err error
+		key, meta, err = s.Client.WebhookSecret(ctx)
+		return meta, err
+	})
+	return key, err
+}
+
 // Reconciler follows the queue's created jobs on the server, on the
 // session's clock; nil without a queue.
 func (s *Session) Reconciler() *queue.Reconciler {
@@ -236,7 +267,12 @@ func profileCaps(cfg config.Config) *caps.Caps {
 // computes from reset times agree with every peer's. The token was
 // validated by config; apiclient checks the URL again (defence in depth).
 func NewClient(cfg config.Config, version string, observer func(apiclient.Observation), now func() time.Time) (*apiclient.Client, error) {
+	return newClient(cfg, version, observer, now, nil)
+}
+
+func newClient(cfg config.Config, version string, observer func(apiclient.Observation), now func() time.Time, hc *http.Client) (*apiclient.Client, error) {
 	return apiclient.New(apiclient.Options{
+		HTTPClient:        hc,
 		Now:               now,
 		BaseURL:           cfg.BaseURL,
 		Token:             cfg.Token,

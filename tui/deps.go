@@ -134,6 +134,9 @@ type Options struct {
 	// History feeds the chart when it is zoomed out to a span the live
 	// chart does not hold (z); nil: the live chart only.
 	History ChartSource
+	// Alerts carries the alerts that fired (banner, bell, notification);
+	// nil when not wired.
+	Alerts <-chan Alert
 
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time

@@ -137,6 +137,9 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Observations != nil {
 		cmds = append(cmds, listenObs(m.opts.Observations))
 	}
+	if m.opts.Alerts != nil {
+		cmds = append(cmds, listenAlerts(m.opts.Alerts))
+	}
 	if q := m.opts.Queue; q != nil {
 		cmds = append(cmds, queueInitCmd(q), listenQueue(q.Events()))
 	}
@@ -175,8 +178,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, listenObs(m.opts.Observations)
-	case obsClosedMsg:
+	case obsClosedMsg, alertsClosedMsg:
 		return m, nil
+	case alertMsg:
+		return m, m.onAlert(msg)
 	case queueInitMsg:
 		for i := range msg.jobs {
 			msg.jobs[i] = cleanJob(msg.jobs[i])

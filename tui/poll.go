@@ -12,6 +12,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/internal/format"
+	"github.com/abtop-dev/abtop/monitor/cadence"
 	"github.com/abtop-dev/abtop/tui/logview"
 	"github.com/abtop-dev/abtop/tui/styles"
 )
@@ -22,18 +23,13 @@ const resyncEvery = 30 * time.Second
 // pollInterval is the configured interval, slowed when the rate budget is
 // short so the monitor never competes with the user's own jobs.
 func (m *Model) pollInterval() time.Duration {
-	d := m.opts.PollInterval
+	frac := -1.0
 	if r := m.usage.Rate; r != nil {
 		if l, ok := r.BindingLimit(); ok {
-			switch f := l.Fraction(); {
-			case f >= 0 && f < 0.10:
-				d *= 4
-			case f >= 0 && f < 0.25:
-				d *= 2
-			}
+			frac = l.Fraction()
 		}
 	}
-	return d
+	return cadence.Next(m.opts.PollInterval, frac)
 }
 
 func (m *Model) onPollTick(msg pollTickMsg) tea.Cmd {

@@ -1,6 +1,10 @@
 package queue
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/abtop-dev/abtop/apiclient"
+)
 
 // EventType names what happened.
 type EventType string
@@ -14,11 +18,21 @@ const (
 )
 
 // Event is one thing the TUI or the progress display may show.
+//
+// An EventJob carries the job's whole record after the change: Key (its
+// Idempotency-Key), Line (in the submitted file), JobID, State, and once
+// tracking has seen it end, Finished, Charged, Outputs (content type, size
+// and sha256 per file) or Problem (a failed job's error); RetryOf and
+// RetriedAs link a rerun to the attempt before it. Files holds the output
+// files with their links, valid for about an hour, when the news came with
+// them (a list read, a GET or a webhook saw the job succeed); after a
+// resume, Queue.Links asks for fresh ones.
 type Event struct {
 	Type   EventType
 	Job    Job
 	Wait   Wait
 	Reason string
+	Files  []apiclient.OutputFile
 }
 
 // hub fans events out to subscribers. A subscriber that falls behind loses

@@ -7,7 +7,9 @@ import (
 	"github.com/abtop-dev/abtop/caps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -63,13 +65,55 @@ type Job struct {
 	Problem      *Problem `json:"problem,omitempty"`
 	// Ambiguous is set when the last attempt got no definite answer (a
 	// fault): a retry must keep the key, since the job may exist.
-	Ambiguous bool   `json:"ambiguous,omitempty"`
-	Wait      string `json:"wait,omitempty"` // why it waits now, for display
+	Ambiguous bool      `json:"ambiguous,omitempty"`
+	Wait      string    `json:"wait,omitempty"` // why it waits now, for display
+	Enqueued  time.Time `json:"enqueued"`
+	Updated   time.Time `json:"updated"`
 	// Cap is the job's reservation against the profile's caps, given back
 	// when the server refunds it (failed, canceled).
-	Cap      caps.Reservation `json:"cap,omitzero"`
-	Enqueued time.Time        `json:"enqueued"`
-	Updated  time.Time        `json:"updated"`
+	Cap caps.Reservation `json:"cap,omitzero"`
+
+	// What tracking learned of the created job (see track.go).
+	// ServerUpdated is its updated_at as last seen: a list entry no newer
+	// is not news, and a resumed queue lists changes from the oldest one.
+	ServerUpdated time.Time `json:"server_updated,omitzero"`
+	Finished      time.Time `json:"finished,omitzero"` // its finished_at
+	// Charged is the credits the server states for the job (refunded, so
+	// not charged, when it failed or was canceled).
+	Charged float64 `json:"charged,omitempty"`
+	// Outputs describe a succeeded job's files without their links, which
+	// expire: Queue.Links asks for fresh ones.
+	Outputs []OutputMeta `json:"outputs,omitempty"`
+
+	// A rerun of a job the server ran and failed is a new logical
+	// operation under a new key (see rerun.go); the two records point at
+	// each other and Rerun counts the generations (0 for the original).
+	RetryOf   string `json:"retry_of,omitempty"`
+	RetriedAs string `json:"retried_as,omitempty"`
+	Rerun     int    `json:"rerun,omitempty"`
+}
+
+// OutputMeta is one output file as the journal keeps it: where it sits in
+// the output (Slot "images" with Index 0…n-1, or "video"/"audio"), and
+// what its bytes must be.
+type OutputMeta struct {
+	Slot        string `json:"slot"`
+	Index       int    `json:"index,omitempty"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+}
+
+// Active reports whether the job exists on the server and has not ended:
+// tracking follows it.
+func (j Job) Active() bool {
+	return j.JobID != "" && (j.State == StateCreated || j.State == StateRunning)
+}
+
+// Final reports whether nothing more will happen to the job unless someone
+// acts: succeeded, failed or canceled.
+func (s State) Final() bool {
+	return s == StateSucceeded || s == StateFailed || s == StateCanceled
 }
 
 var bucketJobs = []byte("jobs")
@@ -126,10 +170,18 @@ func (j *Journal) Close() error { return j.db.Close() }
 // Put writes jobs in one durable transaction. Records are keyed by their
 // Key; Seq is a field so reordering rewrites two records, not the file.
 func (j *Journal) Put(jobs ...Job) error {
+	if len(jobs) > 1 {
+		// bbolt inserts into one in-memory node per page and splits
+		// only at commit: 100,000 random keys in one transaction shifted
+		// that node's slice on every insert (47 s). In key order each
+		// insert appends.
+		jobs = slices.Clone(jobs)
+		slices.SortFunc(jobs, func(a, b Job) int { return strings.Compare(a.Key, b.Key) })
+	}
 	err := j.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJobs)
 		for _, job := range jobs {
-			data, err := json.Marshal(job)
+			data, err := encodeRecord(job)
 			if err != nil {
 				return err
 			}
@@ -165,8 +217,8 @@ func (j *Journal) Load() ([]Job, error) {
 	var bad []string
 	err := j.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
-			var job Job
-			if err := json.Unmarshal(v, &job); err != nil || job.Key != string(k) {
+			job, err := decodeRecord(v)
+			if err != nil || job.Key != string(k) {
 				bad = append(bad, string(k))
 				return nil
 			}
@@ -196,4 +248,17 @@ func (p *Problem) Line() string {
 		fields[i] = problem.FieldError{Pointer: f.Pointer, Detail: f.Detail}
 	}
 	return apiclient.ProblemLine(p.Status, p.Code, msg, fields)
+}
+
+// Usage is the journal's size: the file, and the pages its records hold
+// (the file also keeps free pages for later transactions, and grows in
+// steps).
+func (j *Journal) Usage() (fileBytes, recordBytes int64, err error) {
+	err = j.db.View(func(tx *bolt.Tx) error {
+		fileBytes = tx.Size()
+		st := tx.Bucket(bucketJobs).Stats()
+		recordBytes = int64(st.BranchAlloc + st.LeafAlloc)
+		return nil
+	})
+	return fileBytes, recordBytes, err
 }

@@ -27,6 +27,11 @@ type QueueOptions struct {
 	Journal   *Journal
 	Scheduler *Scheduler
 	API       API
+	// Track configures following created jobs to their end (track.go).
+	Track TrackOptions
+	// Keep, when positive, compacts away at Open the batches that ended
+	// more than Keep ago (journal_keep; see compact.go).
+	Keep time.Duration
 	// Workers is how many jobs may be between "granted" and "answered" at
 	// once (the budget still decides when each leaves). Default 4.
 	Workers int
@@ -54,6 +59,7 @@ type NewJob struct {
 type Queue struct {
 	opts QueueOptions
 	hub  hub
+	trk  trackState // guarded by mu
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -94,17 +100,28 @@ func Open(o QueueOptions) (*Queue, error) {
 	if o.PollEvery <= 0 {
 		o.PollEvery = 2 * time.Second
 	}
+	o.Track = o.Track.withDefaults()
+	if o.Track.WebhookURL != "" {
+		o.API = webhookAPI{API: o.API, url: o.Track.WebhookURL}
+	}
+	if o.Keep > 0 {
+		if _, err := o.Journal.Compact(o.Now().Add(-o.Keep)); err != nil {
+			return nil, err
+		}
+	}
 	jobs, err := o.Journal.Load()
 	if err != nil {
 		return nil, err
 	}
 	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), probe: make(chan struct{}, 1), batch: &batchCap{max: o.MaxCredits}}
 	q.cond = sync.NewCond(&q.mu)
+	q.trk = newTrackState()
 	for i := range jobs {
 		j := jobs[i]
 		q.jobs[j.Key] = &j
 		q.order = append(q.order, j.Key)
 		q.nextSeq = max(q.nextSeq, j.Seq+1)
+		q.trk.index(j)
 	}
 	return q, nil
 }
@@ -238,6 +255,7 @@ func (q *Queue) apply(key string, fn func(cur, next *Job)) (Job, error) {
 		q.scan = 0 // a finished job came back: claim must look again
 	}
 	*cur = next
+	q.trk.index(next)
 	q.signalLocked()
 	q.hub.publish(Event{Type: EventJob, Job: next})
 	return next, nil

@@ -191,8 +191,8 @@ func (q *Queue) send(ctx context.Context, key string) error {
 	switch {
 	case err == nil:
 		_, uerr := q.update(key, func(j *Job) {
-			j.State, j.JobID, j.ServerStatus = stateOf(created.Status), created.ID, created.Status
-			j.Problem, j.Ambiguous, j.Wait = nil, false, ""
+			j.JobID, j.Problem, j.Ambiguous, j.Wait = created.ID, nil, false, ""
+			fromServer(j, created) // a replayed key may answer a job already ended
 			j.Cap = held
 		})
 		if created.Finished() {
@@ -352,24 +352,11 @@ func (q *Queue) pollOldest(ctx context.Context) {
 func (q *Queue) Refresh(ctx context.Context, key string) error {
 	j := q.get(key)
 	if j.JobID == "" {
-		return fmt.Errorf("queue: job %s has no server id yet", ShortKey(key))
+		return errNoServerID(key)
 	}
-	var got apiclient.Job
-	err := q.opts.Scheduler.Do(ctx, Call{Kind: KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {
-		var meta apiclient.Meta
-		var err error
-		got, meta, err = q.opts.API.GetJob(ctx, j.JobID)
-		return meta, err
-	})
+	got, err := q.getJob(ctx, j.JobID, Call{Kind: KindPoll})
 	if err != nil {
 		return err
 	}
-	if got.Status == j.ServerStatus {
-		return nil
-	}
-	_, err = q.update(key, func(j *Job) { j.State, j.ServerStatus = stateOf(got.Status), got.Status })
-	if got.Finished() {
-		q.releaseSlot(ctx, key)
-	}
-	return err
+	return q.absorb(ctx, []apiclient.Job{got})
 }

@@ -25,11 +25,15 @@ const (
 	KindCreate Kind = "create" // POST /v1/jobs
 	KindCancel Kind = "cancel" // POST /v1/jobs/{id}/cancel
 	KindPoll   Kind = "poll"   // the monitor's own polls: low priority
+	KindList   Kind = "list"   // GET /v1/jobs: tracking's reads (their own point cost)
 )
 
 // Call describes one logical request.
 type Call struct {
-	Kind    Kind
+	Kind Kind
+	// Low lets the request wait while the window runs short, like the
+	// monitor's polls (KindPoll always is): tracking reads yield to writes.
+	Low     bool
 	Write   bool    // counts against the monthly quota
 	Credits float64 // credits it will charge (a job's model cost)
 	// Retry makes Do retry 429s, concurrency rejections, quota waits and
@@ -378,7 +382,7 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 				continue
 			}
 		}
-		req := budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll, Write: c.Write, Credits: c.Credits}
+		req := budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll || c.Low, Write: c.Write, Credits: c.Credits}
 		if c.Kind == KindCreate {
 			req.Caps = s.opts.Caps
 		}

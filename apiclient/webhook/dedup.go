@@ -38,3 +38,14 @@ func (d *Dedup) First(id string) bool {
 	d.seen[id] = true
 	return true
 }
+
+// Forget lets id count as new again: for a delivery that was verified but
+// could not be acted on (answered 5xx, so the sender retries it). Its slot
+// in the ring stays until overwritten, which may forget a later copy of
+// the same id early: a duplicate then acts twice, which receivers must
+// survive anyway.
+func (d *Dedup) Forget(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.seen, id)
+}

@@ -9,7 +9,12 @@ import (
 )
 
 // newClient builds the API client for cfg; observer may be nil.
+// Its responses also refresh the profile's status line state, as every
+// abtop process's do.
 func (a *app) newClient(cfg config.Config, observer func(apiclient.Observation)) (*apiclient.Client, error) {
+	if rec := session.Recorder(a.stateDir(), cfg.Profile, nil); rec != nil {
+		observer = session.FanOut(observer, rec.Observe)
+	}
 	return session.NewClient(cfg, version, observer, nil)
 }
 

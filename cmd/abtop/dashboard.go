@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/abtop-dev/abtop/apiclient"
-	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/monitor"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/abtop-dev/abtop/tui"
 )
@@ -61,9 +61,11 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	// optional: if its journal is held by another abtop (a running
 	// "abtop submit"), the dashboard still monitors.
 	sandbox := a.v.GetBool("sandbox")
+	alertObserver, alertStream := a.dashboardAlerts(ctx, cfg)
 	sess, err := session.Open(ctx, session.Options{
-		Config: cfg, Version: version, Observer: observer,
-		Queue: session.QueueOptional, EphemeralJournal: sandbox, History: a.historyPath(),
+		Config: cfg, Version: version, Observer: observer, StateDir: a.stateDir(),
+		Observers: []func(apiclient.Observation){alertObserver},
+		Queue:     session.QueueOptional, EphemeralJournal: sandbox, History: a.historyPath(),
 	})
 	if err != nil {
 		return err
@@ -81,6 +83,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Keys:         cfg.Keys,
 		Monitor:      mon,
 		Observations: obs,
+		Alerts:       alertStream,
 		Context:      ctx,
 	}
 	if sess.History != nil {
@@ -117,9 +120,8 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	return nil
 }
 
-// monitorAdapter is the dashboard's read side: polls go through the
-// scheduler as low-priority KindPoll calls, so they spend the same budget
-// as the queue and wait out the same embargoes.
+// monitorAdapter is the dashboard's read side: package monitor's poller,
+// shared with "abtop watch".
 type monitorAdapter struct {
 	sess *session.Session
 
@@ -132,29 +134,12 @@ type monitorAdapter struct {
 }
 
 func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
-	var res tui.PollResult
-	err := m.sess.Scheduler.Do(ctx, queue.Call{Kind: queue.KindPoll}, func(ctx context.Context) (apiclient.Meta, error) {
-		res.Requests++
-		b, meta, err := m.sess.Client.Balance(ctx)
-		if err == nil {
-			res.Balance = &b
-			res.Snapshot = meta.Snapshot
-		}
-		return meta, err
-	})
-	if err == nil && m.sync != nil {
-		res.Requests += m.sync(ctx)
-	}
-	res.Limiter = m.sess.Sharing()
+	p := monitor.Poller{Session: m.sess, Sync: m.sync}
+	r, err := p.Poll(ctx)
+	res := tui.PollResult{Balance: r.Balance, Snapshot: r.Snapshot, Requests: r.Requests, Running: r.Running,
+		Concurrency: r.Concurrency, Limiter: r.Limiter, Embargo: r.Embargo}
 	if st, serr := m.sess.Store.Snapshot(ctx); serr == nil {
-		res.Concurrency = st.ConcurrencyLimit
-		res.Running = len(st.Slots)
 		res.Caps = caps.Lines(m.sess.Config.Caps, st.CapUsage, m.sess.Now(), 0, 0)
-		// another process's Retry-After reaches this one only through the
-		// shared store; in-process the dashboard saw the response itself
-		if res.Limiter.Shared && !st.Embargo.IsZero() {
-			res.Embargo = m.sess.Local(st.Embargo)
-		}
 	}
 	return res, err
 }

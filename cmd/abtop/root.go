@@ -95,8 +95,11 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 		newSandboxCmd(a),
 		newSubmitCmd(a),
 		newReportCmd(a),
+		newResultsCmd(a),
 		newCompletionCmd(a),
 		newManCmd(a),
+		newWatchCmd(a),
+		newStatuslineCmd(a),
 	)
 	return root
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/results"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/spf13/cobra"
 )
@@ -26,6 +27,7 @@ type submitFlags struct {
 	resume      bool
 	skipInvalid bool
 	workers     int
+	follow      followFlags
 }
 
 func newSubmitCmd(a *app) *cobra.Command {
@@ -50,16 +52,25 @@ split one organization's budget through Redis (see "Several machines" in
 the README); the output says how many share it, or that Redis is
 unreachable and this process runs at a conservative local share.
 
+submit then follows every job to its end (one list read per tick for the
+whole batch, through the same budget) and, with --out DIR, downloads every
+output file into DIR (verified against its size and sha256, never a partial
+file under its final name) and keeps DIR/manifest.jsonl, one line per input
+line. --no-wait returns once every job is created; "abtop results" finishes
+later.
+
+Exit status: 0 every job succeeded and every file is on disk, verified
+(with --no-wait: every job was created); 1 abtop could not run; 2 the input
+has bad lines; 3 some jobs failed or were canceled; 4 some files could not
+be downloaded or verified; 5 incomplete (interrupted, paused): run
+"abtop submit --resume" or "abtop results"; 6 a spending cap stopped the
+batch ("abtop submit --resume" continues once it lifts or is raised).
+
 With --dry-run nothing is sent: two reads (/v1/models, /v1/balance) price
 the batch per model and check it against the balance, the monthly quota
 and the rate now observed. --max-credits N stops the batch before it
 spends more than N credits; the profile's caps (caps: in the config) hold
-across every abtop sharing its budget.
-
-Exit status: 0 when every job was created; 1 when a job failed, the batch
-paused (credits) or was interrupted; 2 when the input has bad lines; 3 when
-a spending cap stopped the batch ("abtop submit --resume" continues once
-it lifts or is raised).`,
+across every abtop sharing its budget.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := ""
@@ -77,6 +88,7 @@ it lifts or is raised).`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "estimate the batch (credits per model, limits, duration) and send nothing")
 	fl.Float64Var(&f.maxCredits, "max-credits", 0, "stop before this batch spends more than N credits (0: no cap)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
+	f.follow.register(fl)
 	return cmd
 }
 
@@ -97,6 +109,9 @@ type submitSummary struct {
 	Limiter any `json:"limiter,omitempty"`
 	// Sharing is the same for the human summary.
 	Sharing budget.Sharing `json:"-"`
+	// Results is what --out came to: counts by final status, files and
+	// bytes on disk, the manifest's path.
+	Results *results.Summary `json:"results,omitempty"`
 }
 
 func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
@@ -112,6 +127,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if f.maxCredits < 0 || f.maxCredits != f.maxCredits {
 		return fmt.Errorf("submit: --max-credits %v must be a number ≥ 0", f.maxCredits)
 	}
+	if err := f.follow.check(); err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
@@ -120,8 +138,8 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		return a.runDryRun(ctx, cfg, file, f)
 	}
 	sess, err := session.Open(ctx, session.Options{
-		Config: cfg, Version: version, Log: limiterLog(a.errOut),
-		Queue: session.QueueRequired, Workers: f.workers,
+		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
+		Queue: session.QueueRequired, Workers: f.workers, Track: f.follow.track(),
 		History: a.historyPath(), MaxCredits: f.maxCredits, ClockOffset: testClockOffset(),
 	})
 	if err != nil {
@@ -134,7 +152,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	q, journal, sched := sess.Queue, sess.Journal, sess.Scheduler
 
 	// The batch is every job still to send from an earlier run plus the
-	// new ones.
+	// new ones; the files and manifest of --out are the new ones' (or,
+	// with --resume, the latest resumed batch's).
+	var enqueued time.Time
 	batch := map[string]bool{}
 	for _, j := range q.List() {
 		if j.State.Unfinished() {
@@ -170,6 +190,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			if err != nil {
 				return err
 			}
+			if len(added) > 0 {
+				enqueued = added[0].Enqueued
+			}
 			for _, j := range added {
 				batch[j.Key] = true
 			}
@@ -181,17 +204,60 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		fmt.Fprintf(a.errOut, "abtop: nothing to resume in %s\n", journal.Path())
 	}
 
+	if enqueued.IsZero() {
+		var n int
+		if enqueued, n = latestBatch(q.List(), batch); n > 1 && f.follow.out != "" {
+			fmt.Fprintf(a.errOut, "abtop: %d earlier batches are unfinished; --out follows the latest (\"abtop results\" fetches the others)\n", n)
+		}
+	}
+	out, err := a.openOut(ctx, q, f.follow.out, f.follow.name, f.follow.downloads, batchAt(enqueued))
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	if f.follow.webhookURL != "" && !f.follow.noWait {
+		stop, err := a.serveWebhooks(ctx, sess, f.follow.webhookListen)
+		if err != nil {
+			return fmt.Errorf("submit: %w", err)
+		}
+		defer stop()
+	}
+
 	start := time.Now()
 	prog := newProgress(a.errOut, isTerminal(a.errOut), q, sched, batch)
 	prog.sharing = sess.Sharing
 	events, unsub := q.Subscribe(1024)
 	progDone := make(chan struct{})
 	go func() { defer close(progDone); prog.run(ctx, events) }()
-	runErr := q.Run(ctx, true)
+	followDone := make(chan struct{})
+	unfollow := func() {}
+	if out != nil {
+		var fev <-chan queue.Event
+		fev, unfollow = q.Subscribe(4096)
+		go func() { defer close(followDone); results.Follow(fev, out, batchAt(enqueued)) }()
+	} else {
+		close(followDone)
+	}
+	var runErr error
+	if f.follow.noWait {
+		runErr = q.Run(ctx, true)
+	} else {
+		runErr = q.Finish(ctx)
+	}
 	unsub()
+	unfollow()
 	<-progDone
+	<-followDone
 
 	sum := a.summarize(q, sched, sess.Store, batch, start, runErr)
+	if out != nil {
+		results.Reconcile(q.List(), out, batchAt(enqueued)) // events a slow reader lost
+		rs, err := out.Close(ctx)
+		if err != nil {
+			fmt.Fprintf(a.errOut, "abtop: %v\n", err)
+		}
+		rs.Interrupted = rs.Interrupted || ctx.Err() != nil
+		sum.Results = &rs
+	}
 	sum.Sharing = sess.Sharing()
 	sum.Limiter = sum.Sharing.Detail
 	if f.json {
@@ -209,17 +275,24 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		return exitError{code: exitCap}
 	case ctx.Err() != nil:
 		fmt.Fprintf(a.errOut, "abtop: interrupted with %d job(s) left; run \"abtop submit --resume\" to continue\n", sum.Pending)
-		return exitError{code: 1}
+		return exitError{code: results.ExitIncomplete}
 	case runErr != nil && sum.Paused == "":
 		return runErr
-	case sum.Pending > 0 || sum.Failed > 0 || sum.Canceled > 0:
-		return exitError{code: 1}
+	}
+	o := results.Outcome{JobsFailed: sum.Failed + sum.Canceled, NotFinal: sum.Pending}
+	if sum.Results != nil {
+		ro := sum.Results.Outcome()
+		o.FilesFailed, o.FilesMissing, o.Interrupted = ro.FilesFailed, ro.FilesMissing, ro.Interrupted
+		o.NotFinal = max(o.NotFinal, ro.NotFinal)
+	}
+	if code := results.ExitCode(o); code != 0 {
+		return exitError{code: code}
 	}
 	return nil
 }
 
 // exitCap is submit's exit status when a spending cap stopped the batch.
-const exitCap = 3
+const exitCap = 6
 
 // readJobs fetches the model list (through the budget) and validates the
 // whole input before anything is queued.
@@ -315,6 +388,9 @@ func (a *app) printSummary(s submitSummary) {
 	}
 	if s.Paused != "" {
 		fmt.Fprintf(a.out, "paused: %s\n", s.Paused)
+	}
+	if s.Results != nil {
+		printResults(a, *s.Results)
 	}
 	fails := append([]string(nil), s.Failures...)
 	sort.Strings(fails)

@@ -34,7 +34,7 @@ var (
 )
 
 // abtopBinary builds cmd/abtop into a temp dir once.
-func abtopBinary(t *testing.T) string {
+func abtopBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "abtop-e2e-")

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/monitor"
+	"github.com/abtop-dev/abtop/session"
+	"github.com/abtop-dev/abtop/statusline"
+)
+
+// refreshWait bounds the one request a stale status line may make,
+// waiting for the budget included: a prompt must not hang.
+const refreshWait = 2 * time.Second
+
+func newStatuslineCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "statusline",
+		Short: "Print one line for tmux, starship or an editor, without spending the budget",
+		Long: `statusline prints the profile's rate limit, quota, credits and alerts in one
+line from the state every abtop process saves as it reads the API's headers.
+While that state is younger than --max-age it makes no request at all. When
+it is older and no "abtop watch" keeps it fresh, it makes at most one
+request through the budget, or prints the old values marked stale when the
+budget is short.
+
+Presets: tmux (status-right), starship (a custom module), agent (an editor
+or coding agent passing its context as JSON on stdin). --format takes a
+text/template with the fields remaining, limit, unit, reset, quota,
+quota_remaining, quota_limit, quota_reset, credits, running, alerts, alert,
+level, stale, age, profile and input, and the functions style and get.
+Colours follow NO_COLOR and --no-color.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, _ := cmd.Flags().GetString("format")
+			preset, _ := cmd.Flags().GetString("preset")
+			maxAge, _ := cmd.Flags().GetDuration("max-age")
+			return a.runStatusline(cmd.Context(), format, preset, maxAge)
+		},
+	}
+	cmd.Flags().String("format", "", "a text/template line (see above)")
+	cmd.Flags().String("preset", "starship", "tmux, starship or agent")
+	cmd.Flags().Duration("max-age", time.Minute, "state older than this is refreshed or marked stale")
+	return cmd
+}
+
+func (a *app) runStatusline(ctx context.Context, format, preset string, maxAge time.Duration) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if maxAge <= 0 {
+		return fmt.Errorf("statusline: --max-age %s must be positive", maxAge)
+	}
+	p, err := statusline.LookupPreset(preset)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		p.Template = format
+	}
+	// A config that cannot make requests still names the profile and
+	// may have a fresh state to print; its error matters only for a refresh.
+	cfg, cfgErr := a.loadConfig()
+	tpl, err := statusline.Parse(p.Template, p.Style, a.noColor(cfg.NoColor))
+	if err != nil {
+		return err
+	}
+	dir := a.stateDir()
+	profile := cfg.Profile
+	if profile == "" {
+		profile = config.DefaultProfile
+	}
+	path, err := statusline.Path(dir, profile)
+	if err != nil || dir == "" {
+		return fmt.Errorf("statusline: no state directory for profile %q", profile)
+	}
+	st, rerr := statusline.Read(path)
+	now := time.Now()
+	if statusline.Decide(st, rerr == nil, now, maxAge, statusline.Watched(dir, profile)) == statusline.Refresh && cfgErr == nil {
+		if sess, err := session.Open(ctx, session.Options{Config: cfg, Version: version, StateDir: dir}); err == nil {
+			_ = monitor.Refresh(ctx, sess, refreshWait) // a failure prints the old line, marked stale
+			_ = sess.Close()
+			st, rerr = statusline.Read(path)
+			now = time.Now()
+		}
+	}
+	var input map[string]any
+	if preset == "agent" && !isTerminal(a.in) {
+		input = statusline.ReadInput(a.in)
+	}
+	line, err := tpl.Render(st, rerr == nil, statusline.Options{Now: now, MaxAge: maxAge, Input: input})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.out, line)
+	return err
+}

@@ -1,0 +1,312 @@
+package results
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/download"
+)
+
+// Options configure a Batch.
+type Options struct {
+	Dir  string // the output directory; created when missing
+	Name *Namer // nil: DefaultName
+	// Parallel is how many files download at once. Default 4.
+	Parallel int
+	// Fetcher downloads (it never carries the API token). Nil: a zero Fetcher.
+	Fetcher *download.Fetcher
+	// Refresh gets fresh links when one expired or none is known (see
+	// RefreshFunc). Nil: such a file fails.
+	Refresh RefreshFunc
+	// Sleep waits between tries (the injected clock). Nil: a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Tries per file, counting the first. Default 8.
+	Tries int
+	// FlushEvery is the least time between two manifest rewrites (it is
+	// rewritten whole). Default 1 s; Close always writes the last state.
+	FlushEvery time.Duration
+	Log        *slog.Logger // retries, refusals and give-ups; nil: none
+}
+
+// Batch downloads the files of finished jobs into one directory and keeps
+// its manifest. Add is safe from any goroutine and never blocks on I/O.
+type Batch struct {
+	opts    Options
+	dir     string
+	fetcher *download.Fetcher
+	man     *manifest
+	prog    progress
+
+	mu      sync.Mutex
+	queue   []task
+	seen    map[string]string // key → status already recorded
+	names   map[string]string // file name → owner (key#n)
+	pending int               // files queued or in flight
+	closing bool
+	wake    chan struct{}
+	idle    chan struct{} // closed and replaced whenever pending drops to 0
+
+	cleanMu sync.Mutex
+	cleaned map[string]bool // directories already rid of a crash's temporaries
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	flushC chan struct{}
+}
+
+// Open prepares dir (creating it, removing temporary files a crash left)
+// and starts the download workers. Call Close when no more jobs come.
+func Open(ctx context.Context, opts Options) (*Batch, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("results: no output directory")
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	if opts.Name == nil {
+		if opts.Name, err = ParseName(""); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 4
+	}
+	if opts.Tries <= 0 {
+		opts.Tries = 8
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.FlushEvery <= 0 {
+		opts.FlushEvery = time.Second
+	}
+	b := &Batch{opts: opts, dir: dir, fetcher: opts.Fetcher, man: newManifest(dir),
+		seen: map[string]string{}, names: map[string]string{}, cleaned: map[string]bool{},
+		wake: make(chan struct{}, 1), idle: make(chan struct{}), flushC: make(chan struct{}, 1)}
+	if b.fetcher == nil {
+		b.fetcher = &download.Fetcher{}
+	}
+	if err := b.cleanDir(dir); err != nil {
+		return nil, fmt.Errorf("results: cleaning %s: %w", dir, err)
+	}
+	b.ctx, b.cancel = context.WithCancel(ctx)
+	for range opts.Parallel {
+		b.wg.Add(1)
+		go b.worker()
+	}
+	b.wg.Add(1)
+	go b.flusher()
+	return b, nil
+}
+
+// Dir is the output directory (absolute).
+func (b *Batch) Dir() string { return b.dir }
+
+// Progress returns the download counters.
+func (b *Batch) Progress() Progress { return b.prog.snapshot() }
+
+// Expect gives lines not final yet their manifest lines, so the manifest
+// has one line per input line from the start.
+func (b *Batch) Expect(p Pending) {
+	b.mu.Lock()
+	_, done := b.seen[p.Key]
+	b.mu.Unlock()
+	if done {
+		return
+	}
+	b.man.set(Entry{Line: p.Line, Model: p.Model, Input: p.Input, Key: p.Key, JobID: p.JobID, Status: p.State, retry: p.Retry})
+	b.kick()
+}
+
+// Add records a finished job and queues its files. The same job added
+// again (a journal replay after a live event) is ignored.
+func (b *Batch) Add(f Finished) {
+	b.mu.Lock()
+	if b.closing || b.seen[f.Key] == f.Status {
+		b.mu.Unlock()
+		return
+	}
+	b.seen[f.Key] = f.Status
+	b.mu.Unlock()
+
+	e := entryOf(f)
+	var tasks []task
+	if f.Status == StatusSucceeded {
+		tasks = b.plan(f, &e)
+	}
+	b.man.set(e)
+	b.kick()
+	if len(tasks) == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.queue = append(b.queue, tasks...)
+	b.pending += len(tasks)
+	b.mu.Unlock()
+	b.prog.update(func(p *Progress) { p.FilesTotal += len(tasks) })
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+func entryOf(f Finished) Entry {
+	e := Entry{Line: f.Line, Model: f.Model, Input: f.Input, Key: f.Key, JobID: f.JobID, Status: f.Status,
+		Credits: f.Credits, Attempts: f.Attempts, Error: f.Problem, retry: f.Retry}
+	if !f.CreatedAt.IsZero() {
+		t := f.CreatedAt
+		e.CreatedAt = &t
+	}
+	if !f.FinishedAt.IsZero() {
+		t := f.FinishedAt
+		e.FinishedAt = &t
+	}
+	return e
+}
+
+// plan names every file of a succeeded job and returns the fetches; a
+// file that cannot be named or listed is recorded as failed in e.
+func (b *Batch) plan(f Finished, e *Entry) []task {
+	files := append([]apiclient.OutputFile(nil), f.Files...)
+	job := &jobFiles{f: f, links: files}
+	var tasks []task
+	for i, of := range files {
+		out := Output{ContentType: of.ContentType, Bytes: of.SizeBytes, SHA256: of.SHA256}
+		name, err := b.opts.Name.Name(NameFields{Line: f.Line, Model: SafePart(f.Model), N: i + 1,
+			Ext: strings.TrimPrefix(of.Ext(), "."), JobID: SafePart(f.JobID), Key: SafePart(f.Key)})
+		if err == nil {
+			err = b.claim(name, fmt.Sprintf("%s#%d", f.Key, i))
+		}
+		if err != nil {
+			out.Error = err.Error()
+			b.prog.update(func(p *Progress) { p.FilesTotal++; p.FilesFailed++ })
+			b.log("file refused", "job", apiclient.Printable(f.JobID), "reason", err.Error())
+		} else {
+			out.Path = filepath.ToSlash(name)
+			tasks = append(tasks, task{job: job, idx: i, name: name})
+		}
+		e.Outputs = append(e.Outputs, out)
+	}
+	return tasks
+}
+
+// claim reserves a name for one file, so two files never share one.
+func (b *Batch) claim(name, owner string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if o, ok := b.names[name]; ok && o != owner {
+		return fmt.Errorf("name %q is already another file's (--name must tell files apart)", filepath.ToSlash(name))
+	}
+	b.names[name] = owner
+	return nil
+}
+
+func (b *Batch) worker() {
+	defer b.wg.Done()
+	for {
+		if b.ctx.Err() != nil {
+			return // what is left stays pending: Close counts it missing
+		}
+		b.mu.Lock()
+		for len(b.queue) == 0 {
+			if b.closing || b.ctx.Err() != nil {
+				b.mu.Unlock()
+				return
+			}
+			b.mu.Unlock()
+			select {
+			case <-b.wake:
+			case <-b.ctx.Done():
+			}
+			b.mu.Lock()
+		}
+		t := b.queue[0]
+		b.queue[0] = task{}
+		b.queue = b.queue[1:]
+		b.mu.Unlock()
+		select { // pass the wake on: more tasks may wait
+		case b.wake <- struct{}{}:
+		default:
+		}
+		b.finish(t, b.fetchOne(b.ctx, t))
+	}
+}
+
+// finish records one file's end in the manifest and the counters.
+func (b *Batch) finish(t task, r fileResult) {
+	size := t.job.link(t.idx).SizeBytes
+	b.prog.update(func(p *Progress) {
+		switch {
+		case r.ok:
+			p.FilesDone++
+			p.BytesDone += size
+			if r.skipped {
+				p.FilesSkipped++
+			}
+		case !r.interrupted:
+			p.FilesFailed++
+		}
+	})
+	if r.err != nil && !r.interrupted {
+		b.log("download failed", "job", apiclient.Printable(t.job.f.JobID), "file", t.name, "reason", r.err.Error())
+	}
+	b.man.update(t.job.f.Line, t.job.f.Key, t.idx, t.job.link(t.idx).File, r)
+	b.kick()
+	b.mu.Lock()
+	b.pending--
+	if b.pending == 0 {
+		close(b.idle)
+		b.idle = make(chan struct{})
+	}
+	b.mu.Unlock()
+}
+
+func (b *Batch) log(msg string, args ...any) {
+	if b.opts.Log != nil {
+		b.opts.Log.Warn(msg, args...)
+	}
+}
+
+// Temporary files a crash can leave: the fetcher's ".<name>.part-<digits>"
+// beside a file, the manifest's ".manifest.jsonl.tmp-<digits>".
+var tempName = regexp.MustCompile(`^\..+\.part-[0-9]+$|^\.` + regexp.QuoteMeta(ManifestName) + `\.tmp-[0-9]+$`)
+
+// cleanDir removes the temporary files a crash left in dir, once per
+// directory and before any file is fetched into it (the lock keeps a
+// second worker from fetching there meanwhile). Only directories this
+// batch writes into are read, never the tree below DIR (which may be
+// large, or someone's home).
+func (b *Batch) cleanDir(dir string) error {
+	b.cleanMu.Lock()
+	defer b.cleanMu.Unlock()
+	if b.cleaned[dir] {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && tempName.MatchString(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	b.cleaned[dir] = true
+	return nil
+}
