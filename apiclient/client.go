@@ -136,6 +136,9 @@ func (c *Client) BaseURL() string { return c.opts.BaseURL }
 func (c *Client) Balance(ctx context.Context) (Balance, Meta, error) {
 	var b Balance
 	m, err := c.do(ctx, http.MethodGet, "/v1/balance", nil, "", &b)
+	if err == nil {
+		m.Plan = b.Plan
+	}
 	return b, m, err
 }
 
@@ -264,16 +267,29 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, body []byte
 	}
 	success := resp.StatusCode >= 200 && resp.StatusCode < 300
 
-	if readErr != nil {
+	if readErr != nil && success {
+		// The status line and headers arrived before the body broke
+		// off: the server handled the request, and its rate headers
+		// count (the scheduler reads them from meta, as for an answer).
+		*meta = Meta{Status: resp.StatusCode, Snapshot: snap}
 		return c.transportErr(ctx, method, path, fmt.Errorf("reading the %d response body after %d bytes: %w", resp.StatusCode, len(data), readErr))
 	}
 	if !success {
+		// An error whose body broke off is still that error: a 429
+		// cut short keeps its Retry-After and rate headers, which a
+		// transport error would have lost (the scheduler then backed
+		// off blindly and learned nothing).
 		// An oversized error page (a proxy's HTML) still has a status and
 		// headers worth reporting; problem.Parse copes with the truncated prefix.
 		return c.apiError(method, path, resp, data, snap)
 	}
 	if tooLarge {
 		return &TransportError{Method: method, Path: path, Err: fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, c.opts.MaxBodyBytes)}
+	}
+	if problem.Throttled(resp.StatusCode, resp.Header, data) {
+		// A GraphQL throttle answers 200: it is a rejection (see
+		// problem.Throttled for why every 2xx body is asked).
+		return c.apiError(method, path, resp, data, snap)
 	}
 
 	*meta = Meta{Status: resp.StatusCode, Snapshot: snap}
@@ -282,7 +298,7 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, body []byte
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return &TransportError{Method: method, Path: path, Err: fmt.Errorf("the %d response is not the expected JSON: %v", resp.StatusCode, err)}
+			return &TransportError{Method: method, Path: path, Err: unexpectedBody(resp.StatusCode, resp.Header.Get("Content-Type"), data, err)}
 		}
 	}
 	return nil

@@ -464,7 +464,7 @@ func TestTransportFailures(t *testing.T) {
 		c, _ := newTestClient(t, h, nil)
 		_, _, err := c.Balance(context.Background())
 		var te *TransportError
-		if !errors.As(err, &te) || !strings.Contains(err.Error(), "not the expected JSON") {
+		if !errors.As(err, &te) || !strings.Contains(err.Error(), "got an HTML page") {
 			t.Fatalf("err = %v", err)
 		}
 	})

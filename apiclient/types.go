@@ -47,6 +47,9 @@ type Meta struct {
 	Status   int
 	Snapshot usage.Snapshot
 	Replayed bool // idempotent replay (Idempotency-Replayed header), when the server says so
+	// Plan is the plan a /v1/balance answer named, "" for every other
+	// answer: the budget sizes the concurrency limit by it.
+	Plan string
 }
 
 // Job statuses.
@@ -69,6 +72,35 @@ type Model struct {
 	ID      string  `json:"id"`
 	Kind    string  `json:"kind"`
 	Credits float64 `json:"credits"`
+	// MinPlan is the lowest plan that may run the model ("" = every plan);
+	// a job on a lower plan is refused with 402 plan_required.
+	MinPlan string `json:"min_plan,omitempty"`
+	// Inputs are the members of "input" the model accepts, when the server
+	// lists them (the sandbox does; API.md's minimal list does not).
+	Inputs []Input `json:"inputs,omitempty"`
+}
+
+// Input is one accepted member of a job's "input".
+type Input struct {
+	Name     string   `json:"name"`
+	Type     string   `json:"type"` // "string" | "integer"
+	Required bool     `json:"required,omitempty"`
+	Enum     []string `json:"enum,omitempty"`
+}
+
+// MainInput is the member that carries the job's text: the first required
+// string input when the server lists inputs, else "text" for audio models
+// (text to speech) and "prompt" for the rest.
+func (m Model) MainInput() string {
+	for _, in := range m.Inputs {
+		if in.Required && in.Type == "string" {
+			return in.Name
+		}
+	}
+	if m.Kind == "audio" {
+		return "text"
+	}
+	return "prompt"
 }
 
 // JobRequest is the body of POST /v1/jobs.

@@ -175,7 +175,7 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 			if r.fd.top != nil {
 				where = r.fd.path
 			}
-			ps = append(ps, Problem{Where: where, Key: "token", Profile: r.profile, Msg: "not set; run `abtop config set-token`, set ABTOP_TOKEN or pass --token-file"})
+			ps = append(ps, Problem{Where: where, Key: "token", Profile: r.profile, Msg: "not set; run `abtop config set-token`, set ABTOP_TOKEN or pass --token-file (or try `abtop --sandbox`: a built-in fake API, no token needed)"})
 		}
 	}
 

@@ -212,17 +212,35 @@ func (s *Sandbox) route(o *org, tok *token, rt route, req apiRequest, now time.T
 }
 
 type modelJSON struct {
-	ID      string  `json:"id"`
-	Name    string  `json:"name"`
-	Kind    string  `json:"kind"`
-	Credits float64 `json:"credits"`
-	MinPlan string  `json:"min_plan,omitempty"`
+	ID      string      `json:"id"`
+	Name    string      `json:"name"`
+	Kind    string      `json:"kind"`
+	Credits float64     `json:"credits"`
+	MinPlan string      `json:"min_plan,omitempty"`
+	Inputs  []inputJSON `json:"inputs"`
+}
+
+// inputJSON lists one accepted input member, so a client can build a form
+// for any model (tts-1 reads "text", not "prompt").
+type inputJSON struct {
+	Name     string   `json:"name"`
+	Type     string   `json:"type"` // string | integer
+	Required bool     `json:"required,omitempty"`
+	Enum     []string `json:"enum,omitempty"`
 }
 
 func (s *Sandbox) models() response {
 	var data []modelJSON
 	for _, m := range Catalog() {
-		data = append(data, modelJSON{ID: m.ID, Name: m.Name, Kind: m.Kind, Credits: m.Credits, MinPlan: m.MinPlan})
+		mj := modelJSON{ID: m.ID, Name: m.Name, Kind: m.Kind, Credits: m.Credits, MinPlan: m.MinPlan, Inputs: []inputJSON{}}
+		for _, f := range m.fields {
+			typ := f.kind
+			if typ == "int" {
+				typ = "integer"
+			}
+			mj.Inputs = append(mj.Inputs, inputJSON{Name: f.name, Type: typ, Required: f.required, Enum: f.enum})
+		}
+		data = append(data, mj)
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"data": data})
 }

@@ -380,3 +380,29 @@ func TestClientRateLimitPerDialect(t *testing.T) {
 		})
 	}
 }
+
+// /v1/models says what each model reads and which plan it needs, so the
+// add-job form asks tts-1 for "text" and marks video models above the plan.
+func TestClientModelsListInputsAndPlans(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newClientEnv(t, sandbox.Options{}, sandbox.OrgOptions{Plan: sandbox.PlanFree, Credits: 50})
+		models, _, err := e.c.Models(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][2]string{"tts-1": {"text", ""}, "flux-schnell": {"prompt", ""}, "kling-2.6": {"prompt", "pro"}}
+		for _, m := range models {
+			w, ok := want[m.ID]
+			if !ok {
+				continue
+			}
+			delete(want, m.ID)
+			if len(m.Inputs) == 0 || m.MainInput() != w[0] || m.MinPlan != w[1] {
+				t.Errorf("%s: inputs %+v (main %q), min_plan %q; want main %q, min_plan %q", m.ID, m.Inputs, m.MainInput(), m.MinPlan, w[0], w[1])
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("models missing: %v", want)
+		}
+	})
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/history"
+	"github.com/abtop-dev/abtop/internal/secret"
 	"github.com/abtop-dev/abtop/statusline"
 )
 
@@ -182,7 +183,7 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	}
 	s.Journal = j
 	s.closers = append(s.closers, j.Close)
-	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track, Now: s.Now, MaxCredits: o.MaxCredits}); err != nil {
+	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track, Owner: OwnerOf(o.Config), Now: s.Now, MaxCredits: o.MaxCredits}); err != nil {
 		return err
 	}
 	if rec != nil {
@@ -219,8 +220,15 @@ func (s *Session) Local(ref time.Time) time.Time {
 // Models lists the models (GET /v1/models) through the budget, retrying
 // what may be retried.
 func (s *Session) Models(ctx context.Context) ([]apiclient.Model, error) {
+	return s.ModelsWaiting(ctx, nil)
+}
+
+// ModelsWaiting is Models telling onWait (when not nil) each wait as it
+// starts (the rate window, a retry after a fault), so a slow load can say
+// why it is slow.
+func (s *Session) ModelsWaiting(ctx context.Context, onWait func(queue.Wait)) ([]apiclient.Model, error) {
 	var ms []apiclient.Model
-	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true}, func(ctx context.Context) (apiclient.Meta, error) {
+	err := s.Scheduler.Do(ctx, queue.Call{Kind: queue.KindRead, Retry: true, OnWait: onWait}, func(ctx context.Context) (apiclient.Meta, error) {
 		var meta apiclient.Meta
 		var err error
 		ms, meta, err = s.Client.Models(ctx)
@@ -290,4 +298,11 @@ func Jobs(parsed []jobfile.Job) []queue.NewJob {
 		out[i] = queue.NewJob{Model: p.Model, Input: p.Input, Credits: p.Credits, Line: p.Line}
 	}
 	return out
+}
+
+// OwnerOf is whom the jobs a session queues belong to: its endpoint and
+// the organization of its token (by fingerprint; the token is never
+// stored). The queue sends only its owner's jobs.
+func OwnerOf(cfg config.Config) queue.Owner {
+	return queue.Owner{Endpoint: cfg.BaseURL, Org: secret.Fingerprint(cfg.Token), Token: secret.Mask(cfg.Token)}
 }

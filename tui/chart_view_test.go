@@ -24,8 +24,13 @@ func TestChartSpanIsWhatTheHistoryHolds(t *testing.T) {
 		if !strings.Contains(v, c.want) {
 			t.Errorf("%d×%d: want %q in the chart title:\n%s", c.w, c.h, c.want, v)
 		}
-		if !strings.Contains(v, "req/min (peak 12)") {
-			t.Errorf("%d×%d: sparkline scale missing", c.w, c.h)
+		// one measure per row, each named: the area is requests left on
+		// the limit's axis, the bottom row requests sent per minute
+		if !strings.Contains(v, "Requests left in the rate window (0–60)") || !strings.Contains(v, "bottom row: sent/min, peak 12") {
+			t.Errorf("%d×%d: the chart does not name its two measures apart:\n%s", c.w, c.h, v)
+		}
+		if strings.Contains(v, "req/min (peak") {
+			t.Errorf("%d×%d: the title still mixes the measures", c.w, c.h)
 		}
 	}
 	m, _ := scenario(100, 30, true, 0)
@@ -38,7 +43,7 @@ func TestChartSpanIsWhatTheHistoryHolds(t *testing.T) {
 // tells a new user nothing.
 func TestCompactChartHasATitle(t *testing.T) {
 	m, _ := scenario(80, 30, true, 0)
-	if v := plain(m); !strings.Contains(v, "Remaining rate budget") || !strings.Contains(v, "req/m▕") {
+	if v := plain(m); !strings.Contains(v, "Requests left in the rate window") || !strings.Contains(v, "sent▕") {
 		t.Fatalf("compact chart without title:\n%s", v)
 	}
 }

@@ -128,6 +128,13 @@ type Options struct {
 
 	Monitor Monitor
 	Queue   Queue // nil: monitoring only; queue keys say so
+	// NoQueueReason says why Queue is nil and what to do about it (the
+	// journal is held by a running submit, the state directory is
+	// read-only); shown at start and on every queue key.
+	NoQueueReason string
+	// Notices are said once at start, in the status line and the log
+	// (e.g. jobs in the journal that belong to another endpoint).
+	Notices []string
 	// Observations carries every response the client saw (the client's
 	// Observer sends here); nil when not wired.
 	Observations <-chan apiclient.Observation

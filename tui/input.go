@@ -17,6 +17,39 @@ import (
 	"github.com/abtop-dev/abtop/tui/styles"
 )
 
+// edge jumps the focused pane to its first (top) or last line: the log's
+// oldest entry or its live tail, the detail's start, the first or last job.
+func (m *Model) edge(top bool) {
+	switch {
+	case m.focus == paneLog && top:
+		m.log.Oldest()
+	case m.focus == paneLog:
+		m.log.Newest()
+	case m.focus == paneDetail && top:
+		m.detailScroll = 0
+	case top:
+		m.jobs.Home()
+	default:
+		m.jobs.End()
+	}
+}
+
+// copyJobID puts the selected job's id (its server id, else its local key)
+// on the clipboard through the terminal (OSC 52), which works over ssh.
+func (m *Model) copyJobID() tea.Cmd {
+	j, ok := m.jobs.Selected()
+	if !ok {
+		m.setStatus(styles.Unknown, "no job selected to copy")
+		return nil
+	}
+	id, what := j.ID, "job id"
+	if id == "" {
+		id, what = j.Key, "idempotency key (not created yet)"
+	}
+	m.setStatus(styles.Calm, "copied "+what+" "+id+" (OSC 52: the terminal must allow clipboard writes)")
+	return tea.SetClipboard(id)
+}
+
 func (m *Model) scroll(d int) {
 	switch m.focus {
 	case paneLog:
@@ -97,15 +130,21 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.scroll(-max(1, m.bodyRows()-1))
 	case key.Matches(msg, k.PageDown):
 		m.scroll(max(1, m.bodyRows()-1))
+	case key.Matches(msg, k.Copy):
+		return m.copyJobID()
+	case key.Matches(msg, k.Sort):
+		m.focus = paneJobs
+		m.setStatus(styles.Calm, "jobs sorted by "+m.jobs.CycleSort())
 	case key.Matches(msg, k.Top):
-		m.jobs.Home()
+		m.edge(true)
 	case key.Matches(msg, k.Bottom):
-		m.jobs.End()
+		m.edge(false)
 	case key.Matches(msg, k.Add):
 		if m.noQueue() {
 			return nil
 		}
 		m.add = form.NewAddJob()
+		m.add.SetPlan(m.usage.Plan)
 		m.overlay = addOverlay
 		if m.opts.Monitor == nil {
 			m.add.SetModels(nil, errors.New("no API client to list models"))
@@ -175,7 +214,11 @@ func (m *Model) noQueue() bool {
 	if m.opts.Queue != nil {
 		return false
 	}
-	m.setStatus(styles.Warning, errNoQueue.Error())
+	why := m.opts.NoQueueReason
+	if why == "" {
+		why = errNoQueue.Error()
+	}
+	m.setStatus(styles.Warning, why)
 	return true
 }
 

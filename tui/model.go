@@ -115,6 +115,12 @@ func New(o Options) *Model {
 	for _, e := range kerrs {
 		m.log.Add(logview.Entry{At: m.now, Level: styles.Warning, Text: "config: " + e.Error()})
 	}
+	for _, n := range o.Notices {
+		m.setStatus(styles.Warning, n)
+	}
+	if o.Queue == nil && o.NoQueueReason != "" {
+		m.setStatus(styles.Warning, o.NoQueueReason)
+	}
 	return m
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/tui/data"
+	"github.com/abtop-dev/abtop/tui/logview"
 )
 
 func plain(m *Model) string {
@@ -383,6 +385,29 @@ func TestStaleValuesAreDimmedWithAge(t *testing.T) {
 	_ = usage.Snapshot{}
 }
 
+// r resends failed jobs under their original keys and says so; a job the
+// server created and then failed is not resent (that is a new job, a new
+// key), and the status line says which is which.
+func TestRetrySaysWhichJobsKeepTheirKeys(t *testing.T) {
+	q := newFakeQueue(nil)
+	m := New(Options{Queue: q, Now: func() time.Time { return t0 }, NoColor: true})
+	m.Update(windowSizeMsg(120, 30))
+	refused := data.Job{Key: "k-refused", Model: "flux-schnell", State: data.StateFailed, Attempts: 1,
+		Problem: &problem.Problem{Status: 402, Code: "plan_required"}}
+	onServer := data.Job{Key: "k-server", ID: "job_f00", Model: "flux-schnell", State: data.StateFailed, Attempts: 1}
+	m.Update(queueInitMsg{jobs: []data.Job{refused, onServer}})
+	_, cmd := m.Update(keyMsg("r"))
+	for _, msg := range run(cmd) {
+		m.Update(msg)
+	}
+	v := plain(m)
+	for _, want := range []string{"retrying 1 failed job with its original key", "1 failed on the server after it was created: not resent"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("status lacks %q:\n%s", want, v)
+		}
+	}
+}
+
 // With a shared budget, a Retry-After another process received reaches
 // this dashboard only through the poll: it must show as the embargo.
 func TestSharedEmbargoReachesTheDashboard(t *testing.T) {
@@ -400,5 +425,65 @@ func TestSharedEmbargoReachesTheDashboard(t *testing.T) {
 	}
 	if v := plain(m); !strings.Contains(v, "40s") || !strings.Contains(v, "shared via redis") {
 		t.Errorf("the shared embargo is not on screen:\n%s", v)
+	}
+}
+
+// Issue 11 item 6: when the queue could not be opened, the dashboard says
+// why and what to do, on screen, at start and on every queue key; not
+// "not available in this build".
+func TestNoQueueSaysTheCauseOnScreen(t *testing.T) {
+	why := "the job queue is unavailable: /s/queue.db is in use by another abtop (a running abtop submit?); wait for it, or pass --journal FILE"
+	m := New(Options{NoQueueReason: why, Now: func() time.Time { return t0 }, NoColor: true})
+	m.Update(windowSizeMsg(220, 30))
+	if v := plain(m); !strings.Contains(v, "in use by another abtop") {
+		t.Fatalf("the cause is not on screen at start:\n%s", v)
+	}
+	m.Update(keyMsg("a"))
+	if v := plain(m); !strings.Contains(v, "pass --journal FILE") || strings.Contains(v, "in this build") {
+		t.Fatalf("a queue key does not say the cause:\n%s", v)
+	}
+}
+
+// In the log pane g/Home go to the oldest entry and G/End back to the
+// newest (following the tail), as in the jobs table.
+func TestLogPaneTopAndBottom(t *testing.T) {
+	m, _ := scenario(100, 30, true, 10)
+	for i := range 200 {
+		m.log.Add(logview.Entry{At: t0, Text: fmt.Sprintf("entry %03d", i)})
+	}
+	m.Update(keyMsg("l"))
+	if v := plain(m); strings.Contains(v, "entry 000") || !strings.Contains(v, "entry 199") {
+		t.Fatalf("the log does not start at its tail:\n%s", v)
+	}
+	for _, k := range []string{"g", "home"} {
+		m.Update(keyMsg(k))
+		if v := plain(m); strings.Contains(v, "entry 199") {
+			t.Fatalf("%s: still at the tail:\n%s", k, v)
+		}
+		m.Update(keyMsg("G"))
+		if v := plain(m); !strings.Contains(v, "entry 199") {
+			t.Fatalf("G: not back at the tail:\n%s", v)
+		}
+	}
+}
+
+// y copies the selected job's id to the clipboard through the terminal.
+func TestYCopiesTheJobID(t *testing.T) {
+	m, _ := scenario(100, 30, true, 10)
+	_, cmd := m.Update(keyMsg("y"))
+	msgs := run(cmd)
+	if len(msgs) != 1 || fmt.Sprint(msgs[0]) != "job_8f2a0000" {
+		t.Fatalf("y gave %v, want the clipboard set to job_8f2a0000", msgs)
+	}
+	if v := plain(m); !strings.Contains(v, "copied job id job_8f2a0000") {
+		t.Errorf("no word on screen:\n%s", v)
+	}
+}
+
+func TestSKeySortsTheJobs(t *testing.T) {
+	m, _ := scenario(100, 30, true, 10)
+	m.Update(keyMsg("s"))
+	if v := plain(m); !strings.Contains(v, "jobs sorted by state") {
+		t.Fatalf("no sort:\n%s", v)
 	}
 }

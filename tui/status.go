@@ -5,6 +5,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
@@ -54,7 +55,15 @@ func (m *Model) onAction(msg actionDoneMsg) {
 			m.setStatus(styles.Unknown, "nothing to retry: jobs that failed on the server after creation are not resent (that would be a new job)")
 			return
 		}
-		m.setStatus(styles.Calm, "retrying "+format.Quantity(msg.n, "failed job", "failed jobs")+" with their original keys")
+		keys := " with their original keys"
+		if msg.n == 1 {
+			keys = " with its original key"
+		}
+		line := "retrying " + format.Quantity(msg.n, "failed job", "failed jobs") + keys
+		if n := m.jobs.FailedOnServer(); n > 0 {
+			line += fmt.Sprintf("; %d failed on the server after it was created: not resent (rerunning is a new job with a new key: add it again)", n)
+		}
+		m.setStatus(styles.Calm, line)
 	case actEnqueue:
 		m.setStatus(styles.Calm, "job queued")
 	case actPause:

@@ -230,7 +230,7 @@ func (m *Model) chart(w, rows int) (string, []string) {
 	cells := len(pairs)
 	spark := []rune(chart.Sparkline(pairs, cw, 0))
 	var sb strings.Builder
-	sb.WriteString(st.Dim.Render("req/m▕"))
+	sb.WriteString(st.Dim.Render(" sent▕"))
 	off := cw - cells // the sparkline is right-aligned like the area
 	for i, r := range spark {
 		if i >= off && marks[i-off] {
@@ -240,7 +240,14 @@ func (m *Model) chart(w, rows int) (string, []string) {
 		}
 	}
 	out = append(out, sb.String())
-	title := "Remaining rate budget · req/min (peak " + format.Count(int64(math.Round(peak))) + ") · ✕ 429 · last " + format.Duration(h.BucketSize()*time.Duration(n))
+	// one measure per row, each named with its own scale: the area is the
+	// requests left on the limit's axis, the bottom row what was sent
+	axis := ""
+	if top > 0 {
+		axis = " (0–" + format.Count(int64(top)) + ")"
+	}
+	title := "Requests left in the rate window" + axis + " · bottom row: sent/min, peak " + format.Count(int64(math.Round(peak))) +
+		" · ✕ 429 · last " + format.Duration(h.BucketSize()*time.Duration(n))
 	return title, out
 }
 

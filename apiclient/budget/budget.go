@@ -163,6 +163,9 @@ type Observation struct {
 	// slots must be held from now on, sized by ConcurrencyLimit when the
 	// body said it, else by the plan's documented limit.
 	ConcurrencyRejected bool
+	// Plan is the plan the server named (/v1/balance's plan), "" when
+	// the answer named none: see State.observePlan.
+	Plan string
 }
 
 // Store is one organization's budget state, shared by every goroutine (and,

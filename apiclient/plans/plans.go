@@ -55,3 +55,27 @@ func MaxRequestsPerMin() int64 {
 	}
 	return hi
 }
+
+// Covers reports whether plan may run what needs the plan need (a model's
+// min_plan): the table is ordered lowest first. known is false when either
+// name is not in the table; an empty need is covered by every plan.
+func Covers(plan, need string) (covers, known bool) {
+	if need == "" {
+		return true, true
+	}
+	have, want := rank(plan), rank(need)
+	if have < 0 || want < 0 {
+		return false, false
+	}
+	return have >= want, true
+}
+
+func rank(name string) int {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for i, p := range table {
+		if p.Name == name {
+			return i
+		}
+	}
+	return -1
+}

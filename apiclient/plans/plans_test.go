@@ -22,3 +22,18 @@ func TestConcurrency(t *testing.T) {
 		t.Errorf("MaxRequestsPerMin = %d, want 300", got)
 	}
 }
+
+func TestCoversFollowsTheTableOrder(t *testing.T) {
+	for _, tc := range []struct {
+		plan, need    string
+		covers, known bool
+	}{
+		{"pro", "pro", true, true}, {"Team", "pro", true, true}, {"free", "pro", false, true},
+		{"pro", "team", false, true}, {"enterprise", "business", true, true}, {"free", "", true, true},
+		{"", "pro", false, false}, {"gold", "pro", false, false},
+	} {
+		if c, k := Covers(tc.plan, tc.need); c != tc.covers || k != tc.known {
+			t.Errorf("Covers(%q, %q) = %t, %t; want %t, %t", tc.plan, tc.need, c, k, tc.covers, tc.known)
+		}
+	}
+}

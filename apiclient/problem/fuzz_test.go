@@ -70,6 +70,7 @@ func FuzzParseErrorBody(f *testing.F) {
 				}
 			}
 		}
+		_ = Throttled(status, h, body) // must not panic on any body
 		c := Classify(p, usage.Snapshot{Binding: -1})
 		if c.Wait < 0 {
 			t.Fatalf("negative wait %v", c.Wait)

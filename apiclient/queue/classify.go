@@ -77,7 +77,7 @@ func classify(err error) outcome {
 
 // observation turns one attempt into what the budget learns.
 func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, err error) budget.Observation {
-	o := budget.Observation{Sent: sent, Received: received, Settle: g.Cost, Write: g.Write, Units: g.Units}
+	o := budget.Observation{Sent: sent, Received: received, Settle: g.Cost, Write: g.Write, Units: g.Units, Plan: meta.Plan}
 	snap := meta.Snapshot
 	var ae *apiclient.Error
 	isAPI := errors.As(err, &ae)
@@ -89,7 +89,13 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 		// reservation stays (a cap errs on the safe side).
 		o.CapRelease = g.Cap
 	} else if err != nil {
-		return o // no response: nothing learned, the cost stays spent
+		if meta.Status >= 200 && meta.Status < 300 {
+			// A success whose body broke off (apiclient sets meta
+			// then): handled by the server, its headers hold.
+			fillSnapshot(&o, snap)
+			o.Accepted = true
+		}
+		return o // else no response: nothing learned, the cost stays spent
 	}
 	fillSnapshot(&o, snap)
 	if !isAPI {

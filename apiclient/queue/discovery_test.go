@@ -41,3 +41,29 @@ func TestConcurrencyDiscoveredOnce(t *testing.T) {
 		})
 	}
 }
+
+// With the plan known (/v1/balance names it, and the plan table documents
+// its concurrency) the limit needs no discovery: not one 429.
+func TestConcurrencyOfAKnownPlanDrawsNo429(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envOpts{
+			sandbox: sandbox.Options{Window: 2 * time.Second, Dialect: sandbox.DialectPredictions, Seed: 7, JobTimeScale: 0.05},
+			org:     sandbox.OrgOptions{Plan: "free", Credits: 1e6, Limits: &sandbox.Limits{Requests: 20, Points: 60, Concurrency: 2}},
+			workers: 4,
+		})
+		defer e.close()
+		if _, err := e.q.Enqueue(jobs(12)...); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.q.Run(bg, true); err != nil {
+			t.Fatal(err)
+		}
+		st := e.sb.Stats()
+		if st.JobsCreated != 12 || st.DuplicateJobs != 0 {
+			t.Errorf("created %d (%d duplicates), want 12 once", st.JobsCreated, st.DuplicateJobs)
+		}
+		if st.TooManyRequests != 0 {
+			t.Errorf("%d 429s, want none: the plan says the limit", st.TooManyRequests)
+		}
+	})
+}

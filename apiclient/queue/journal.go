@@ -57,8 +57,11 @@ type Job struct {
 	Input   json.RawMessage `json:"input"`
 	Credits float64         `json:"credits,omitempty"` // the model's cost per job
 	Line    int             `json:"line,omitempty"`    // source line in the submitted file
-	State   State           `json:"state"`
-	JobID   string          `json:"job_id,omitempty"`
+	// Owner is the endpoint and organization the job was queued for; only
+	// a queue of the same owner sends it.
+	Owner Owner  `json:"owner"`
+	State State  `json:"state"`
+	JobID string `json:"job_id,omitempty"`
 	// ServerStatus is the job's last known status on the server.
 	ServerStatus string   `json:"server_status,omitempty"`
 	Attempts     int      `json:"attempts"`
@@ -125,6 +128,9 @@ type Journal struct {
 	path string
 }
 
+// ErrJournalInUse: another process holds the journal (one queue per file).
+var ErrJournalInUse = errors.New("in use by another abtop process")
+
 // LockWait is how long OpenJournal waits for another process to let go of
 // the journal before saying it is in use.
 const LockWait = 2 * time.Second
@@ -147,7 +153,7 @@ func OpenJournalWait(path string, lockWait time.Duration) (*Journal, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("queue journal %s is in use by another abtop process", path)
+			return nil, fmt.Errorf("queue journal %s is %w", path, ErrJournalInUse)
 		}
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}

@@ -57,51 +57,26 @@ func (q *Queue) Cancel(ctx context.Context, key string) error {
 	return fmt.Errorf("queue: job %s is already %s", ShortKey(key), cur.State)
 }
 
-// RetryFailed puts failed jobs back in the queue. A job refused outright
-// (4xx) gets a new key, since the server remembers the refusal under the
-// old one; a job we gave up on after faults keeps its key, since it may
-// have been created.
+// RetryFailed puts failed jobs that the server never created back in the
+// queue, each under its original Idempotency-Key: a refusal (4xx) created
+// nothing and the server remembers only successes under a key, and a job
+// given up on after faults may exist, so a new key could create it twice.
+// Attempts keep counting. A job the server created and then failed is not
+// resent: rerunning it is a new job, a deliberate new operation with a new
+// key (API.md "Failed jobs"). It returns how many jobs it put back.
 func (q *Queue) RetryFailed() (int, error) {
 	var keys []string
 	q.mu.Lock()
 	for _, k := range q.order {
-		if q.jobs[k].State == StateFailed {
+		if j := q.jobs[k]; j.State == StateFailed && j.JobID == "" {
 			keys = append(keys, k)
 		}
 	}
 	q.mu.Unlock()
 	for _, k := range keys {
-		old := q.get(k)
-		if old.Ambiguous {
-			if _, err := q.update(k, func(j *Job) { j.State, j.Attempts, j.Wait = StatePending, 0, "" }); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		// Re-key: write the new record, then delete the old one; a crash in
-		// between leaves the failed record next to its pending copy, never
-		// loses it.
-		nj := old
-		nj.Key, nj.State, nj.Attempts, nj.Problem, nj.Wait = q.opts.NewKey(), StatePending, 0, nil, ""
-		nj.Updated = q.opts.Now()
-		if err := q.opts.Journal.Put(nj); err != nil {
+		if _, err := q.update(k, func(j *Job) { j.State, j.Wait = StatePending, "" }); err != nil {
 			return 0, err
 		}
-		if err := q.opts.Journal.Delete(k); err != nil {
-			return 0, err
-		}
-		q.mu.Lock()
-		delete(q.jobs, k)
-		q.jobs[nj.Key] = &nj
-		for i, ok := range q.order {
-			if ok == k {
-				q.order[i] = nj.Key
-			}
-		}
-		q.scan = 0
-		q.signalLocked()
-		q.mu.Unlock()
-		q.hub.publish(Event{Type: EventJob, Job: nj})
 	}
 	return len(keys), nil
 }

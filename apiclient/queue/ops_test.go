@@ -65,9 +65,11 @@ func TestCancel(t *testing.T) {
 	})
 }
 
-// RetryFailed: a job the server refused (4xx) comes back with a new key,
-// since the server remembers the refusal under the old one.
-func TestRetryFailedRekeysRefusals(t *testing.T) {
+// RetryFailed: a job the server refused (4xx) did nothing on the server
+// (only successes are remembered under a key, API.md "Idempotency"), so it
+// is resent with its original key, and its attempts keep counting: the
+// key changes only for a deliberate new operation (a new job).
+func TestRetryFailedKeepsKeyOfRefusals(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := sandboxEnv(t, 1000)
 		defer e.close()
@@ -86,8 +88,12 @@ func TestRetryFailedRekeysRefusals(t *testing.T) {
 			t.Fatalf("RetryFailed = %d, %v", n, err)
 		}
 		j = e.q.List()[0]
-		if j.Key == added[0].Key || j.State != queue.StatePending || j.Line != 1 {
-			t.Fatalf("after retry: %+v, want pending with a new key", j)
+		if j.Key != added[0].Key || j.State != queue.StatePending || j.Line != 1 {
+			t.Fatalf("after retry: key %s state %s, want pending with the original key %s", j.Key, j.State, added[0].Key)
+		}
+		_ = e.q.Run(bg, true)
+		if j = e.q.List()[0]; j.Attempts != 2 || j.Key != added[0].Key {
+			t.Fatalf("after the second run: attempt %d key %s, want attempt 2 under the original key", j.Attempts, j.Key)
 		}
 	})
 }

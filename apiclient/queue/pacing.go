@@ -25,8 +25,17 @@ func (s *Scheduler) Pacing(ctx context.Context) string {
 	return st.LearnedText(unit)
 }
 
+// downAfter is how many 503s with Retry-After in a row mean the service
+// is down, so that their Retry-After holds the org. Fewer are single
+// requests' faults (a proxy's page): each waits alone. Two in a row come
+// by chance too often: with 10 % of answers a proxy's 503 page, holding
+// the org 5 s at every pair made a 30 s batch take 39 s; at three (p³,
+// a pair only every thousand requests at 10 %) it takes 33 s, and a
+// service really down is still recognised by its third answer.
+const downAfter = 3
+
 // unavailable counts 503s with Retry-After since the last answer that was
-// not one; from the second in a row their Retry-After holds the org.
+// not one; from downAfter in a row their Retry-After holds the org.
 func (s *Scheduler) unavailable(o *budget.Observation, err error) {
 	var ae *apiclient.Error
 	is503 := errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable && ae.Snapshot.RetryAfter != nil
@@ -39,7 +48,7 @@ func (s *Scheduler) unavailable(o *budget.Observation, err error) {
 		return
 	}
 	s.unavail++
-	if s.unavail >= 2 {
+	if s.unavail >= downAfter {
 		o.RetryAfter = max(o.RetryAfter, *ae.Snapshot.RetryAfter)
 	}
 }

@@ -45,6 +45,10 @@ type QueueOptions struct {
 	// MaxCredits caps what this queue's sends may spend (--max-credits);
 	// 0: no cap. At the cap the queue pauses (ReasonCap).
 	MaxCredits float64
+	// Owner is the endpoint and organization API talks to. New jobs are
+	// stamped with it; jobs of another owner found in the journal are
+	// held, never sent (see Held).
+	Owner Owner
 }
 
 // NewJob is a job to enqueue.
@@ -74,6 +78,7 @@ type Queue struct {
 	// capped is set while the pause is a cap's: a submit's workers stop
 	// claiming and return instead of waiting for a resume.
 	capped bool
+	held   []Held
 	// probe lets one create out at a time while the server's concurrency
 	// behaviour is unknown (see discovery.go).
 	probe chan struct{}
@@ -116,13 +121,21 @@ func Open(o QueueOptions) (*Queue, error) {
 	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), probe: make(chan struct{}, 1), batch: &batchCap{max: o.MaxCredits}}
 	q.cond = sync.NewCond(&q.mu)
 	q.trk = newTrackState()
+	var foreign []Job
 	for i := range jobs {
 		j := jobs[i]
+		q.nextSeq = max(q.nextSeq, j.Seq+1)
+		if !j.Owner.Same(o.Owner) {
+			// another endpoint's or organization's job: not ours to send,
+			// cancel, retry or show; it stays in the journal as it is
+			foreign = append(foreign, j)
+			continue
+		}
 		q.jobs[j.Key] = &j
 		q.order = append(q.order, j.Key)
-		q.nextSeq = max(q.nextSeq, j.Seq+1)
 		q.trk.index(j)
 	}
+	q.held = heldBy(foreign)
 	return q, nil
 }
 
@@ -140,6 +153,7 @@ func (q *Queue) Enqueue(nj ...NewJob) ([]Job, error) {
 		out = append(out, Job{
 			Key: q.opts.NewKey(), Seq: q.nextSeq + int64(i), Model: n.Model, Input: n.Input,
 			Credits: n.Credits, Line: n.Line, State: StatePending, Enqueued: now, Updated: now,
+			Owner: q.opts.Owner,
 		})
 	}
 	if err := q.opts.Journal.Put(out...); err != nil {

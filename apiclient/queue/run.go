@@ -27,30 +27,47 @@ func (q *Queue) Run(ctx context.Context, stopWhenIdle bool) error {
 		once  sync.Once
 		first error
 	)
-	for range q.opts.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				key, ok := q.claim(ctx, stopWhenIdle)
-				if !ok {
-					return
-				}
-				err := q.send(ctx, key)
-				var be *BlockedError
-				if errors.As(err, &be) && be.Reached != nil && stopWhenIdle {
-					// At a cap the jobs in flight were reserved within
-					// it: let them finish (the pause stops new claims)
-					// rather than abort creates the server may count.
-					once.Do(func() { first = err })
-					return
-				}
-				if err != nil && (errors.As(err, &be) || classify(err) == outStop) && stopWhenIdle {
-					once.Do(func() { first = err; cancel() })
-					return
-				}
+	p := newPool(q.opts.Workers)
+	worker := func() {
+		defer wg.Done()
+		for !p.retire() {
+			key, ok := q.claim(ctx, stopWhenIdle)
+			if !ok {
+				p.exit()
+				return
 			}
-		}()
+			if err := p.acquire(ctx); err != nil {
+				q.unclaim(key)
+				p.exit()
+				return
+			}
+			err := q.send(ctx, key, p.park)
+			p.release()
+			var be *BlockedError
+			if errors.As(err, &be) && be.Reached != nil && stopWhenIdle {
+				// At a cap the jobs in flight were reserved within it:
+				// let them finish (the pause stops new claims) rather
+				// than abort creates the server may count.
+				once.Do(func() { first = err })
+				p.exit()
+				return
+			}
+			if err != nil && (errors.As(err, &be) || classify(err) == outStop) && stopWhenIdle {
+				once.Do(func() { first = err; cancel() })
+				p.exit()
+				return
+			}
+		}
+	}
+	p.spawn = func() {
+		wg.Add(1)
+		go worker()
+	}
+	p.mu.Lock()
+	p.alive = q.opts.Workers
+	p.mu.Unlock()
+	for range q.opts.Workers {
+		p.spawn()
 	}
 	wg.Wait()
 	if first != nil {
@@ -135,7 +152,7 @@ func (q *Queue) checkCredits(ctx context.Context) error {
 }
 
 // send creates one job, journaling each step before it takes effect.
-func (q *Queue) send(ctx context.Context, key string) error {
+func (q *Queue) send(ctx context.Context, key string, park func() func()) error {
 	defer q.unclaim(key)
 	job := q.get(key)
 	if err := q.acquireSlot(ctx, key); err != nil {
@@ -163,7 +180,20 @@ func (q *Queue) send(ctx context.Context, key string) error {
 		if err != nil {
 			return err
 		}
-		defer release()
+		defer func() { release() }()
+		call.Park = func() func() {
+			// Backing off, the job has nothing in flight: its
+			// discovery turn goes to the next create meanwhile.
+			release()
+			release = func() {}
+			resume := park()
+			return func() {
+				resume()
+				if r, err := q.probeTurn(ctx); err == nil {
+					release = r
+				} // else ctx ended: Do returns its error next
+			}
+		}
 		// The limit may have become known while this job waited for
 		// its turn (or for credits): hold a slot now if so.
 		if err := q.acquireSlot(ctx, key); err != nil {

@@ -4,17 +4,13 @@ package queue
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/abtop-dev/abtop/caps"
 	"math/rand/v2"
 	"sync"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
-	"github.com/abtop-dev/abtop/apiclient/usage"
-	"github.com/abtop-dev/abtop/caps"
-	"github.com/abtop-dev/abtop/internal/format"
 )
 
 // Kind names a request class; point costs are learned per kind.
@@ -53,6 +49,10 @@ type Call struct {
 	// blind backoff, which drew a 429 per retry while the limit was
 	// unknown to the slots.
 	SlotWait func(context.Context) error
+	// Park, when set, runs before a backoff (a wait that ends by time
+	// only and holds no grant) and the func it returns after it: the
+	// queue lends the worker to another job meanwhile (workers.go).
+	Park func() (resume func())
 }
 
 // Wait is one wait the scheduler imposes.
@@ -71,10 +71,8 @@ func (w Wait) Label() string {
 		return "rate window"
 	case budget.ReasonRetryAfter:
 		return "Retry-After"
-	case ReasonBackoff:
-		return "backoff"
 	}
-	return ""
+	return "" // a backoff's text says its retry count and cause: shown whole
 }
 
 // ReasonBackoff is a wait after a server fault.
@@ -212,301 +210,3 @@ func (s *Scheduler) Backoff(n int) time.Duration {
 	}
 	return time.Duration(s.opts.Jitter() * float64(d))
 }
-
-// Do sends fn through the budget. With c.Retry it retries as the API
-// contract says; fn must then reuse the same Idempotency-Key each time.
-func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (apiclient.Meta, error)) error {
-	faults := 0
-	for attempt := 1; ; attempt++ {
-		g, err := s.acquire(ctx, c)
-		if err != nil {
-			return err
-		}
-		if c.OnAttempt != nil {
-			if err := c.OnAttempt(attempt); err != nil {
-				s.endSolo()
-				_ = s.opts.Store.Cancel(context.WithoutCancel(ctx), g)
-				return err
-			}
-		}
-		err = s.send(ctx, c, g, fn)
-		if err == nil {
-			if c.OnSuccess != nil {
-				c.OnSuccess(g)
-			}
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		out := classify(err)
-		if !c.Retry {
-			if out == outCredits {
-				return &BlockedError{Reason: budget.ReasonCredits, Err: err}
-			}
-			return err
-		}
-		switch out {
-		case outRateLimit, outQuota:
-			// The budget now holds the embargo or the quota reset; the
-			// next acquire waits for it.
-		case outConcurrency:
-			if c.SlotWait != nil {
-				if err := c.SlotWait(ctx); err != nil {
-					return err
-				}
-				break
-			}
-			var ae *apiclient.Error
-			d := s.Backoff(attempt)
-			if errors.As(err, &ae) && ae.Wait > 0 {
-				d = ae.Wait
-			}
-			if err := s.sleep(ctx, c, Wait{Reason: budget.ReasonConcurrency, For: d, Text: "concurrency limit, " + human(d)}, false); err != nil {
-				return err
-			}
-		case outBackoff:
-			faults++
-			if faults >= s.opts.MaxAttempts {
-				return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
-			}
-			d := s.Backoff(faults)
-			var ae *apiclient.Error
-			if errors.As(err, &ae) && ae.Wait > d {
-				d = ae.Wait // this request waits the 503's Retry-After
-			}
-			if err := s.sleep(ctx, c, Wait{Reason: ReasonBackoff, For: d, Text: "backoff " + human(d)}, false); err != nil {
-				return err
-			}
-		case outCredits:
-			return &BlockedError{Reason: budget.ReasonCredits, Err: err}
-		default:
-			return err
-		}
-		s.mu.Lock()
-		s.stats.Retries++
-		s.mu.Unlock()
-	}
-}
-
-// send makes one attempt and teaches the budget from it.
-func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(context.Context) (apiclient.Meta, error)) error {
-	s.mu.Lock()
-	alone := s.inflight == 0
-	seq := s.seq
-	s.inflight++
-	s.solo = false // in flight now: inflight keeps the others back
-	s.mu.Unlock()
-
-	sent := s.opts.Now()
-	meta, err := fn(ctx)
-	recv := s.opts.Now()
-	o := observation(g, sent, recv, meta, err)
-	s.unavailable(&o, err)
-	_ = s.opts.Store.Observe(context.WithoutCancel(ctx), o)
-
-	snap := meta.Snapshot
-	var ae *apiclient.Error
-	if errors.As(err, &ae) {
-		snap = ae.Snapshot
-	}
-	s.learn(c.Kind, g, o, snap, alone, seq, sent, recv, err)
-	return err
-}
-
-// learn updates point costs and counters, then wakes every waiter.
-func (s *Scheduler) learn(k Kind, g budget.Grant, o budget.Observation, snap usage.Snapshot, alone bool, seq uint64, sent, recv time.Time, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.inflight--
-	s.stats.Requests++
-	if s.stats.FirstSent.IsZero() {
-		s.stats.FirstSent = sent
-	}
-	s.stats.LastRecv = recv
-	var ae *apiclient.Error
-	var te *apiclient.TransportError
-	switch {
-	case errors.As(err, &ae) && ae.Status == 429:
-		s.stats.HTTP429++
-	case errors.As(err, &ae) && ae.Status >= 500, errors.As(err, &te):
-		s.stats.Faults++
-	}
-	if o.HasRate {
-		if unitOf(snap) == usage.UnitPoints {
-			s.points = true
-		}
-		if l, ok := snap.BindingLimit(); ok && l.Cost != nil && *l.Cost >= 1 && *l.Cost <= 10 && !o.RateLimited {
-			s.costs[k] = *l.Cost // the server said
-		} else if s.exactDrop(g, alone, seq, o) {
-			if d := s.lastRem - o.Remaining; d >= 1 && d <= 10 {
-				s.costs[k] = d
-			}
-		}
-		s.lastAlone, s.lastSeq = g.Alone, g.Seq
-		s.lastWin, s.lastRem = o.WindowID, o.Remaining
-		s.stats.Limit = o.Limit
-		if !o.RateLimited { // the server counted it
-			s.stats.Units += o.Settle
-			if !o.WindowID.IsZero() {
-				s.perWindow[o.WindowID] += o.Settle
-			}
-		}
-	}
-	s.seq++
-	close(s.wake)
-	s.wake = make(chan struct{})
-}
-
-// acquire waits until the budget grants c.
-func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
-	var last budget.Reason
-	var lastUntil time.Time
-	for {
-		if err := ctx.Err(); err != nil {
-			return budget.Grant{}, err
-		}
-		now := s.opts.Now()
-		cost, sure := s.cost(c.Kind)
-		if !sure {
-			// A request of unknown cost goes out alone among this
-			// process's requests, so its answer teaches the cost. Alone
-			// here, not in the store: a shared store's in-flight count
-			// includes other processes, which are (almost) never all
-			// idle at once, so asking the store for exclusivity starved
-			// a submitter for many seconds.
-			if wake, busy := s.takeSolo(); busy {
-				if err := s.waitWake(ctx, wake); err != nil {
-					return budget.Grant{}, err
-				}
-				continue
-			}
-		}
-		req := budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll || c.Low, Write: c.Write, Credits: c.Credits}
-		if c.Kind == KindCreate {
-			req.Caps = s.opts.Caps
-		}
-		g, err := s.opts.Store.Reserve(ctx, req)
-		if err != nil || !g.OK {
-			if !sure {
-				s.endSolo()
-			}
-		}
-		if err != nil {
-			return budget.Grant{}, err
-		}
-		if g.OK {
-			return g, nil
-		}
-		if g.Blocked {
-			be := &BlockedError{Reason: g.Reason}
-			if g.Reached != nil {
-				be.Err, be.Reached = g.Reached, g.Reached
-			}
-			return budget.Grant{}, be
-		}
-		w := Wait{Reason: g.Reason, For: g.Wait, Text: waitText(g.Reason, g.Wait, now)}
-		// Report a wait when its reason changes or the reported one is
-		// over (a display must not show a wait that has ended).
-		report := (g.Reason != last || !now.Before(lastUntil)) && g.Wait >= 50*time.Millisecond
-		if err := s.sleep(ctx, c, w, !report); err != nil {
-			return budget.Grant{}, err
-		}
-		if report {
-			last, lastUntil = g.Reason, now.Add(g.Wait)
-		}
-	}
-}
-
-// exactDrop says whether the drop in Remaining from the previous answer to
-// o is exactly this request's cost: both in one server window and nothing
-// but this request counted in between. With a store that numbers its
-// grants (every budget.State does) that means the two grants were
-// consecutive and each was made with nothing else in flight, in any
-// process sharing the store: a drop measured with only this process's view
-// includes what other submitters spent meanwhile (2–5 for a 1-request
-// cost was measured with three), and taking it for the cost made every
-// later request reserve several units, leaving a third of each window
-// unused. Without grant numbers, this process's view is all there is.
-// Call with s.mu held.
-func (s *Scheduler) exactDrop(g budget.Grant, alone bool, seq uint64, o budget.Observation) bool {
-	if !alone || seq != s.seq || o.WindowID.IsZero() || !o.WindowID.Equal(s.lastWin) {
-		return false
-	}
-	if g.Seq == 0 {
-		return true
-	}
-	return g.Alone && s.lastAlone && g.Seq == s.lastSeq+1
-}
-
-// takeSolo takes the turn to send a request of unknown cost alone, unless
-// another request of this process is in flight or holds the turn; then it
-// returns the channel that closes at the next observation.
-func (s *Scheduler) takeSolo() (wake chan struct{}, busy bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.inflight > 0 || s.solo {
-		return s.wake, true
-	}
-	s.solo = true
-	return nil, false
-}
-
-// endSolo gives the turn back when the request did not go out.
-func (s *Scheduler) endSolo() {
-	s.mu.Lock()
-	s.solo = false
-	s.mu.Unlock()
-}
-
-// waitWake waits for the next observation (or a short while: a turn given
-// back without an observation wakes nobody).
-func (s *Scheduler) waitWake(ctx context.Context, wake chan struct{}) error {
-	t := time.NewTimer(5 * time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-wake:
-	case <-t.C:
-	}
-	return nil
-}
-
-// sleep waits w.For (or until an observation may have changed the budget,
-// when wakeable), reporting the wait unless quiet.
-func (s *Scheduler) sleep(ctx context.Context, c Call, w Wait, quiet bool) error {
-	if c.OnWait != nil && !quiet {
-		w.Until = s.opts.Now().Add(w.For)
-		c.OnWait(w)
-	}
-	s.mu.Lock()
-	wake := s.wake
-	s.mu.Unlock()
-	if w.Reason == ReasonBackoff || w.Reason == budget.ReasonConcurrency || w.Reason == budget.ReasonRetryAfter {
-		wake = nil // these end by time only
-	}
-	t := time.NewTimer(w.For)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-	case <-wake:
-	}
-	return nil
-}
-
-func waitText(r budget.Reason, d time.Duration, now time.Time) string {
-	switch r {
-	case budget.ReasonRate:
-		return "rate window " + human(d)
-	case budget.ReasonRetryAfter:
-		return "Retry-After " + human(d)
-	case budget.ReasonQuota:
-		return "quota until " + now.Add(d).UTC().Format("2 Jan 15:04")
-	}
-	return string(r) + " " + human(d)
-}
-
-func human(d time.Duration) string { return format.Duration(d) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -30,11 +31,17 @@ func (a *app) noColor(cfgNoColor bool) bool {
 // not when noColor says so, and only on a terminal (a pipe or a test buffer
 // gets plain text).
 func (a *app) outputColor(cfgNoColor bool) bool {
-	return !a.noColor(cfgNoColor) && isTerminal(a.out)
+	on := !a.noColor(cfgNoColor) && isTerminal(a.out)
+	a.out.SetColor(on)
+	return on
 }
 
-// isTerminal reports whether x is a character device (a terminal).
+// isTerminal reports whether x is a character device (a terminal); a
+// termsafe writer is judged by the stream it wraps.
 func isTerminal(x any) bool {
+	if u, ok := x.(interface{ Underlying() io.Writer }); ok {
+		x = u.Underlying()
+	}
 	f, ok := x.(*os.File)
 	if !ok {
 		return false

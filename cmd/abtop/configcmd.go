@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/tui/keys"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
@@ -236,6 +237,7 @@ func newConfigValidateCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			problems = append(problems, keyProblems(rep.File, cfg.Keys)...)
 			if asJSON {
 				if err := writeJSON(a.out, struct {
 					File     string           `json:"file"`
@@ -363,4 +365,21 @@ func (a *app) readToken(profile, tokenFile string) (string, error) {
 		return "", errors.New("stdin holds more than one line; give only the token")
 	}
 	return t, nil
+}
+
+// keyProblems checks the keys section the way the dashboard applies it, so
+// a remap the dashboard would refuse (an unknown action, a key another
+// action holds) fails validation instead of surprising the user later.
+func keyProblems(file string, remap map[string][]string) []config.Problem {
+	_, errs := keys.New(remap)
+	out := make([]config.Problem, 0, len(errs))
+	for _, err := range errs {
+		var re *keys.RemapError
+		if errors.As(err, &re) {
+			out = append(out, config.Problem{Where: file, Key: "keys." + re.Action, Msg: re.Msg})
+			continue
+		}
+		out = append(out, config.Problem{Where: file, Key: "keys", Msg: err.Error()})
+	}
+	return out
 }

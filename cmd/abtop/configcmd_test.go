@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/abtop-dev/abtop/config"
-	"github.com/spf13/viper"
 )
 
 // cfgTok is a well-formed token whose body is 48 copies of c.
@@ -120,6 +119,8 @@ func TestValidateExitCodes(t *testing.T) {
 		{"valid", "token: " + cfgTok("a") + "\n", 0, "0 error(s), 0 warning(s)"},
 		{"warnings alone exit 0", "token: " + cfgTok("a") + "\ncolour: red\n", 0, "warning: "},
 		{"errors exit 1", "token: " + cfgTok("a") + "\npoll_interval: 1ms\n", 1, "error: "},
+		{"colliding key remap", "token: " + cfgTok("a") + "\nkeys:\n  pause: [\"q\"]\n", 1, `keys.pause: "q" is already quit's key`},
+		{"unknown key action", "token: " + cfgTok("a") + "\nkeys:\n  paws: [\"z\"]\n", 1, "keys.paws: unknown action"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,7 +268,7 @@ func TestSandboxFlagUsesSandbox(t *testing.T) {
 }
 
 func newTestApp(errOut io.Writer) *app {
-	return &app{in: strings.NewReader(""), out: io.Discard, errOut: errOut, v: viper.New()}
+	return newApp(streams{In: strings.NewReader(""), Out: io.Discard, Err: errOut})
 }
 
 // TestBoolFlagsReachConfig: a bool flag given on the command line is a
@@ -291,5 +292,15 @@ func TestBoolFlagsReachConfig(t *testing.T) {
 	}
 	if v := shown.Values["base_url"]; v.Source != "default" {
 		t.Errorf("base_url %+v: an unset flag must not count", v)
+	}
+}
+
+// abtop with no token at all says how to get going: the sandbox needs no
+// token, set-token saves one.
+func TestNoTokenSuggestsSandboxAndSetToken(t *testing.T) {
+	isolateConfig(t)
+	code, out, errOut := runCmd(t, nil)
+	if code == 0 || !strings.Contains(errOut, "abtop --sandbox") || !strings.Contains(errOut, "abtop config set-token") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
 	}
 }

@@ -98,11 +98,13 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		opts.Queue = qa
 		runErr = make(chan error, 1)
 		go func() { runErr <- q.Run(ctx, false) }()
-	} else {
-		fmt.Fprintf(a.errOut, "abtop: the job queue is unavailable (%v); monitoring only\n", sess.QueueErr)
+		opts.Notices = heldNotices(q.Held())
+	} else if sess.QueueErr != nil {
+		// said on screen: stderr is hidden under the alternate screen
+		opts.NoQueueReason = queueUnavailable(cfg.JournalPath, sess.QueueErr)
 	}
 
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out)}
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.rawOut)}
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}

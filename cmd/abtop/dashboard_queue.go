@@ -116,7 +116,7 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 // into the dashboard's plain value.
 func convertJob(j queue.Tracked) data.Job {
 	out := data.Job{
-		Key: j.Key, ID: j.JobID, Model: j.Model, State: data.State(j.State), Attempts: j.Attempts,
+		Key: j.Key, ID: j.JobID, Input: j.Input, Model: j.Model, State: data.State(j.State), Attempts: j.Attempts,
 		Wait: j.Wait, Enqueued: j.Enqueued, Updated: j.Updated, Credits: j.Credits, Output: j.Output,
 	}
 	if j.Line > 0 {

@@ -77,7 +77,7 @@ func (a *app) runReport(f reportFlags) error {
 		return rep.WriteCSV(a.out)
 	}
 	width := 100
-	if fd, ok := a.out.(*os.File); ok && isTerminal(a.out) {
+	if fd, ok := a.out.Underlying().(*os.File); ok && isTerminal(fd) {
 		if w, _, err := term.GetSize(fd.Fd()); err == nil && w > 0 {
 			width = w
 		}

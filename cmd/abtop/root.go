@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/abtop-dev/abtop/internal/termsafe"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 )
@@ -20,9 +21,14 @@ type streams struct {
 // and hooks set by --sandbox. It holds no package-level state so tests can
 // run many commands side by side.
 type app struct {
-	in       io.Reader
-	out      io.Writer
-	errOut   io.Writer
+	in io.Reader
+	// out and errOut escape every control character on the way to the
+	// terminal (termsafe): server text is printed, never obeyed, whatever
+	// path prints it. Only the dashboard, which escapes its own cells,
+	// writes to the raw stream (rawOut).
+	out      *termsafe.Writer
+	errOut   *termsafe.Writer
+	rawOut   io.Writer
 	v        *viper.Viper
 	cleanups []func()
 	conf     configState // per-run cache behind loadConfig
@@ -33,14 +39,20 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// newApp wraps the streams: every command prints through the escaping
+// writers.
+func newApp(s streams) *app {
+	return &app{in: s.In, out: termsafe.New(s.Out), errOut: termsafe.New(s.Err), rawOut: s.Out, v: viper.New()}
+}
+
 func run(ctx context.Context, args []string, s streams) int {
-	a := &app{in: s.In, out: s.Out, errOut: s.Err, v: viper.New()}
+	a := newApp(s)
 	defer a.cleanup()
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(s.In)
-	root.SetOut(s.Out)
-	root.SetErr(s.Err)
+	root.SetOut(a.out)
+	root.SetErr(a.errOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
@@ -49,7 +61,7 @@ func run(ctx context.Context, args []string, s streams) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	fmt.Fprintln(s.Err, "abtop:", err)
+	fmt.Fprintln(a.errOut, "abtop:", err)
 	return 1
 }
 
@@ -83,6 +95,10 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 	pf.String("profile", "", "profile to use (default: the file's default_profile, else \"default\")")
 	pf.String("base-url", "", "API base URL (default https://api.abstrakt.dev)")
 	pf.String("token-file", "", "read the API token from this file (tokens never go on the command line)")
+	pf.Bool("allow-insecure-http", false, "allow sending the token over plain http:// to a non-loopback host")
+	pf.String("poll-interval", "", "dashboard polling interval, 1s–10m (default 5s)")
+	pf.String("timeout", "", "per-request timeout, 1s–5m (default 30s)")
+	pf.String("journal", "", "queue journal file (default $XDG_STATE_HOME/abtop/queue.db)")
 	pf.Bool("no-color", false, "disable colour (also NO_COLOR=1)")
 	pf.Bool("sandbox", false, "run against an embedded sandbox API with a generated token")
 	pf.String("limiter", "", "share the organization's budget with other abtop processes: redis://[user:pass@]host:port/db[?org=NAME]")
@@ -96,6 +112,7 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 		newSubmitCmd(a),
 		newReportCmd(a),
 		newResultsCmd(a),
+		newJobsCmd(a),
 		newCompletionCmd(a),
 		newManCmd(a),
 		newWatchCmd(a),

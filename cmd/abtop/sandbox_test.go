@@ -141,7 +141,7 @@ func TestSandboxCommandBadFlags(t *testing.T) {
 // The embedded sandbox serves a working token and logs nothing.
 func TestStartEmbeddedSandbox(t *testing.T) {
 	var errOut lockedBuffer
-	a := &app{in: strings.NewReader(""), out: io.Discard, errOut: &errOut}
+	a := newApp(streams{In: strings.NewReader(""), Out: io.Discard, Err: &errOut})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	baseURL, token, err := a.startEmbeddedSandbox(ctx, true)

@@ -309,6 +309,9 @@ type statusRequestJSON struct {
 }
 
 type statusErrorJSON struct {
+	// Kind is "api" (the server answered with an error) or "network" (no
+	// answer: refused, timed out, reset); Message says it in words.
+	Kind      string               `json:"kind"`
 	Status    int                  `json:"status"`
 	Code      *string              `json:"code"`
 	Title     string               `json:"title"`
@@ -358,13 +361,15 @@ func (r *statusReport) json() statusJSON {
 		out.Requests = append(out.Requests, rq)
 	}
 	if e := r.apiErr; e != nil {
-		ej := &statusErrorJSON{Status: e.Status, Title: e.Title, Detail: e.Detail, Message: e.Message,
+		ej := &statusErrorJSON{Kind: "api", Status: e.Status, Title: e.Title, Detail: e.Detail, Message: e.Message,
 			Fields: append([]problem.FieldError{}, e.Fields...), Retryable: e.Retryable, WaitS: e.Wait.Seconds()}
 		if e.Code != "" {
 			c := e.Code
 			ej.Code = &c
 		}
 		out.Error = ej
+	} else if r.otherErr != nil {
+		out.Error = &statusErrorJSON{Kind: "network", Message: networkLine(r.otherErr), Fields: []problem.FieldError{}}
 	}
 	return out
 }
@@ -379,4 +384,14 @@ func limiterLine(st redisbudget.Status) string {
 		return fmt.Sprintf("shared via redis · no submitter running · org %q · %s", st.Org, st.URL)
 	}
 	return fmt.Sprintf("shared via redis · %d %s · share 1/%d each · org %q · %s", st.Peers, format.Plural(st.Peers, "submitter", "submitters"), st.Peers, st.Org, st.URL)
+}
+
+// networkLine is a failed request in words: "GET /v1/balance: connection
+// refused", not Go's "dial tcp 127.0.0.1:1: connect: connection refused".
+func networkLine(err error) string {
+	var te *apiclient.TransportError
+	if errors.As(err, &te) {
+		return te.Method + " " + te.Path + ": " + apiclient.Cause(err)
+	}
+	return apiclient.Cause(err)
 }

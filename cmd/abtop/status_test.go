@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/config"
-	"github.com/spf13/viper"
 )
 
 // stToken is a well-formed token (ab_ + 48) used by the status tests.
@@ -258,12 +257,33 @@ func TestRunStatusDirect(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	var out, errb bytes.Buffer
-	a := &app{out: &out, errOut: &errb, v: viper.New()}
+	a := newApp(streams{Out: &out, Err: &errb})
 	cfg := config.Config{BaseURL: srv.URL, Token: stToken, Profile: "work", NoColor: true}
 	if err := a.runStatus(context.Background(), cfg, false); err != nil {
 		t.Fatalf("runStatus: %v (%s)", err, errb.String())
 	}
 	if !strings.Contains(out.String(), "Running jobs  7 / 50 concurrent (business plan)") || !strings.Contains(out.String(), "profile work") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// Issue 11 item 9: a status that could not reach the API carries its error
+// at the top level of --json (not only in requests[].error), and exits 1.
+func TestStatusJSONUnreachableHasTopLevelError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	stEnv(t, srv.URL)
+	code, out, errOut := stRun(t, "", "status", "--json")
+	var got struct {
+		Error *struct {
+			Kind    string `json:"kind"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	if code != 1 || got.Error == nil || got.Error.Kind != "network" || got.Error.Message != "GET /v1/balance: connection refused" {
+		t.Fatalf("exit %d, error %+v; want exit 1 and a top-level network error\n%s%s", code, got.Error, out, errOut)
 	}
 }

@@ -26,6 +26,7 @@ type submitFlags struct {
 	maxCredits  float64
 	resume      bool
 	skipInvalid bool
+	again       bool
 	workers     int
 	follow      followFlags
 }
@@ -61,7 +62,7 @@ later.
 
 Exit status: 0 every job succeeded and every file is on disk, verified
 (with --no-wait: every job was created); 1 abtop could not run; 2 the input
-has bad lines; 3 some jobs failed or were canceled; 4 some files could not
+has bad lines or no jobs at all; 3 some jobs failed or were canceled; 4 some files could not
 be downloaded or verified; 5 incomplete (interrupted, paused): run
 "abtop submit --resume" or "abtop results"; 6 a spending cap stopped the
 batch ("abtop submit --resume" continues once it lifts or is raised).
@@ -84,6 +85,7 @@ across every abtop sharing its budget.`,
 	fl.BoolVar(&f.json, "json", false, "print one JSON summary object at the end instead of a human summary")
 	fl.BoolVar(&f.resume, "resume", false, "continue the unfinished jobs of an interrupted batch (no FILE)")
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
+	fl.BoolVar(&f.again, "again", false, "submit jobs even when the same ones (same model and input) were submitted before")
 	fl.String("limiter", "", "share the organization's budget with other abtop processes through Redis: redis://[user:pass@]host:port/db[?org=NAME] (config key limiter)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "estimate the batch (credits per model, limits, duration) and send nothing")
 	fl.Float64Var(&f.maxCredits, "max-credits", 0, "stop before this batch spends more than N credits (0: no cap)")
@@ -150,6 +152,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		fmt.Fprintf(a.errOut, "abtop: limiter: %s (org %q)\n", sh.Text, sh.Org)
 	}
 	q, journal, sched := sess.Queue, sess.Journal, sess.Scheduler
+	mine := session.OwnerOf(sess.Config)
+	held := q.Held()
+	printHeld(a.errOut, journal.Path(), mine, held)
 
 	// The batch is every job still to send from an earlier run plus the
 	// new ones; the files and manifest of --out are the new ones' (or,
@@ -186,6 +191,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			if err != nil {
 				return err
 			}
+			if n := q.Duplicates(jobs); n > 0 && !f.again {
+				// the same file twice is paid for twice: ask first
+				fmt.Fprintf(a.errOut, "abtop: %d of the %d job(s) in %s were already submitted (same model and input, in %s); nothing was sent\n", n, len(jobs), name, journal.Path())
+				fmt.Fprintf(a.errOut, "  to send them again (and pay again): abtop submit --again %s\n", name)
+				return exitError{code: 2}
+			}
 			added, err := q.Enqueue(jobs...)
 			if err != nil {
 				return err
@@ -201,7 +212,12 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			}
 		}
 	} else if len(batch) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: nothing to resume in %s\n", journal.Path())
+		fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
+		if len(held) > 0 {
+			// --resume was asked for, and the jobs that wait are another
+			// endpoint's: that is not a success
+			return exitError{code: 1}
+		}
 	}
 
 	if enqueued.IsZero() {
@@ -307,7 +323,12 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 // parseJobs reads the models (one read) and checks every line against
 // them, reporting each bad one.
 func (a *app) parseJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]jobfile.Job, []apiclient.Model, error) {
-	models, err := sess.Models(ctx)
+	models, err := sess.ModelsWaiting(ctx, func(w queue.Wait) {
+		// a long wait is said, a pacing blip is not
+		if w.Reason == queue.ReasonBackoff || w.For >= time.Second {
+			fmt.Fprintf(a.errOut, "abtop: listing models: %s\n", w.Text)
+		}
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
 	}
@@ -325,8 +346,15 @@ func (a *app) parseJobs(ctx context.Context, sess *session.Session, in io.Reader
 	if len(probs) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: skipping %d bad line(s)\n", len(probs))
 	}
-	if len(parsed) == 0 && len(probs) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: %s has no jobs\n", name)
+	if len(parsed) == 0 {
+		// nothing to queue is a mistake to report, and no reason to send
+		// anything else either (leftovers wait for --resume)
+		if len(probs) == 0 {
+			fmt.Fprintf(a.errOut, "abtop: %s has no jobs; nothing was sent\n", name)
+		} else {
+			fmt.Fprintf(a.errOut, "abtop: %s has no valid jobs; nothing was sent\n", name)
+		}
+		return nil, nil, exitError{code: 2}
 	}
 	return parsed, models, nil
 }

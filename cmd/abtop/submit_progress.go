@@ -3,20 +3,20 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/internal/format"
+	"github.com/abtop-dev/abtop/internal/termsafe"
 )
 
 // progress shows a batch going out: on a terminal one redrawn line with a
 // bar, rate, ETA and the current wait; otherwise a plain line every few
 // seconds (and on every pause), so logs stay readable.
 type progress struct {
-	w     io.Writer
+	w     *termsafe.Writer
 	tty   bool
 	q     *queue.Queue
 	sched *queue.Scheduler
@@ -31,7 +31,7 @@ type progress struct {
 	sharing func() budget.Sharing
 }
 
-func newProgress(w io.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
+func newProgress(w *termsafe.Writer, tty bool, q *queue.Queue, s *queue.Scheduler, batch map[string]bool) *progress {
 	return &progress{w: w, tty: tty, q: q, sched: s, batch: batch, start: time.Now(), waits: map[string]queue.Wait{}}
 }
 
@@ -74,7 +74,7 @@ func (p *progress) run(ctx context.Context, events <-chan queue.Event) {
 }
 
 func (p *progress) draw(final bool) {
-	done, total := 0, 0
+	done, total, failed := 0, 0, 0
 	for _, j := range p.q.List() {
 		if !p.batch[j.Key] {
 			continue
@@ -83,18 +83,26 @@ func (p *progress) draw(final bool) {
 		if !j.State.Unfinished() {
 			done++
 		}
+		if j.State == queue.StateFailed {
+			failed++
+		}
 	}
 	el := time.Since(p.start)
 	rate := 0.0
 	if el > 0 {
 		rate = float64(done) / el.Seconds()
 	}
-	eta := "—"
-	if rate > 0 && done < total {
-		eta = format.Duration(time.Duration(float64(total-done) / rate * float64(time.Second)))
-	}
+	pace, paceOK := p.sched.PaceETA(total - done)
 	st := p.sched.Stats()
-	line := fmt.Sprintf("%d/%d sent · %.1f/s · ETA %s · %d×429", done, total, rate, eta, st.HTTP429)
+	line := fmt.Sprintf("%d/%d sent", done, total)
+	if failed > 0 { // sent is not created: a refused job is counted apart
+		line += fmt.Sprintf(" (✗ %d failed)", failed)
+	}
+	line += fmt.Sprintf(" · %.1f/s", rate)
+	if eta := etaText(p.paused != "", total-done, rate, pace, paceOK); eta != "" {
+		line += " · " + eta
+	}
+	line += fmt.Sprintf(" · %d×429", st.HTTP429)
 	if w := p.waitText(); w != "" && done < total {
 		line += " · waiting: " + w
 	}
@@ -112,7 +120,9 @@ func (p *progress) draw(final bool) {
 			fill = done * width / total
 		}
 		bar := "[" + strings.Repeat("█", fill) + strings.Repeat("·", width-fill) + "] "
-		fmt.Fprintf(p.w, "\r\x1b[2K%s%s", bar, line)
+		// the redraw is ours; the line goes through the escaping writer
+		_ = p.w.Control("\r\x1b[2K")
+		fmt.Fprint(p.w, bar+line)
 		if final {
 			fmt.Fprintln(p.w)
 		}
@@ -155,4 +165,22 @@ func (p *progress) shared() budget.Sharing {
 		return budget.Sharing{}
 	}
 	return p.sharing()
+}
+
+// etaText is the time left: at the binding limit's pace (pace, when the
+// window is known) or the observed rate (jobs/s), whichever is slower, so
+// a first window's burst does not promise seconds for minutes of work.
+// Nothing while paused: nothing is sent, so no pace means anything.
+func etaText(paused bool, left int, rate float64, pace time.Duration, paceOK bool) string {
+	if left <= 0 || paused {
+		return ""
+	}
+	d, ok := pace, paceOK
+	if rate > 0 {
+		d, ok = max(d, time.Duration(float64(left)/rate*float64(time.Second))), true
+	}
+	if !ok {
+		return "ETA —"
+	}
+	return "ETA ~" + format.Duration(d)
 }

@@ -1,6 +1,9 @@
 package secret
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMask(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -13,6 +16,17 @@ func TestMask(t *testing.T) {
 		if got := Mask(tc.in); got != tc.want {
 			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestFingerprintTellsTokensApartWithoutHoldingThem(t *testing.T) {
+	a, b := "ab_"+strings.Repeat("a", 48), "ab_"+strings.Repeat("a", 47)+"b"
+	fa, fb := Fingerprint(a), Fingerprint(b)
+	if fa == fb || fa != Fingerprint(a) {
+		t.Fatalf("fingerprints %s, %s: want stable and distinct", fa, fb)
+	}
+	if strings.Contains(fa, "aaaa") || len(fa) != len("sha256:")+16 {
+		t.Fatalf("fingerprint %q", fa)
 	}
 }
 

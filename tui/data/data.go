@@ -46,7 +46,10 @@ type Job struct {
 	Enqueued  time.Time
 	Updated   time.Time
 	Credits   float64
-	Output    json.RawMessage
+	// Input is the job's input as queued (its prompt or text), so the
+	// filter can find a job by what it asked for.
+	Input  json.RawMessage
+	Output json.RawMessage
 	// Problem is the last problem this job met (kept after a retry succeeds
 	// only if the queue says so).
 	Problem *problem.Problem

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/styles"
@@ -33,6 +34,7 @@ type AddJob struct {
 	models  []apiclient.Model
 	loading bool
 	loadErr string
+	plan    string
 	pick    int
 	focus   int // 0 model, 1 prompt, 2 params
 	Prompt  Field
@@ -49,6 +51,9 @@ func NewAddJob() AddJob {
 	}
 }
 
+// SetPlan tells the form the organization's plan (from /v1/balance).
+func (f *AddJob) SetPlan(plan string) { f.plan = plan }
+
 // SetModels delivers GET /v1/models (or its error).
 func (f *AddJob) SetModels(ms []apiclient.Model, err error) {
 	f.loading = false
@@ -59,10 +64,64 @@ func (f *AddJob) SetModels(ms []apiclient.Model, err error) {
 	// model ids and kinds come from the server: drawn, so cleaned
 	f.models = make([]apiclient.Model, len(ms))
 	for i, m := range ms {
-		m.ID, m.Kind = text.Clean(m.ID), text.Clean(m.Kind)
+		m.ID, m.Kind, m.MinPlan = text.Clean(m.ID), text.Clean(m.Kind), text.Clean(m.MinPlan)
+		m.Inputs = append([]apiclient.Input(nil), m.Inputs...)
+		for k := range m.Inputs {
+			m.Inputs[k].Name = text.Clean(m.Inputs[k].Name)
+		}
 		f.models[i] = m
 	}
-	f.pick = 0
+	f.setPick(0)
+}
+
+// setPick picks model i and relabels the inputs for it: the main field is
+// the member that model reads its text from ("prompt", or "text" for
+// text to speech), the params hint lists its other inputs.
+func (f *AddJob) setPick(i int) {
+	f.pick = i
+	if i >= len(f.models) {
+		return
+	}
+	m := f.models[i]
+	main := m.MainInput()
+	f.Prompt.Prompt = fmt.Sprintf("%-8s", main)
+	f.Prompt.Placeholder = "required, e.g. a lighthouse at dusk, 35mm"
+	if main != "prompt" {
+		f.Prompt.Placeholder = "required: the " + m.Kind + " model reads its " + main + " here"
+	}
+	var others []string
+	for _, in := range m.Inputs {
+		if in.Name == main || in.Name == "ref" {
+			continue
+		}
+		name := in.Name
+		if len(in.Enum) > 0 {
+			name += "=" + strings.Join(in.Enum, "|")
+		}
+		others = append(others, name)
+	}
+	f.Params.Placeholder = `optional JSON object, e.g. {"seed": 7}`
+	if len(others) > 0 {
+		f.Params.Placeholder = "optional JSON object: " + strings.Join(others, ", ")
+	} else if len(m.Inputs) > 0 {
+		f.Params.Placeholder = "optional JSON object (this model takes no other inputs)"
+	}
+}
+
+// planNote says when the organization's plan cannot run m ("" when it can
+// or the model needs no plan).
+func (f *AddJob) planNote(m apiclient.Model) string {
+	if m.MinPlan == "" {
+		return ""
+	}
+	covers, known := plans.Covers(f.plan, m.MinPlan)
+	switch {
+	case !known:
+		return m.MinPlan + " plan or higher"
+	case !covers:
+		return "needs " + m.MinPlan + " plan (yours: " + text.Clean(f.plan) + ")"
+	}
+	return ""
 }
 
 func (f *AddJob) setFocus(i int) {
@@ -85,14 +144,14 @@ func (f *AddJob) Update(msg tea.Msg) Action {
 			return Close
 		case "tab", "down":
 			if k.String() == "down" && f.focus == 0 {
-				f.pick = min(f.pick+1, max(0, len(f.models)-1))
+				f.setPick(min(f.pick+1, max(0, len(f.models)-1)))
 				return None
 			}
 			f.setFocus(f.focus + 1)
 			return None
 		case "shift+tab", "up":
 			if k.String() == "up" && f.focus == 0 {
-				f.pick = max(0, f.pick-1)
+				f.setPick(max(0, f.pick-1))
 				return None
 			}
 			f.setFocus(f.focus - 1)
@@ -124,9 +183,10 @@ func (f *AddJob) Value() (Spec, error) {
 	if len(f.models) == 0 {
 		return Spec{}, errors.New("model: no models loaded")
 	}
+	main := f.models[f.pick].MainInput()
 	p := strings.TrimSpace(f.Prompt.Value())
 	if p == "" {
-		return Spec{}, errors.New("prompt: must not be empty")
+		return Spec{}, errors.New(main + ": must not be empty")
 	}
 	input := map[string]any{}
 	if s := strings.TrimSpace(f.Params.Value()); s != "" {
@@ -134,7 +194,7 @@ func (f *AddJob) Value() (Spec, error) {
 			return Spec{}, fmt.Errorf("params: not a JSON object: %v", err)
 		}
 	}
-	input["prompt"] = p
+	input[main] = p
 	raw, err := json.Marshal(input)
 	if err != nil {
 		return Spec{}, fmt.Errorf("params: %v", err)
@@ -170,8 +230,12 @@ func (f *AddJob) View(w int, st styles.Styles) []string {
 				prefix = marker(0) + "model   "
 			}
 			line := prefix + mark + fmt.Sprintf("%-18s %-6s %s", m.ID, m.Kind, format.Credits(m.Credits))
-			if i == f.pick && f.focus == 0 {
-				line = st.Selected.Render(text.Fit(line, w))
+			note := f.planNote(m)
+			switch {
+			case i == f.pick && f.focus == 0:
+				line = st.Selected.Render(text.Fit(line+"  "+note, w))
+			case note != "":
+				line += "  " + st.Warning.Render(note)
 			}
 			l = append(l, line)
 		}

@@ -18,7 +18,8 @@ func Build(in Input, st styles.Styles) []Gauge {
 func rate(in Input, st styles.Styles) Gauge {
 	g := Gauge{ID: IDRate, Title: "Rate limit", Used: -1}
 	s := in.S
-	own := fmt.Sprintf("abtop itself: %d req/min", s.OwnPerMinute(in.Now))
+	// whose requests: the dashboard's polls, not a batch sent beside it
+	own := fmt.Sprintf("dashboard polls: %d req/min", s.OwnPerMinute(in.Now))
 	if s.Rate == nil {
 		g.Value = "no data yet"
 		g.Lines = []string{st.Dim.Render("waiting for the first response"), "", st.Dim.Render(own)}
@@ -47,7 +48,7 @@ func rate(in Input, st styles.Styles) Gauge {
 		if d <= 0 {
 			// the window this reading describes is over: the budget has
 			// refilled since, by how much only the next response says
-			reset, brief = "reset passed: value predates it", "reset passed"
+			reset, brief = "the window has reset since this reading", "window reset since"
 			g.Stale = true
 		}
 	}
@@ -60,7 +61,7 @@ func rate(in Input, st styles.Styles) Gauge {
 		// monitor's own cost (back when the 429 is a minute old)
 		g.Level = styles.Critical
 		hit := "✖ 429 " + format.Age(in.Now.Sub(s.Last429)) + " ago"
-		line2 = st.Critical.Render(hit) + st.Dim.Render(" · abtop: "+strconv.Itoa(s.OwnPerMinute(in.Now))+" req/min")
+		line2 = st.Critical.Render(hit) + st.Dim.Render(" · polls: "+strconv.Itoa(s.OwnPerMinute(in.Now))+" req/min")
 		g.Brief = append(g.Brief, st.Critical.Render(hit))
 	}
 	if s.Embargoed(in.Now) {

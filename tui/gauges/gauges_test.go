@@ -80,7 +80,7 @@ func TestRateAfterItsResetIsMarkedOld(t *testing.T) {
 	st := styles.New(true, true)
 	now := t0.Add(31 * time.Second) // the reading said: resets in 30 s
 	g := Build(Input{S: rateState(50, 200), Now: now, PollInterval: time.Minute}, st)[0]
-	if !g.Stale || !strings.Contains(g.Lines[0], "reset passed") {
+	if !g.Stale || !strings.Contains(g.Lines[0], "the window has reset since this reading") {
 		t.Fatalf("stale %v, lines %q", g.Stale, g.Lines)
 	}
 	if line := Binding(Input{S: rateState(50, 200), Now: now}, st, 100, false); strings.Contains(line, "resets in 0s") {
@@ -112,5 +112,16 @@ func TestRateGaugeNamesItsWindow(t *testing.T) {
 	box := strings.Join(Boxes(Build(Input{S: s, Now: t0}, st)[:1], 33, t0, st), "\n")
 	if !strings.Contains(box, "Rate limit per 10s ● ok") {
 		t.Fatalf("window not named:\n%s", box)
+	}
+}
+
+// The rate gauge says whose requests it counts: the dashboard's own polls,
+// not the batch a submit sends next to it.
+func TestOwnRequestsSayWhose(t *testing.T) {
+	st := styles.New(true, true)
+	g := Build(Input{S: rateState(50, 200), Now: t0, PollInterval: time.Minute}, st)[0]
+	all := strings.Join(g.Lines, "\n")
+	if !strings.Contains(all, "dashboard polls:") || strings.Contains(all, "abtop itself") {
+		t.Fatalf("lines %q", g.Lines)
 	}
 }

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/data"
 	"github.com/abtop-dev/abtop/tui/form"
@@ -25,7 +23,8 @@ type Model struct {
 	counts map[data.State]int // state → number of jobs
 
 	filter    string
-	view      []int // positions matching the filter; nil means all
+	sortBy    int   // index into sorts; 0 is queue order
+	view      []int // positions matching the filter, in sort order; nil means all in queue order
 	filtering bool
 	input     form.Field
 
@@ -55,6 +54,18 @@ func (m *Model) Total() int { return len(m.jobs) }
 
 // Count returns how many jobs are in state.
 func (m *Model) Count(state data.State) int { return m.counts[state] }
+
+// FailedOnServer is how many failed jobs the server had created: rerunning
+// one is a new job under a new key, so r does not resend them.
+func (m *Model) FailedOnServer() int {
+	n := 0
+	for i := range m.jobs {
+		if m.jobs[i].State == data.StateFailed && m.jobs[i].ID != "" {
+			n++
+		}
+	}
+	return n
+}
 
 func (m *Model) at(i int) *data.Job {
 	if m.view != nil {
@@ -95,10 +106,13 @@ func (m *Model) Set(jobs []data.Job) {
 	clear(m.counts)
 	view := m.view
 	m.view = nil
+	sortBy := m.sortBy
+	m.sortBy = 0 // one sort at the end, not one per job
 	for _, j := range jobs {
 		m.Upsert(j, time.Time{})
 	}
-	if view != nil {
+	m.sortBy = sortBy
+	if view != nil || sortBy != 0 {
 		cursor, offset := m.cursor, m.offset
 		m.applyFilter(m.filter)
 		m.cursor, m.offset = cursor, offset
@@ -124,12 +138,21 @@ func (m *Model) Upsert(j data.Job, at time.Time) {
 			}
 		}
 		m.jobs[i] = j
+		switch {
+		case m.sortBy != 0:
+			m.rebuild(true)
+		case m.view != nil:
+			m.refilter(i)
+		}
 		return
 	}
 	m.index[j.Key] = len(m.jobs)
 	m.jobs = append(m.jobs, j)
 	m.counts[j.State]++
-	if m.view != nil && matches(&j, m.filter) {
+	switch {
+	case m.sortBy != 0:
+		m.rebuild(true)
+	case m.view != nil && matches(&j, m.filter):
 		m.view = append(m.view, len(m.jobs)-1)
 	}
 }
@@ -149,63 +172,6 @@ func (m *Model) Rate(now time.Time) float64 {
 		el = 10 * time.Second // a burst right after start is not a rate
 	}
 	return float64(len(recent)) / el.Minutes()
-}
-
-func matches(j *data.Job, f string) bool {
-	if f == "" {
-		return true
-	}
-	_, word, _ := stateLabel(j)
-	for _, s := range []string{word, string(j.State), j.Model, j.ID, j.Key, j.Wait, j.Batch} {
-		if strings.Contains(strings.ToLower(s), f) {
-			return true
-		}
-	}
-	return j.Problem != nil && strings.Contains(strings.ToLower(j.Problem.Code), f)
-}
-
-func (m *Model) applyFilter(f string) {
-	m.filter = strings.ToLower(strings.TrimSpace(f))
-	if m.filter == "" {
-		m.view = nil
-	} else {
-		m.view = make([]int, 0, 64)
-		for i := range m.jobs {
-			if matches(&m.jobs[i], m.filter) {
-				m.view = append(m.view, i)
-			}
-		}
-	}
-	m.cursor, m.offset = 0, 0
-}
-
-// StartFilter gives the filter input the keyboard.
-func (m *Model) StartFilter() tea.Cmd {
-	m.filtering = true
-	m.input.SetValue(m.filter)
-	m.input.Focus()
-	return nil
-}
-
-// FilterKey handles a key while filtering: enter keeps the filter, esc
-// clears it; anything else edits it live.
-func (m *Model) FilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		m.filtering = false
-		m.input.Blur()
-		return nil
-	case "esc":
-		m.filtering = false
-		m.input.Blur()
-		m.input.SetValue("")
-		m.applyFilter("")
-		return nil
-	}
-	if m.input.Update(msg) {
-		m.applyFilter(m.input.Value())
-	}
-	return nil
 }
 
 // Move moves the cursor by d rows (clamped).
@@ -303,10 +269,15 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 		state = st.Warning.Render("⏸ " + reason)
 	}
 	rate := m.Rate(now)
-	parts := []string{fmt.Sprintf("%s/%s done", format.Count(int64(done)), format.Count(int64(total)))}
+	// a failed job is finished, not done: each outcome is counted apart
+	parts := []string{fmt.Sprintf("✓ %s succeeded", format.Count(int64(m.counts[data.StateSucceeded])))}
 	if f := m.counts[data.StateFailed]; f > 0 {
-		parts = append(parts, st.Critical.Render(fmt.Sprintf("✗ %d failed", f)))
+		parts = append(parts, st.Critical.Render(fmt.Sprintf("✗ %s failed", format.Count(int64(f)))))
 	}
+	if c := m.counts[data.StateCanceled]; c > 0 {
+		parts = append(parts, fmt.Sprintf("%s canceled", format.Count(int64(c))))
+	}
+	parts = append(parts, fmt.Sprintf("%s to go of %s", format.Count(int64(total-done)), format.Count(int64(total))))
 	if rate > 0 {
 		parts = append(parts, fmt.Sprintf("%.1f jobs/min", rate))
 		// no ETA while paused: nothing is sent, so the pace says nothing

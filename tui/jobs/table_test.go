@@ -110,3 +110,84 @@ func TestNoETAWhilePaused(t *testing.T) {
 		t.Fatalf("paused queue: %q", got)
 	}
 }
+
+// A failed job is not "done": the progress line counts succeeded, failed
+// and still-to-go jobs apart.
+func TestProgressCountsOutcomesApart(t *testing.T) {
+	m := New()
+	states := []data.State{data.StateSucceeded, data.StateSucceeded, data.StateSucceeded, data.StateFailed, data.StateFailed,
+		data.StatePending, data.StatePending, data.StateRunning, data.StateCanceled, data.StatePending}
+	for i, s := range states {
+		m.Upsert(data.Job{Key: fmt.Sprintf("k%d", i), State: s}, t0)
+	}
+	got := m.Progress(120, t0, data.QueueState{}, styles.New(true, true))[0]
+	for _, want := range []string{"✓ 3 succeeded", "✗ 2 failed", "1 canceled", "4 to go of 10"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "done") {
+		t.Errorf("progress %q still says done", got)
+	}
+}
+
+// The filter is live: a job that changes into (or out of) a match while
+// the filter is on shows (or leaves) at once; and it matches prompts.
+func TestFilterIsLiveAndMatchesPrompts(t *testing.T) {
+	m := New()
+	m.Upsert(data.Job{Key: "a", State: data.StatePending, Model: "flux-schnell", Input: []byte(`{"prompt":"A Lighthouse at dusk"}`)}, t0)
+	m.Upsert(data.Job{Key: "b", State: data.StatePending, Model: "flux-schnell", Input: []byte(`{"prompt":"a fox"}`)}, t0)
+	m.applyFilter("lighthouse")
+	if m.Len() != 1 {
+		t.Fatalf("filter on a prompt: %d rows, want 1", m.Len())
+	}
+	m.applyFilter("failed")
+	if m.Len() != 0 {
+		t.Fatalf("%d failed rows, want 0", m.Len())
+	}
+	m.Upsert(data.Job{Key: "b", State: data.StateFailed, Model: "flux-schnell"}, t0)
+	if m.Len() != 1 {
+		t.Fatalf("a job that failed while the filter was on: %d rows, want 1", m.Len())
+	}
+	m.Upsert(data.Job{Key: "b", State: data.StatePending, Model: "flux-schnell"}, t0)
+	if m.Len() != 0 {
+		t.Fatalf("a job that no longer matches still shows: %d rows", m.Len())
+	}
+}
+
+// s cycles the order: queue order, state (problems first), model, age
+// (newest first); the selected job stays selected.
+func TestSortCycles(t *testing.T) {
+	m := New()
+	add := func(k, model string, s data.State, age int) {
+		m.Upsert(data.Job{Key: k, Model: model, State: s, Enqueued: t0.Add(-time.Duration(age) * time.Second)}, t0)
+	}
+	add("a", "sdxl", data.StateSucceeded, 40)
+	add("b", "flux-dev", data.StateFailed, 30)
+	add("c", "veo-3.1", data.StatePending, 10)
+	add("d", "flux-dev", data.StateRunning, 20)
+	order := func() string {
+		var ks []string
+		for i := range m.Len() {
+			ks = append(ks, m.at(i).Key)
+		}
+		return strings.Join(ks, "")
+	}
+	m.Move(2) // on c
+	for _, want := range []struct{ name, order string }{
+		{"state", "bdca"}, {"model", "bdac"}, {"age", "cdba"}, {"queue order", "abcd"},
+	} {
+		if got := m.CycleSort(); got != want.name || order() != want.order {
+			t.Fatalf("sorted by %q: %s, want %q: %s", got, order(), want.name, want.order)
+		}
+		if j, _ := m.Selected(); j.Key != "c" {
+			t.Fatalf("sorted by %s: selected %s, want c", want.name, j.Key)
+		}
+	}
+	// a job that changes state moves while sorted by state
+	m.CycleSort()
+	m.Upsert(data.Job{Key: "a", Model: "sdxl", State: data.StateFailed, Enqueued: t0.Add(-40 * time.Second)}, t0)
+	if got := order(); got != "abdc" {
+		t.Fatalf("after a failed: %s, want abdc", got)
+	}
+}

@@ -23,6 +23,8 @@ type KeyMap struct {
 	Log      key.Binding
 	Pane     key.Binding
 	Filter   key.Binding
+	Copy     key.Binding
+	Sort     key.Binding
 	Quit     key.Binding
 	Up       key.Binding
 	Down     key.Binding
@@ -50,6 +52,8 @@ func Default() KeyMap {
 		Log:      b("request log", "l"),
 		Pane:     b("switch pane", "tab"),
 		Filter:   b("filter jobs", "/"),
+		Copy:     b("copy job id", "y"),
+		Sort:     b("sort: queue/state/model/age", "s"),
 		Quit:     b("quit", "q", "ctrl+c"),
 		Up:       b("up", "up", "k"),
 		Down:     b("down", "down", "j"),
@@ -67,7 +71,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"help": &k.Help, "add": &k.Add, "open": &k.Open, "pause": &k.Pause,
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
-		"pane": &k.Pane, "filter": &k.Filter, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
+		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
 		"back": &k.Back, "zoom": &k.Zoom,
 	}
@@ -84,23 +88,37 @@ func Actions() []string {
 	return names
 }
 
+// RemapError is one remap from the config file's keys section that was
+// not applied; Action names it (keys.<Action>).
+type RemapError struct {
+	Action string
+	Msg    string
+}
+
+func (e *RemapError) Error() string { return "keys." + e.Action + ": " + e.Msg }
+
 // New returns the default bindings with remap applied (action → keys, as
-// in the config file's keys section). Unknown actions or empty key lists
-// are reported and left at their defaults; the rest still applies.
+// in the config file's keys section). Unknown actions, empty key lists and
+// remaps that take a key another action holds are reported as
+// *RemapError and left at their defaults (one key, one action: `pause:
+// ["q"]` must not leave q doing only one of two things); the rest applies.
 func New(remap map[string][]string) (KeyMap, []error) {
 	k := Default()
 	acts := k.actions()
+	defaults := Default()
+	defActs := defaults.actions()
 	var errs []error
 	names := make([]string, 0, len(remap))
 	for n := range remap {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	remapped := map[string]bool{}
 	for _, name := range names {
 		keys := remap[name]
 		b, ok := acts[name]
 		if !ok {
-			errs = append(errs, fmt.Errorf("keys.%s: unknown action (known: %s)", name, strings.Join(Actions(), ", ")))
+			errs = append(errs, &RemapError{name, "unknown action (known: " + strings.Join(Actions(), ", ") + ")"})
 			continue
 		}
 		var clean []string
@@ -110,24 +128,46 @@ func New(remap map[string][]string) (KeyMap, []error) {
 			}
 		}
 		if len(clean) == 0 {
-			errs = append(errs, fmt.Errorf("keys.%s: no keys given; keeping %s", name, b.Help().Key))
+			errs = append(errs, &RemapError{name, "no keys given; keeping " + b.Help().Key})
 			continue
 		}
 		b.SetKeys(clean...)
 		b.SetHelp(helpKeys(clean), b.Help().Desc)
+		remapped[name] = true
 	}
-	// one key, one action: a key bound twice would silently do only one
-	owner := map[string]string{}
-	for _, name := range Actions() {
-		for _, s := range acts[name].Keys() {
-			if prev, dup := owner[s]; dup {
-				errs = append(errs, fmt.Errorf("keys: %q is bound to both %s and %s; remap one of them", s, prev, name))
-				continue
-			}
-			owner[s] = name
+	// Undo each remap that collides, until none does: at most one undo per
+	// remapped action, so this ends.
+	for range len(remapped) + 1 {
+		name, key, other := collision(acts, remapped)
+		if name == "" {
+			break
 		}
+		*acts[name] = *defActs[name]
+		delete(remapped, name)
+		errs = append(errs, &RemapError{name, fmt.Sprintf("%q is already %s's key; remap %s too, or pick another key (keeping %s)",
+			key, other, other, acts[name].Help().Key)})
 	}
 	return k, errs
+}
+
+// collision finds a key held by two actions, at least one of them
+// remapped; name is the remapped one, other the action it collides with.
+func collision(acts map[string]*key.Binding, remapped map[string]bool) (name, k, other string) {
+	owner := map[string]string{}
+	for _, a := range Actions() {
+		for _, s := range acts[a].Keys() {
+			prev, dup := owner[s]
+			if !dup {
+				owner[s] = a
+				continue
+			}
+			if remapped[a] {
+				return a, s, prev
+			}
+			return prev, s, a
+		}
+	}
+	return "", "", ""
 }
 
 // helpKeys is how a key list is shown in help: "space/p".
@@ -149,7 +189,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
-		{k.Refresh, k.Log, k.Pane, k.Filter, k.Zoom},
+		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy, k.Zoom},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}

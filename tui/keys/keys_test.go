@@ -61,9 +61,16 @@ func TestEveryShortHelpBindingIsInFullHelp(t *testing.T) {
 }
 
 func TestRemapReportsAKeyBoundTwice(t *testing.T) {
-	_, errs := New(map[string][]string{"pause": {"x"}})
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `"x" is bound to both cancel and pause`) {
+	k, errs := New(map[string][]string{"pause": {"q"}})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `keys.pause: "q" is already quit's key`) {
 		t.Fatalf("errs = %v", errs)
+	}
+	// the colliding remap is not applied: q still quits, pause keeps its keys
+	if got := k.Pause.Keys(); strings.Join(got, " ") != "space p" {
+		t.Errorf("pause keys %v after a refused remap, want the defaults", got)
+	}
+	if got := k.Quit.Keys(); got[0] != "q" {
+		t.Errorf("quit keys %v", got)
 	}
 	if _, errs := New(nil); len(errs) != 0 {
 		t.Fatalf("defaults conflict: %v", errs)

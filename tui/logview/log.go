@@ -65,6 +65,11 @@ func (m *Model) Scroll(d int) {
 	m.scroll = min(max(0, m.scroll+d), max(0, len(m.entries)-1))
 }
 
+// Oldest scrolls to the first entry kept; Newest back to the tail, which
+// the view then follows.
+func (m *Model) Oldest() { m.scroll = max(0, len(m.entries)-1) }
+func (m *Model) Newest() { m.scroll = 0 }
+
 // View renders the newest entries that fit in h lines of w cells.
 func (m *Model) View(w, h int, st styles.Styles) []string {
 	if h <= 0 {
@@ -74,6 +79,7 @@ func (m *Model) View(w, h int, st styles.Styles) []string {
 		return []string{st.Dim.Render("no requests yet")}
 	}
 	end := len(m.entries) - m.scroll
+	end = max(end, min(len(m.entries), h)) // scrolled to the top: a full page from the first entry
 	start := max(0, end-h)
 	out := make([]string, 0, h)
 	if start == 0 && m.dropped > 0 && end-start >= h {

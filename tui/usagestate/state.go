@@ -5,10 +5,12 @@
 package usagestate
 
 import (
+	"errors"
 	"math"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 )
 
@@ -111,7 +113,11 @@ func (s *State) Observe(o apiclient.Observation, now time.Time) {
 		s.Throttled++
 		s.Hist.Throttle(at)
 	case 402:
-		s.Last402 = at
+		// only a credits 402 is about the balance; plan_required (or any
+		// other code the problem names) belongs to the job that drew it
+		if creditsError(o.Err) {
+			s.Last402 = at
+		}
 	}
 }
 
@@ -241,4 +247,15 @@ func ResetIn(resetAfter *time.Duration, at, now time.Time) (time.Duration, bool)
 		d = 0
 	}
 	return d, true
+}
+
+// creditsError reports whether a 402 says the credits ran out: by the
+// problem's code when the client parsed one (problem.Classify), else by
+// the status alone, as before codes were read.
+func creditsError(err error) bool {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		return ae.Kind == problem.KindCredits
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/problem"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 )
 
@@ -95,5 +96,23 @@ func TestOwnRequestsPerMinute(t *testing.T) {
 	}
 	if n := s.OwnPerMinute(t0.Add(61 * time.Second)); n != 1 {
 		t.Errorf("got %d", n)
+	}
+}
+
+// Issue 11 item 4: a 402 plan_required belongs to its job: it says nothing
+// about the balance, so it must not mark the credits as exhausted; a 402
+// insufficient_credits does.
+func TestOnlyACredits402MarksTheCredits(t *testing.T) {
+	s := New(5*time.Second, 10)
+	o := obs(t0, 402, 50, 900, 4659)
+	o.Err = &apiclient.Error{Status: 402, Code: problem.CodePlanRequired, Kind: problem.KindPlan}
+	s.Observe(o, t0)
+	if !s.Last402.IsZero() {
+		t.Fatal("a plan_required 402 marked the credits exhausted")
+	}
+	o.Err = &apiclient.Error{Status: 402, Code: problem.CodeInsufficientCredits, Kind: problem.KindCredits}
+	s.Observe(o, t0.Add(time.Second))
+	if s.Last402.IsZero() {
+		t.Fatal("an insufficient_credits 402 did not mark the credits")
 	}
 }
