@@ -42,14 +42,14 @@ func TestZoomReadsTheHistory(t *testing.T) {
 		}
 	}
 	m.Update(keyMsg("z"))
-	if v := plain(m); strings.Contains(v, "History ·") || !strings.Contains(v, "Remaining rate budget") {
+	if v := plain(m); strings.Contains(v, "History ·") || !strings.Contains(v, "Requests left in the rate window") {
 		t.Fatalf("the fifth z does not return to the live chart:\n%s", v)
 	}
 	if len(h.spans) != 4 || h.spans[1] != time.Hour {
 		t.Fatalf("spans read %v", h.spans)
 	}
 	m.Update(keyMsg("?"))
-	if v := plain(m); !strings.Contains(v, "chart span") {
+	if v := plain(m); !strings.Contains(v, "zoom chart") {
 		t.Fatalf("help does not list z:\n%s", v)
 	}
 }

@@ -1,7 +1,6 @@
 package queue
 
 import (
-	"encoding/json"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -67,8 +66,8 @@ func (j *Journal) DiscardUnfinished(match func(Owner) bool) (int, error) {
 		b := tx.Bucket(bucketJobs)
 		var drop [][]byte
 		if err := b.ForEach(func(k, v []byte) error {
-			var job Job
-			if json.Unmarshal(v, &job) == nil && job.State.Unfinished() && match(job.Owner) {
+			job, err := decodeRecord(v) // records are tokenized (codec.go), not plain JSON
+			if err == nil && job.State.Unfinished() && match(job.Owner) {
 				drop = append(drop, append([]byte(nil), k...))
 			}
 			return nil

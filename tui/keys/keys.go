@@ -62,7 +62,7 @@ func Default() KeyMap {
 		Top:      b("first", "home", "g"),
 		Bottom:   b("last", "end", "G"),
 		Back:     b("close", "esc"),
-		Zoom:     b("chart span: live, 15m, 1h, 24h, 7d (history)", "z"),
+		Zoom:     b("zoom chart (history)", "z"),
 	}
 }
 
@@ -189,8 +189,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
-		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy, k.Zoom},
+		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Back, k.Help, k.Quit},
+		{k.Back, k.Help, k.Quit, k.Zoom},
 	}
 }
