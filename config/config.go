@@ -19,6 +19,9 @@
 //	    journal: ~/q.db
 //	keys:
 //	  pause: ["p", "space"]
+//	caps:                       # per profile too; see config/caps.go
+//	  daily_credits: 500
+//	  timezone: Europe/Paris    # default: local time
 //
 // The profile is --profile, else ABTOP_PROFILE, else default_profile, else
 // "default" (the top-level values). Profile names are case-insensitive
@@ -31,6 +34,8 @@ package config
 
 import (
 	"fmt"
+
+	"github.com/abtop-dev/abtop/caps"
 	"log/slog"
 	"time"
 
@@ -63,6 +68,9 @@ type Config struct {
 	JournalPath       string // bbolt queue journal
 	// Keys remaps TUI key bindings: action name → keys, e.g. "pause": ["p", "space"].
 	Keys map[string][]string
+	// Caps are the profile's own spending caps (caps: in the file); the
+	// zero caps (Zone local) when none is set.
+	Caps caps.Caps
 	// Alerts are the alert rules and channels (top-level section, then the
 	// profile's); alerts.Default() when the file says nothing.
 	Alerts alerts.Config
