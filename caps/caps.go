@@ -142,6 +142,24 @@ func Reserve(u Usage, c Caps, price float64, now time.Time) (Usage, Reservation,
 	return u, Reservation{Price: price, Day: u.Day, Month: u.Month}, nil
 }
 
+// Larger returns, period by period, the more spent of two views of the
+// same usage (a shared store recreated from a stale view must not forget
+// what was reserved since).
+func Larger(a, b Usage) Usage {
+	if b.Day == a.Day {
+		a.DayCredits, a.DayJobs = max(a.DayCredits, b.DayCredits), max(a.DayJobs, b.DayJobs)
+	} else if b.Day > a.Day {
+		a.Day, a.DayCredits, a.DayJobs = b.Day, b.DayCredits, b.DayJobs
+	}
+	if b.Month == a.Month {
+		a.MonthCredits = max(a.MonthCredits, b.MonthCredits)
+	} else if b.Month > a.Month {
+		a.Month, a.MonthCredits = b.Month, b.MonthCredits
+	}
+	a.BatchCredits = max(a.BatchCredits, b.BatchCredits)
+	return a
+}
+
 // later orders lift times with "never by itself" (zero) last.
 func later(a, b time.Time) bool {
 	if a.IsZero() || b.IsZero() {

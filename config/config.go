@@ -20,6 +20,9 @@
 //	    out: ~/abtop-out        # where batches download their files
 //	keys:
 //	  pause: ["p", "space"]
+//	caps:                       # per profile too; see config/caps.go
+//	  daily_credits: 500
+//	  timezone: Europe/Paris    # default: local time
 //
 // The profile is --profile, else ABTOP_PROFILE, else default_profile, else
 // "default" (the top-level values). Profile names are case-insensitive
@@ -32,6 +35,8 @@ package config
 
 import (
 	"fmt"
+
+	"github.com/abtop-dev/abtop/caps"
 	"log/slog"
 	"time"
 
@@ -68,6 +73,9 @@ type Config struct {
 	Out string
 	// Keys remaps TUI key bindings: action name → keys, e.g. "pause": ["p", "space"].
 	Keys map[string][]string
+	// Caps are the profile's own spending caps (caps: in the file); the
+	// zero caps (Zone local) when none is set.
+	Caps caps.Caps
 	// Alerts are the alert rules and channels (top-level section, then the
 	// profile's); alerts.Default() when the file says nothing.
 	Alerts alerts.Config

@@ -126,14 +126,14 @@ func (fd fileData) shapeProblems() []Problem {
 
 func (fd fileData) unknownKeys() []Problem {
 	var out []Problem
-	allowedTop := append(slices.Clone(settingKeys), "default_profile", "profiles", "keys", "alerts")
+	allowedTop := append(slices.Clone(settingKeys), "default_profile", "profiles", "keys", "alerts", "caps")
 	for _, k := range sortedKeys(fd.top) {
 		if !slices.Contains(allowedTop, k) {
 			// scrub: a token pasted as a key must not be echoed.
 			out = append(out, Problem{Where: fd.path, Key: scrub(k), Msg: "unknown key, ignored (known: " + strings.Join(allowedTop, ", ") + ")"})
 		}
 	}
-	allowedProfile := append(slices.Clone(settingKeys), "keys", "alerts")
+	allowedProfile := append(slices.Clone(settingKeys), "keys", "alerts", "caps")
 	for _, name := range sortedKeys(fd.profiles) {
 		for _, k := range sortedKeys(fd.profiles[name]) {
 			if !slices.Contains(allowedProfile, k) {

@@ -211,6 +211,7 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 	}
 
 	cfg.Keys, ps = r.keys(origins, ps)
+	cfg.Caps, ps = r.caps(origins, ps)
 	// Report in the order keys are documented, not the order they were
 	// computed in (base_url needs allow_insecure_http first).
 	slices.SortStableFunc(ps, func(a, b Problem) int { return keyRank(a.Key) - keyRank(b.Key) })

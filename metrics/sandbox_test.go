@@ -83,7 +83,7 @@ func TestMetricsEqualSandboxCountersDuringBatch(t *testing.T) {
 		defer stop()
 		m := metrics.New(nil)
 		cfg := config.Config{Profile: "acme", BaseURL: base, Token: tok, AllowInsecureHTTP: true, Timeout: 5 * time.Second,
-			JournalPath: filepath.Join(t.TempDir(), "queue.db")}
+			JournalPath: filepath.Join(t.TempDir(), "queue.db"), Limiter: "memory"} // a unit test must not share the machine's budget files
 		sess, err := session.Open(t.Context(), session.Options{Config: cfg, Observers: []func(apiclient.Observation){m.Observer("acme")},
 			HTTPClient: hc, Queue: session.QueueRequired, Workers: 2})
 		if err != nil {

@@ -58,7 +58,7 @@ func TestRefreshGivesUpWhenTheBudgetIsShort(t *testing.T) {
 		}
 		hc, base, stop := sb.ServeInMemory()
 		defer stop()
-		cfg := config.Config{Profile: "acme", BaseURL: base, Token: tok, AllowInsecureHTTP: true, Timeout: 5 * time.Second}
+		cfg := config.Config{Profile: "acme", BaseURL: base, Token: tok, AllowInsecureHTTP: true, Timeout: 5 * time.Second, Limiter: "memory"} // in-process: a unit test must not share the machine's budget files
 		s, err := session.Open(t.Context(), session.Options{Config: cfg, HTTPClient: hc})
 		if err != nil {
 			t.Fatal(err)

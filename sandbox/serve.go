@@ -33,6 +33,11 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFile(w, r)
 		return
 	}
+	if r.Method == http.MethodPost {
+		s.mu.Lock()
+		s.stats.Writes++
+		s.mu.Unlock()
+	}
 	start := s.now()
 	body, bodyErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	fault := s.pickFault()

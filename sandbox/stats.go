@@ -12,6 +12,9 @@ import (
 // benchmarks (GET /_sandbox/stats serves the same JSON).
 type Stats struct {
 	Requests int64 `json:"requests"` // every /v1 request, whatever became of it
+	// Writes counts the /v1 requests that write (POST: creates, cancels),
+	// whatever became of them; Requests − Writes are reads.
+	Writes int64 `json:"writes"`
 	// RequestsByStatus counts answered requests by HTTP status; dropped and
 	// abandoned (stalled) ones are only in Faults.
 	RequestsByStatus map[string]int64 `json:"requests_by_status"`

@@ -22,7 +22,9 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget/limiter"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/internal/secret"
 	"github.com/abtop-dev/abtop/statusline"
 )
@@ -74,6 +76,15 @@ type Options struct {
 	// by Close: sandbox jobs must never land in the real journal, where a
 	// later "abtop submit --resume" would send them to the real API.
 	EphemeralJournal bool
+
+	// History is the history file every response, 429 and job of this
+	// session is recorded into (config.DefaultHistory); "" records nothing.
+	History string
+	// MaxCredits caps what this session's queue may spend (--max-credits).
+	MaxCredits float64
+	// ClockOffset moves the session's reference clock (tests of day
+	// boundaries: see cmd/abtop's ABTOP_TEST_CLOCK_OFFSET). Zero: none.
+	ClockOffset time.Duration
 }
 
 // Session is one command's open connection to the API and its budget.
@@ -93,6 +104,9 @@ type Session struct {
 	Journal  *queue.Journal
 	Queue    *queue.Queue
 	QueueErr error
+	// History is the store this session records into (nil without
+	// Options.History); the dashboard reads its charts from it.
+	History *history.Store
 	// Statusline records the profile's status line state; nil when
 	// Options.StateDir was empty. Callers that learn the number of running
 	// jobs or the active alerts tell it.
@@ -126,14 +140,29 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	if s.Budget.Now != nil {
 		s.Now = s.Budget.Now
 	}
+	// The client measures the server's durations (resets) on the real
+	// reference clock; only the budget's decisions move with the offset.
+	clientNow := s.Now
+	if o.ClockOffset != 0 {
+		s.Now = func() time.Time { return clientNow().Add(o.ClockOffset) }
+	}
 	observers := append([]func(apiclient.Observation){o.Observer}, o.Observers...)
+	var rec *recorder
+	if o.History != "" {
+		if rec, err = openHistory(o.History, o.Config.Profile, DefaultOrg(o.Config), o.Log); err != nil {
+			return err
+		}
+		s.History = rec.st
+		s.closers = append(s.closers, rec.close)
+		observers = append(observers, rec.observe)
+	}
 	if s.Statusline = Recorder(o.StateDir, o.Config.Profile, o.Log); s.Statusline != nil {
 		observers = append(observers, s.Statusline.Observe)
 	}
-	if s.Client, err = newClient(o.Config, o.Version, FanOut(observers...), s.Now, o.HTTPClient); err != nil {
+	if s.Client, err = newClient(o.Config, o.Version, FanOut(observers...), clientNow, o.HTTPClient); err != nil {
 		return err
 	}
-	s.Scheduler = queue.NewScheduler(queue.Options{Store: s.Store, Now: s.Now})
+	s.Scheduler = queue.NewScheduler(queue.Options{Store: s.Store, Now: s.Now, Caps: profileCaps(o.Config)})
 	if o.Queue == NoQueue {
 		return nil
 	}
@@ -156,8 +185,11 @@ func (s *Session) open(ctx context.Context, o Options) (err error) {
 	}
 	s.Journal = j
 	s.closers = append(s.closers, j.Close)
-	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track, Owner: OwnerOf(o.Config)}); err != nil {
+	if s.Queue, err = queue.Open(queue.QueueOptions{Journal: j, Scheduler: s.Scheduler, API: s.Client, Workers: o.Workers, Track: o.Track, Owner: OwnerOf(o.Config), Now: s.Now, MaxCredits: o.MaxCredits}); err != nil {
 		return err
+	}
+	if rec != nil {
+		rec.follow(s)
 	}
 	return nil
 }
@@ -222,6 +254,17 @@ func (s *Session) Reconciler() *queue.Reconciler {
 		return nil
 	}
 	return queue.NewReconciler(s.Queue, s.Scheduler, s.Client, s.Now)
+}
+
+// profileCaps are the caps every create reserves in the budget store; nil
+// when the profile sets none.
+func profileCaps(cfg config.Config) *caps.Caps {
+	c := cfg.Caps
+	c.BatchCredits = 0 // a batch's own cap is the queue's (MaxCredits)
+	if c.None() {
+		return nil
+	}
+	return &c
 }
 
 // NewClient builds the API client for cfg; observer may be nil, now is the

@@ -16,6 +16,8 @@ import (
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/caps"
+	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/tui/data"
 )
 
@@ -47,6 +49,9 @@ type PollResult struct {
 	// Running and Concurrency, when the poll learned them (0: unknown).
 	Running     int
 	Concurrency int
+	// Caps are the profile's spending caps and what is reserved against
+	// them now (shown as gauges beside the server's limits).
+	Caps []caps.Line
 	// Limiter is how the budget is shared with other abtop processes; the
 	// zero value when it is this process's alone.
 	Limiter budget.Sharing
@@ -75,6 +80,20 @@ type Queue interface {
 	// a 409 comes back as an *apiclient.Error).
 	Cancel(ctx context.Context, key string) error
 	RetryFailed(ctx context.Context) (int, error)
+}
+
+// ChartSource is the history store as the zoomed chart reads it: span
+// ending at now in n buckets. Only ever called from a tea.Cmd.
+type ChartSource interface {
+	Chart(ctx context.Context, span time.Duration, n int, now time.Time) (history.Chart, error)
+}
+
+// Previewer is a Queue that can estimate a file before loading it (the
+// dry run's two reads, no write): the dashboard shows the estimate after
+// the first enter and loads the file on the second. PreviewFile returns
+// the estimate's text, one line each, or a *FileError.
+type Previewer interface {
+	PreviewFile(ctx context.Context, path string) ([]string, error)
 }
 
 // FileError is a JSONL file that failed validation, by line.
@@ -123,6 +142,9 @@ type Options struct {
 	// Observations carries every response the client saw (the client's
 	// Observer sends here); nil when not wired.
 	Observations <-chan apiclient.Observation
+	// History feeds the chart when it is zoomed out to a span the live
+	// chart does not hold (z); nil: the live chart only.
+	History ChartSource
 	// Alerts carries the alerts that fired (banner, bell, notification);
 	// nil when not wired.
 	Alerts <-chan Alert

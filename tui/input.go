@@ -6,6 +6,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"github.com/abtop-dev/abtop/history"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -150,6 +151,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return modelsCmd(m.ctx, m.opts.Monitor)
+	case key.Matches(msg, k.Zoom):
+		if m.opts.History == nil {
+			m.setStatus(styles.Unknown, "no history store: the chart shows this session only")
+			return nil
+		}
+		m.zoom = (m.zoom + 1) % (len(history.Zooms) + 1)
+		m.zoomed, m.zoomErr = history.Chart{}, nil
+		return m.refreshZoom()
 	case key.Matches(msg, k.Open):
 		if m.noQueue() {
 			return nil
@@ -263,6 +272,11 @@ func (m *Model) onOpenForm(msg tea.Msg) tea.Cmd {
 	switch m.open.Update(msg) {
 	case form.Close:
 		m.overlay = noOverlay
+	case form.Preview:
+		if p, ok := m.opts.Queue.(Previewer); ok {
+			return previewCmd(m.ctx, p, m.open.Value())
+		}
+		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	case form.Submit:
 		return loadCmd(m.ctx, m.opts.Queue, m.open.Value())
 	}

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"github.com/abtop-dev/abtop/caps"
+	"github.com/abtop-dev/abtop/history"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -65,6 +67,10 @@ type Model struct {
 	runningAPI int            // running jobs per the poll
 	limiter    budget.Sharing // how the org budget is shared (zero when not), per the poll
 	batches    string         // other processes' batches in one line, per the poll
+	caps       []caps.Line    // the profile's spending caps, per the poll
+	zoom       int            // 0: the live chart; i: history.Zooms[i-1] from the history
+	zoomed     history.Chart  // the last history read for zoom
+	zoomErr    error
 
 	focus        pane
 	showLog      bool
@@ -165,7 +171,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pollTickMsg:
 		return m, m.onPollTick(msg)
 	case pollDoneMsg:
-		return m, m.onPollDone(msg)
+		return m, tea.Batch(m.onPollDone(msg), m.refreshZoom())
+	case chartDoneMsg:
+		if msg.zoom == m.zoom {
+			m.zoomed, m.zoomErr = msg.data, msg.err
+		}
+		return m, nil
 	case obsMsg:
 		for _, o := range msg {
 			m.observe(o)
@@ -206,6 +217,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case loadDoneMsg:
 		m.onLoad(msg)
+		return m, nil
+	case previewDoneMsg:
+		m.onPreview(msg)
 		return m, nil
 	case tea.MouseWheelMsg:
 		d := 3

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/history"
 )
 
 // Messages. Commands only carry values back; all state changes happen in
@@ -46,6 +47,16 @@ type (
 		path string
 		n    int
 		err  error
+	}
+	chartDoneMsg struct {
+		zoom int
+		data history.Chart
+		err  error
+	}
+	previewDoneMsg struct {
+		path  string
+		lines []string
+		err   error
 	}
 )
 
@@ -127,6 +138,21 @@ func actionCmdFor(what action, subject string, f func() (int, error)) tea.Cmd {
 	return func() tea.Msg {
 		n, err := f()
 		return actionDoneMsg{what: what, subject: subject, n: n, err: err}
+	}
+}
+
+// chartCmd reads the zoomed chart's span from the history store.
+func chartCmd(ctx context.Context, src ChartSource, zoom int, now time.Time, n int) tea.Cmd {
+	return func() tea.Msg {
+		c, err := src.Chart(ctx, history.Zooms[zoom-1], n, now)
+		return chartDoneMsg{zoom: zoom, data: c, err: err}
+	}
+}
+
+func previewCmd(ctx context.Context, p Previewer, path string) tea.Cmd {
+	return func() tea.Msg {
+		lines, err := p.PreviewFile(ctx, path)
+		return previewDoneMsg{path: path, lines: lines, err: err}
 	}
 }
 

@@ -73,6 +73,7 @@ func (m *Model) onPollDone(msg pollDoneMsg) tea.Cmd {
 		m.runningAPI = r.Running
 		m.limiter = r.Limiter
 		m.batches = text.Clean(r.Batches) // file names other processes chose
+		m.caps = r.Caps
 		m.usage.ExtendEmbargo(r.Embargo)
 	}
 	next := m.pollInterval()

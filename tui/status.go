@@ -95,6 +95,19 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 	m.setStatus(styles.Calm, "queued "+format.Quantity(msg.n, "job", "jobs")+" from "+msg.path)
 }
 
+// onPreview shows a file's estimate; a second enter loads it.
+func (m *Model) onPreview(msg previewDoneMsg) {
+	var fe *FileError
+	switch {
+	case errors.As(msg.err, &fe):
+		m.open.SetResult(nil, fe.Lines)
+	case msg.err != nil:
+		m.open.SetResult(msg.err, nil)
+	default:
+		m.open.SetPreview(msg.path, msg.lines)
+	}
+}
+
 // describe turns an error into one clean line (see text.Clean); an API
 // error reads as everywhere else (apiclient.ProblemLine).
 func describe(err error) string {

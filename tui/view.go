@@ -52,13 +52,13 @@ func (m *Model) Render() string {
 
 	switch p.mode {
 	case gaugesOnly:
-		lines = append(lines, gauges.Stacked(gs, w, true, st)...)
+		lines = append(lines, gauges.Stacked(append(gs, gauges.Caps(gin, st)...), w, true, st)...)
 		lines = append(lines, gauges.Sources(gs, w, m.now, st))
 		lines = append(lines, gauges.Binding(gin, st, w, false))
 		lines = append(lines, st.Dim.Render(text.Cut(" enlarge to 60×20 for jobs and charts", w)))
 		return finish(lines, w, h)
 	case compact:
-		lines = append(lines, gauges.Stacked(gs, w, false, st)...)
+		lines = append(lines, gauges.Stacked(append(gs, gauges.Caps(gin, st)...), w, false, st)...)
 		lines = append(lines, gauges.Sources(gs, w, m.now, st))
 		lines = append(lines, gauges.Binding(gin, st, w, false))
 		if p.chartRows > 0 {
@@ -73,6 +73,7 @@ func (m *Model) Render() string {
 			boxes = gs
 		}
 		lines = append(lines, gauges.Boxes(boxes, w, m.now, st)...)
+		lines = append(lines, gauges.Stacked(gauges.Caps(gin, st), w, false, st)...)
 		lines = append(lines, gauges.Binding(gin, st, w, w < sideW))
 		if p.chartRows > 0 {
 			title, cl := m.chart(w-2, p.chartRows)
@@ -172,7 +173,7 @@ func (m *Model) headerInfo() header.Info {
 }
 
 func (m *Model) gaugeInput() gauges.Input {
-	in := gauges.Input{S: m.usage, Now: m.now, PollInterval: m.opts.PollInterval, Running: m.running()}
+	in := gauges.Input{S: m.usage, Now: m.now, PollInterval: m.opts.PollInterval, Running: m.running(), Caps: m.caps}
 	switch {
 	case m.queue.Concurrency > 0:
 		in.Concurrency, in.ConcFrom = m.queue.Concurrency, "queue"
@@ -194,6 +195,9 @@ const chartLabel = 6
 // what the history really holds, never more than it keeps, and the
 // sparkline's scale (its peak) is in the title, so no bar is unlabelled.
 func (m *Model) chart(w, rows int) (string, []string) {
+	if m.zoom > 0 {
+		return m.zoomChart(w, rows)
+	}
 	st := m.st
 	h := m.usage.Hist
 	cw := max(1, w-chartLabel)

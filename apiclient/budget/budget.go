@@ -1,6 +1,7 @@
 // Package budget holds one organization's request budget: the rate window
 // (requests or points), the Retry-After embargo, the monthly write quota,
-// the credit balance and the concurrency slots. The scheduler asks it "may
+// the credit balance, the concurrency slots and the user's own spending
+// caps (ReasonCap). The scheduler asks it "may
 // this request go out now?" (Reserve) and teaches it from every response
 // (Observe).
 //
@@ -23,6 +24,8 @@ package budget
 import (
 	"context"
 	"time"
+
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // Reason says why a request has to wait.
@@ -52,6 +55,10 @@ type Request struct {
 	Low bool
 	// Credits this request will charge (a job's model cost); 0 for reads.
 	Credits float64
+	// Caps, when set, are the user's spending caps a job creation must
+	// fit in: Credits is reserved against each (ReasonCap when one is
+	// reached), and Grant.Cap holds the reservation.
+	Caps *caps.Caps
 }
 
 // Grant is the answer to a Request.
@@ -77,6 +84,11 @@ type Grant struct {
 	// Units is the store's count of units ever granted, this grant's
 	// included: Observation.Units.
 	Units uint64
+	// Cap is what an OK grant reserved against Request.Caps (Cancel gives
+	// it back; so does an Observation's CapRelease). Reached says which
+	// cap refused it (Reason ReasonCap) and when that cap lifts.
+	Cap     caps.Reservation
+	Reached *caps.Reached
 }
 
 // Observation is what one response (or transport failure) taught us. Times
@@ -137,6 +149,10 @@ type Observation struct {
 	// CreditsExhausted is a 402 insufficient_credits: the queue pauses until
 	// a later observation shows enough credits for the next job.
 	CreditsExhausted bool
+
+	// CapRelease gives a cap reservation back: the job was refused without
+	// a charge, or it failed or was canceled and refunded. Zero: nothing.
+	CapRelease caps.Reservation
 
 	// ConcurrencyLimit > 0 is a concurrency limit the server revealed (a
 	// rejection such as CONCURRENT_LIMIT_EXCEEDED with details.limit). Once

@@ -84,12 +84,17 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && !s.CreditsKnown && s.CreditsExhausted {
 		return Grant{Blocked: true, Reason: ReasonCredits, Cost: r.Cost, Write: r.Write}
 	}
+	capUsage, capRes, g, ok := s.capGate(r)
+	if !ok {
+		return g
+	}
 	if d := s.learnedGate(now, r.Cost); d > 0 {
 		return wait(d, ReasonRate)
 	}
 	if g, ok := s.rateGate(now, r); !ok {
 		return g
 	}
+	s.CapUsage = capUsage
 	alone := s.InFlight == 0
 	s.Remaining -= r.Cost
 	s.InFlight += r.Cost
@@ -106,7 +111,7 @@ func (s *State) Reserve(r Request) Grant {
 	if r.Credits > 0 && s.CreditsKnown {
 		s.Credits -= r.Credits
 	}
-	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone, Units: s.Units}
+	return Grant{OK: true, Cost: r.Cost, Write: r.Write, Seq: s.Grants, Alone: alone, Units: s.Units, Cap: capRes}
 }
 
 func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {

@@ -7,6 +7,7 @@ import "github.com/abtop-dev/abtop/apiclient/plans"
 
 // Observe learns from one response.
 func (s *State) Observe(o Observation) {
+	s.releaseCap(o.CapRelease)
 	s.InFlight = max(0, s.InFlight-o.Settle)
 	if o.Write && o.Settle > 0 {
 		s.WritesInFlight = max(0, s.WritesInFlight-1)

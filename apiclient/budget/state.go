@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/plans"
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // Safety margins. Every deadline derived from the server is measured from
@@ -127,6 +128,11 @@ type State struct {
 	// limit (0 = none documented), used when a rejection does not say.
 	ConcurrencyRejects bool
 	PlanConcurrency    int
+
+	// CapUsage is what jobs have reserved against the user's own caps
+	// (Request.Caps) in the current day and month: kept here so a shared
+	// store applies and persists it with the rest, atomically.
+	CapUsage caps.Usage
 }
 
 // NewState starts from a plan's documented numbers.
@@ -156,6 +162,7 @@ func (s *State) Cancel(g Grant) {
 	}
 	s.InFlight = max(0, s.InFlight-g.Cost)
 	s.Remaining += g.Cost
+	s.releaseCap(g.Cap)
 	if g.Write {
 		s.WritesInFlight = max(0, s.WritesInFlight-1)
 		if s.QuotaKnown {

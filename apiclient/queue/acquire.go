@@ -35,7 +35,11 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 				continue
 			}
 		}
-		g, err := s.opts.Store.Reserve(ctx, budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll || c.Low, Write: c.Write, Credits: c.Credits})
+		req := budget.Request{Now: now, Cost: cost, Low: c.Kind == KindPoll || c.Low, Write: c.Write, Credits: c.Credits}
+		if c.Kind == KindCreate {
+			req.Caps = s.opts.Caps
+		}
+		g, err := s.opts.Store.Reserve(ctx, req)
 		if err != nil || !g.OK {
 			if !sure {
 				s.endSolo()
@@ -48,7 +52,11 @@ func (s *Scheduler) acquire(ctx context.Context, c Call) (budget.Grant, error) {
 			return g, nil
 		}
 		if g.Blocked {
-			return budget.Grant{}, &BlockedError{Reason: g.Reason}
+			be := &BlockedError{Reason: g.Reason}
+			if g.Reached != nil {
+				be.Err, be.Reached = g.Reached, g.Reached
+			}
+			return budget.Grant{}, be
 		}
 		w := Wait{Reason: g.Reason, For: g.Wait, Text: waitText(g.Reason, g.Wait, now)}
 		// Report a wait when its reason changes or the reported one is

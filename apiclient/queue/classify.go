@@ -83,6 +83,11 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 	isAPI := errors.As(err, &ae)
 	if isAPI {
 		snap = ae.Snapshot
+		// The server answered with an error: no job was created, nothing
+		// was charged, so the caps get the job's price back (a retry
+		// reserves it again). Without an answer the job may exist: the
+		// reservation stays (a cap errs on the safe side).
+		o.CapRelease = g.Cap
 	} else if err != nil {
 		if meta.Status >= 200 && meta.Status < 300 {
 			// A success whose body broke off (apiclient sets meta

@@ -32,6 +32,9 @@ func (s *Scheduler) Do(ctx context.Context, c Call, fn func(context.Context) (ap
 		}
 		err = s.send(ctx, c, g, fn)
 		if err == nil {
+			if c.OnSuccess != nil {
+				c.OnSuccess(g)
+			}
 			return nil
 		}
 		if ctx.Err() != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/abtop-dev/abtop/caps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,6 +72,9 @@ type Job struct {
 	Wait      string    `json:"wait,omitempty"` // why it waits now, for display
 	Enqueued  time.Time `json:"enqueued"`
 	Updated   time.Time `json:"updated"`
+	// Cap is the job's reservation against the profile's caps, given back
+	// when the server refunds it (failed, canceled).
+	Cap caps.Reservation `json:"cap,omitzero"`
 
 	// What tracking learned of the created job (see track.go).
 	// ServerUpdated is its updated_at as last seen: a list entry no newer

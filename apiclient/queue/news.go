@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"github.com/abtop-dev/abtop/caps"
 
 	"github.com/abtop-dev/abtop/apiclient"
 )
@@ -107,6 +108,7 @@ func (q *Queue) absorb(ctx context.Context, got []apiclient.Job) error {
 		changed []Job
 		files   [][]apiclient.OutputFile
 		at      = map[string]int{} // key → index in changed (a job twice in one read)
+		gives   = map[string]caps.Reservation{}
 	)
 	for _, g := range got {
 		key, ok := q.trk.byID[g.ID]
@@ -122,8 +124,12 @@ func (q *Queue) absorb(ctx context.Context, got []apiclient.Job) error {
 		if !isNews(cur, g) {
 			continue
 		}
+		prev := cur
 		f := fromServer(&cur, g)
 		cur.Updated = now
+		if refunded(prev, cur) { // its caps are given back below
+			gives[key], cur.Cap = cur.Cap, caps.Reservation{}
+		}
 		if again {
 			changed[i], files[i] = cur, f
 			continue
@@ -155,6 +161,9 @@ func (q *Queue) absorb(ctx context.Context, got []apiclient.Job) error {
 	q.addLocked(reruns)
 	q.signalLocked()
 	q.mu.Unlock()
+	for key, r := range gives {
+		q.refund(key, r)
+	}
 	for i, j := range changed {
 		q.hub.publish(Event{Type: EventJob, Job: j, Files: files[i]})
 		if j.State.Final() {

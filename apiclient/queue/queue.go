@@ -10,6 +10,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/google/uuid"
 )
 
@@ -41,6 +42,9 @@ type QueueOptions struct {
 	// PollEvery is how often a job holding a concurrency slot is polled
 	// while the queue waits for a slot (default 2 s).
 	PollEvery time.Duration
+	// MaxCredits caps what this queue's sends may spend (--max-credits);
+	// 0: no cap. At the cap the queue pauses (ReasonCap).
+	MaxCredits float64
 	// Owner is the endpoint and organization API talks to. New jobs are
 	// stamped with it; jobs of another owner found in the journal are
 	// held, never sent (see Held).
@@ -70,7 +74,11 @@ type Queue struct {
 	nextSeq int64
 	changed chan struct{}
 	scan    int // order[:scan] holds no unfinished job (see claim)
-	held    []Held
+	batch   *batchCap
+	// capped is set while the pause is a cap's: a submit's workers stop
+	// claiming and return instead of waiting for a resume.
+	capped bool
+	held   []Held
 	// probe lets one create out at a time while the server's concurrency
 	// behaviour is unknown (see discovery.go).
 	probe chan struct{}
@@ -110,7 +118,7 @@ func Open(o QueueOptions) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), probe: make(chan struct{}, 1)}
+	q := &Queue{opts: o, jobs: map[string]*Job{}, claimed: map[string]bool{}, changed: make(chan struct{}), probe: make(chan struct{}, 1), batch: &batchCap{max: o.MaxCredits}}
 	q.cond = sync.NewCond(&q.mu)
 	q.trk = newTrackState()
 	var foreign []Job
@@ -205,7 +213,7 @@ func (q *Queue) Pause(reason string) {
 		reason = "paused"
 	}
 	q.mu.Lock()
-	q.paused = reason
+	q.paused, q.capped = reason, false
 	q.signalLocked()
 	q.mu.Unlock()
 	q.hub.publish(Event{Type: EventPaused, Reason: reason})
@@ -214,7 +222,7 @@ func (q *Queue) Pause(reason string) {
 // Resume sends again.
 func (q *Queue) Resume() {
 	q.mu.Lock()
-	q.paused = ""
+	q.paused, q.capped = "", false
 	q.signalLocked()
 	q.mu.Unlock()
 	q.hub.publish(Event{Type: EventResumed})
@@ -228,7 +236,23 @@ func (q *Queue) Paused() string {
 }
 
 // update applies fn to a job and makes it durable before it takes effect.
+// A job the server refunds (failed, canceled) gives its caps back.
 func (q *Queue) update(key string, fn func(*Job)) (Job, error) {
+	var give caps.Reservation
+	var refund bool
+	next, err := q.apply(key, func(cur, next *Job) {
+		fn(next)
+		if refund = refunded(*cur, *next); refund {
+			give, next.Cap = next.Cap, caps.Reservation{}
+		}
+	})
+	if err == nil && refund {
+		q.refund(key, give)
+	}
+	return next, err
+}
+
+func (q *Queue) apply(key string, fn func(cur, next *Job)) (Job, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	cur, ok := q.jobs[key]
@@ -236,7 +260,7 @@ func (q *Queue) update(key string, fn func(*Job)) (Job, error) {
 		return Job{}, fmt.Errorf("queue: no job with key %s", key)
 	}
 	next := *cur
-	fn(&next)
+	fn(cur, &next)
 	next.Updated = q.opts.Now()
 	if err := q.opts.Journal.Put(next); err != nil {
 		return *cur, err

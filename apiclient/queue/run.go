@@ -9,6 +9,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // Run sends every unfinished job, in order, until ctx ends. With
@@ -43,6 +44,14 @@ func (q *Queue) Run(ctx context.Context, stopWhenIdle bool) error {
 			err := q.send(ctx, key, p.park)
 			p.release()
 			var be *BlockedError
+			if errors.As(err, &be) && be.Reached != nil && stopWhenIdle {
+				// At a cap the jobs in flight were reserved within it:
+				// let them finish (the pause stops new claims) rather
+				// than abort creates the server may count.
+				once.Do(func() { first = err })
+				p.exit()
+				return
+			}
 			if err != nil && (errors.As(err, &be) || classify(err) == outStop) && stopWhenIdle {
 				once.Do(func() { first = err; cancel() })
 				p.exit()
@@ -80,6 +89,10 @@ func (q *Queue) claim(ctx context.Context, stopWhenIdle bool) (string, bool) {
 	q.mu.Lock()
 	for {
 		if ctx.Err() != nil {
+			q.mu.Unlock()
+			return "", false
+		}
+		if q.paused != "" && stopWhenIdle && q.capped {
 			q.mu.Unlock()
 			return "", false
 		}
@@ -145,7 +158,12 @@ func (q *Queue) send(ctx context.Context, key string, park func() func()) error 
 	if err := q.acquireSlot(ctx, key); err != nil {
 		return err
 	}
+	if reached := q.batch.hold(key, job.Credits, q.opts.Now()); reached != nil {
+		q.releaseSlot(ctx, key)
+		return q.capPause(key, reached)
+	}
 	var created apiclient.Job
+	var held caps.Reservation
 	call := Call{
 		Kind: KindCreate, Write: true, Credits: job.Credits, Retry: true,
 		OnAttempt: func(int) error {
@@ -153,8 +171,9 @@ func (q *Queue) send(ctx context.Context, key string, park func() func()) error 
 			_, err := q.update(key, func(j *Job) { j.State, j.Attempts, j.Wait = StateSending, j.Attempts+1, "" })
 			return err
 		},
-		OnWait:   func(w Wait) { q.noteWait(key, w) },
-		SlotWait: func(ctx context.Context) error { return q.acquireSlot(ctx, key) },
+		OnWait:    func(w Wait) { q.noteWait(key, w) },
+		OnSuccess: func(g budget.Grant) { held = g.Cap },
+		SlotWait:  func(ctx context.Context) error { return q.acquireSlot(ctx, key) },
 	}
 	do := func() error {
 		release, err := q.probeTurn(ctx)
@@ -196,11 +215,15 @@ func (q *Queue) send(ctx context.Context, key string, park func() func()) error 
 			err = do()
 		}
 	}
+	if err != nil {
+		q.batch.release(key) // not created: nothing charged
+	}
 	switch {
 	case err == nil:
 		_, uerr := q.update(key, func(j *Job) {
 			j.JobID, j.Problem, j.Ambiguous, j.Wait = created.ID, nil, false, ""
 			fromServer(j, created) // a replayed key may answer a job already ended
+			j.Cap = held
 		})
 		if created.Finished() {
 			q.releaseSlot(ctx, key)
@@ -209,6 +232,9 @@ func (q *Queue) send(ctx context.Context, key string, park func() func()) error 
 	case ctx.Err() != nil:
 		q.releaseSlot(context.WithoutCancel(ctx), key)
 		return ctx.Err()
+	case errors.As(err, &be) && be.Reached != nil:
+		q.releaseSlot(ctx, key)
+		return q.capPause(key, be.Reached)
 	case errors.As(err, &be):
 		q.releaseSlot(ctx, key)
 		reason := string(be.Reason)

@@ -5,6 +5,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"github.com/abtop-dev/abtop/caps"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -40,6 +41,9 @@ type Call struct {
 	OnAttempt func(n int) error
 	// OnWait reports each wait as it starts.
 	OnWait func(Wait)
+	// OnSuccess receives the grant of the attempt that succeeded (its Cap
+	// is the job's reservation against the caps, to give back on a refund).
+	OnSuccess func(budget.Grant)
 	// SlotWait, when set, is how a concurrency rejection is waited out
 	// (the queue waits for one of its jobs to finish) instead of a
 	// blind backoff, which drew a 429 per retry while the limit was
@@ -82,6 +86,8 @@ const ReasonJournal budget.Reason = "journal"
 type BlockedError struct {
 	Reason budget.Reason
 	Err    error // the response that said so, when one did
+	// Reached says which cap stops the job and when it lifts (ReasonCap).
+	Reached *caps.Reached
 }
 
 func (e *BlockedError) Error() string {
@@ -116,6 +122,9 @@ type Options struct {
 	MaxAttempts int
 	BaseBackoff time.Duration // default 250 ms
 	MaxBackoff  time.Duration // default 30 s
+	// Caps are the user's spending caps every job creation (KindCreate)
+	// reserves its credits against in the store; nil: none.
+	Caps *caps.Caps
 }
 
 // Scheduler is one organization's gate: every request, the monitor's polls

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/abtop-dev/abtop/caps"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -67,7 +68,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Observer: observer, StateDir: a.stateDir(),
 		Observers: []func(apiclient.Observation){alertObserver},
-		Queue:     session.QueueOptional, EphemeralJournal: sandbox,
+		Queue:     session.QueueOptional, EphemeralJournal: sandbox, History: a.historyPath(),
 	})
 	if err != nil {
 		return err
@@ -87,6 +88,9 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Observations: obs,
 		Alerts:       alertStream,
 		Context:      ctx,
+	}
+	if sess.History != nil {
+		opts.History = historyChart{sess}
 	}
 
 	var runErr chan error
@@ -147,9 +151,13 @@ type monitorAdapter struct {
 func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
 	p := monitor.Poller{Session: m.sess, Sync: m.sync}
 	r, err := p.Poll(ctx)
-	return tui.PollResult{Balance: r.Balance, Snapshot: r.Snapshot, Requests: r.Requests, Running: r.Running,
+	res := tui.PollResult{Balance: r.Balance, Snapshot: r.Snapshot, Requests: r.Requests, Running: r.Running,
 		Concurrency: r.Concurrency, Limiter: r.Limiter, Embargo: r.Embargo,
-		Batches: otherBatches(session.DefaultOrg(m.sess.Config))}, err
+		Batches: otherBatches(session.DefaultOrg(m.sess.Config))}
+	if st, serr := m.sess.Store.Snapshot(ctx); serr == nil {
+		res.Caps = caps.Lines(m.sess.Config.Caps, st.CapUsage, m.sess.Now(), 0, 0)
+	}
+	return res, err
 }
 
 // Models lists the models once (the add-job form and the file loader ask

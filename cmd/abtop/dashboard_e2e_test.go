@@ -136,6 +136,9 @@ func TestDashboardE2E(t *testing.T) {
 	tm.keys("o")
 	tm.waitFor("open prompt", 5*time.Second, `Load a JSONL file`)
 	tm.keys(file, "Enter")
+	// the first enter estimates (two reads, nothing sent), the second queues
+	tm.waitFor("estimate", 10*time.Second, `Estimate`, `Dry run: 50 jobs · 50 credits`, `enter queue these jobs`)
+	tm.keys("Enter")
 	tm.waitFor("batch done", 60*time.Second, `✓ 50 succeeded · 0 to go of 50`, `100%`, `✓ done`)
 
 	// a forced 429: another client with the same token spends the whole

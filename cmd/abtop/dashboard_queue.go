@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/abtop-dev/abtop/apiclient"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,38 +181,48 @@ func (a *queueAdapter) Enqueue(ctx context.Context, s data.Spec) error {
 // LoadFile validates the whole file against /v1/models (the same parser
 // as abtop submit) and queues all of it or nothing.
 func (a *queueAdapter) LoadFile(ctx context.Context, path string) (int, error) {
-	path, err := expandHome(path)
+	parsed, _, err := a.readJobFile(ctx, path)
 	if err != nil {
 		return 0, err
+	}
+	added, err := a.q.Enqueue(session.Jobs(parsed)...)
+	return len(added), err
+}
+
+// readJobFile parses and validates a whole file: a *tui.FileError lists
+// its bad lines.
+func (a *queueAdapter) readJobFile(ctx context.Context, path string) ([]jobfile.Job, []apiclient.Model, error) {
+	path, err := expandHome(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return 0, fmt.Errorf("%s is a directory, not a JSON Lines file", path)
+		return nil, nil, fmt.Errorf("%s is a directory, not a JSON Lines file", path)
 	}
 	models, err := a.mon.Models(ctx)
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
 	parsed, probs, err := jobfile.Parse(f, models)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(probs) > 0 {
 		fe := &tui.FileError{Path: path}
 		for _, p := range probs {
 			fe.Lines = append(fe.Lines, data.LineError{Line: p.Line, Msg: p.Msg})
 		}
-		return 0, fe
+		return nil, nil, fe
 	}
 	if len(parsed) == 0 {
-		return 0, fmt.Errorf("%s has no jobs", path)
+		return nil, nil, fmt.Errorf("%s has no jobs", path)
 	}
-	added, err := a.q.Enqueue(session.Jobs(parsed)...)
-	return len(added), err
+	return parsed, models, nil
 }
 
 func (a *queueAdapter) Pause(ctx context.Context) error  { a.q.Pause("by you"); return nil }

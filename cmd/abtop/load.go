@@ -93,6 +93,14 @@ func (a *app) loadWithReport(opts config.LoadOptions) (config.Config, config.Rep
 			return config.Config{}, config.Report{}, fmt.Errorf("--sandbox: %w", err)
 		}
 		opts.Sandbox = &config.SandboxOverride{BaseURL: baseURL, Token: token}
+		cfg, rep, err := config.Load(opts)
+		if err == nil && cfg.Limiter == "" {
+			// The embedded sandbox lives and dies with this process on a
+			// fresh port: no other process can share its budget, and a
+			// machine-wide budget file would only be left behind.
+			cfg.Limiter = "memory"
+		}
+		return cfg, rep, err
 	}
 	return config.Load(opts)
 }

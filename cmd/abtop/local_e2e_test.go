@@ -246,7 +246,9 @@ func TestSubmitE2ELocalSigkill(t *testing.T) {
 		if err := os.WriteFile(file, jobs.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		c := e.cmd(t, "submit", "--json", file)
+		// --no-wait: the windows measured are the creating ones, not
+		// the tracking tail that follows them
+		c := e.cmd(t, "submit", "--json", "--no-wait", file)
 		c.Env = append(c.Env, "ABTOP_JOURNAL="+filepath.Join(e.dir, fmt.Sprintf("queue-%d.db", p)))
 		outs[p], errs[p] = &bytes.Buffer{}, &syncBuffer{}
 		c.Stdout, c.Stderr = outs[p], errs[p]

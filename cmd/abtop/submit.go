@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/jobfile"
 	"github.com/abtop-dev/abtop/apiclient/queue"
@@ -21,6 +22,8 @@ import (
 
 type submitFlags struct {
 	json        bool
+	dryRun      bool
+	maxCredits  float64
 	resume      bool
 	skipInvalid bool
 	again       bool
@@ -63,7 +66,14 @@ Exit status: 0 every job succeeded and every file is on disk, verified
 (with --no-wait: every job was created); 1 abtop could not run; 2 the input
 has bad lines or no jobs at all; 3 some jobs failed or were canceled; 4 some files could not
 be downloaded or verified; 5 incomplete (interrupted, paused): run
-"abtop submit --resume" or "abtop results".`,
+"abtop submit --resume" or "abtop results"; 6 a spending cap stopped the
+batch ("abtop submit --resume" continues once it lifts or is raised).
+
+With --dry-run nothing is sent: two reads (/v1/models, /v1/balance) price
+the batch per model and check it against the balance, the monthly quota
+and the rate now observed. --max-credits N stops the batch before it
+spends more than N credits; the profile's caps (caps: in the config) hold
+across every abtop sharing its budget.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := ""
@@ -79,6 +89,8 @@ be downloaded or verified; 5 incomplete (interrupted, paused): run
 	fl.BoolVar(&f.skipInvalid, "skip-invalid", false, "send the valid jobs even when some lines are bad")
 	fl.BoolVar(&f.again, "again", false, "submit jobs even when the same ones (same model and input) were submitted before")
 	fl.String("limiter", "", "where the organization's budget is shared: empty or \"local\" (every abtop process of this machine, the default), \"memory\" (this process only), redis://[user:pass@]host:port/db[?org=NAME] (several machines; config key limiter)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "estimate the batch (credits per model, limits, duration) and send nothing")
+	fl.Float64Var(&f.maxCredits, "max-credits", 0, "stop before this batch spends more than N credits (0: no cap)")
 	fl.IntVar(&f.workers, "workers", 4, "requests that may be in flight at once (the budget still decides when each leaves)")
 	f.follow.register(fl)
 	return cmd
@@ -117,6 +129,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if f.workers < 1 {
 		return fmt.Errorf("submit: --workers %d must be at least 1", f.workers)
 	}
+	if f.maxCredits < 0 || f.maxCredits != f.maxCredits {
+		return fmt.Errorf("submit: --max-credits %v must be a number ≥ 0", f.maxCredits)
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
@@ -127,9 +142,13 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if err := f.follow.check(); err != nil {
 		return fmt.Errorf("submit: %w", err)
 	}
+	if f.dryRun {
+		return a.runDryRun(ctx, cfg, file, f)
+	}
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
 		Queue: session.QueueRequired, Workers: f.workers, Track: f.follow.track(),
+		History: a.historyPath(), MaxCredits: f.maxCredits, ClockOffset: testClockOffset(),
 	})
 	if errors.Is(err, queue.ErrJournalInUse) {
 		return journalHolder(err, cfg.JournalPath)
@@ -285,7 +304,11 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	} else {
 		a.printSummary(sum)
 	}
+	var be *queue.BlockedError
 	switch {
+	case errors.As(runErr, &be) && be.Reached != nil:
+		fmt.Fprintf(a.errOut, "abtop: %s; %d job(s) left: \"abtop submit --resume\" continues\n", sum.Paused, sum.Pending)
+		return exitError{code: exitCap}
 	case ctx.Err() != nil:
 		fmt.Fprintf(a.errOut, "abtop: interrupted with %d job(s) left; run \"abtop submit --resume\" to continue\n", sum.Pending)
 		return exitError{code: results.ExitIncomplete}
@@ -304,9 +327,22 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	return nil
 }
 
+// exitCap is submit's exit status when a spending cap stopped the batch.
+const exitCap = 6
+
 // readJobs fetches the model list (through the budget) and validates the
 // whole input before anything is queued.
 func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]queue.NewJob, error) {
+	parsed, _, err := a.parseJobs(ctx, sess, in, name, skipInvalid)
+	if err != nil {
+		return nil, err
+	}
+	return session.Jobs(parsed), nil
+}
+
+// parseJobs reads the models (one read) and checks every line against
+// them, reporting each bad one.
+func (a *app) parseJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]jobfile.Job, []apiclient.Model, error) {
 	models, err := sess.ModelsWaiting(ctx, func(w queue.Wait) {
 		// a long wait is said, a pacing blip is not
 		if w.Reason == queue.ReasonBackoff || w.For >= time.Second {
@@ -314,18 +350,18 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
+		return nil, nil, fmt.Errorf("submit: listing models to check the jobs: %w", err)
 	}
 	parsed, probs, err := jobfile.Parse(in, models)
 	if err != nil {
-		return nil, fmt.Errorf("submit: %s: %w", name, err)
+		return nil, nil, fmt.Errorf("submit: %s: %w", name, err)
 	}
 	for _, p := range probs {
 		fmt.Fprintf(a.errOut, "%s: %s\n", name, p)
 	}
 	if len(probs) > 0 && !skipInvalid {
 		fmt.Fprintf(a.errOut, "abtop: %d bad line(s) in %s; nothing was sent (fix them, or use --skip-invalid)\n", len(probs), name)
-		return nil, exitError{code: 2}
+		return nil, nil, exitError{code: 2}
 	}
 	if len(probs) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: skipping %d bad line(s)\n", len(probs))
@@ -338,9 +374,9 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 		} else {
 			fmt.Fprintf(a.errOut, "abtop: %s has no valid jobs; nothing was sent\n", name)
 		}
-		return nil, exitError{code: 2}
+		return nil, nil, exitError{code: 2}
 	}
-	return session.Jobs(parsed), nil
+	return parsed, models, nil
 }
 
 func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Store, batch map[string]bool, start time.Time, runErr error) submitSummary {

@@ -20,9 +20,10 @@ import (
 type Action int
 
 const (
-	None   Action = iota
-	Submit        // the form is valid: read its value
-	Close         // the user closed it
+	None    Action = iota
+	Submit         // the form is valid: read its value
+	Close          // the user closed it
+	Preview        // estimate the file before loading it (OpenFile)
 )
 
 // Spec is a job the user typed.

@@ -11,12 +11,17 @@ import (
 	"github.com/abtop-dev/abtop/tui/text"
 )
 
-// OpenFile asks for a JSONL path and shows its validation errors by line.
+// OpenFile asks for a JSONL path and shows its validation errors by line,
+// then (when the queue can estimate) the file's cost and limits: a second
+// enter loads it, esc cancels.
 type OpenFile struct {
 	Path    Field
 	Loading bool
 	errs    []data.LineError
 	err     string
+	// preview is the estimate of previewed (the path it was made for).
+	preview   []string
+	previewed string
 }
 
 // NewOpenFile starts the prompt.
@@ -42,17 +47,30 @@ func (f *OpenFile) Update(msg tea.Msg) Action {
 			}
 			f.err, f.errs = "", nil
 			f.Loading = true
-			return Submit
+			if f.preview != nil && f.previewed == f.Value() {
+				return Submit
+			}
+			return Preview
 		}
 	}
 	if f.Path.Update(msg) {
-		f.err, f.errs = "", nil
+		f.err, f.errs, f.preview = "", nil, nil
 	}
 	return None
 }
 
 // Value is the typed path.
 func (f *OpenFile) Value() string { return strings.TrimSpace(f.Path.Value()) }
+
+// SetPreview shows the estimate of path; enter now loads it.
+func (f *OpenFile) SetPreview(path string, lines []string) {
+	f.Loading = false
+	f.previewed = path
+	f.preview = make([]string, len(lines))
+	for i, l := range lines {
+		f.preview[i] = text.Clean(l) // model names come from the server
+	}
+}
 
 // SetResult shows the outcome of loading the file.
 func (f *OpenFile) SetResult(err error, lines []data.LineError) {
@@ -76,6 +94,17 @@ func (f *OpenFile) View(w, h int, st styles.Styles) []string {
 	}
 	if f.Loading {
 		l = append(l, st.Dim.Render("validating…"))
+	}
+	if f.preview != nil && f.err == "" && len(f.errs) == 0 {
+		l = append(l, st.Title.Render("Estimate")+st.Dim.Render("  enter queue these jobs · esc cancel · nothing is sent until you confirm"))
+		room := max(1, h-len(l))
+		for i, p := range f.preview {
+			if i == room-1 && len(f.preview) > room {
+				l = append(l, st.Dim.Render(fmt.Sprintf("… %d more lines", len(f.preview)-i)))
+				break
+			}
+			l = append(l, p)
+		}
 	}
 	if f.err != "" {
 		l = append(l, st.Critical.Render("✗ "+f.err))

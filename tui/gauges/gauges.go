@@ -5,6 +5,7 @@
 package gauges
 
 import (
+	"github.com/abtop-dev/abtop/caps"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/usage"
@@ -21,6 +22,8 @@ type Input struct {
 	Running      int
 	Concurrency  int    // 0 when unknown or unlimited
 	ConcFrom     string // where Concurrency came from: "queue", "plan default"
+	// Caps are the profile's spending caps and their use (Caps gauges).
+	Caps []caps.Line
 }
 
 // ID names a gauge for code; its Title is for people and may change.

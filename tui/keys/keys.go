@@ -33,6 +33,7 @@ type KeyMap struct {
 	Top      key.Binding
 	Bottom   key.Binding
 	Back     key.Binding
+	Zoom     key.Binding
 }
 
 // Default returns the documented bindings.
@@ -61,6 +62,7 @@ func Default() KeyMap {
 		Top:      b("first", "home", "g"),
 		Bottom:   b("last", "end", "G"),
 		Back:     b("close", "esc"),
+		Zoom:     b("zoom chart (history)", "z"),
 	}
 }
 
@@ -71,7 +73,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
 		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
-		"back": &k.Back,
+		"back": &k.Back, "zoom": &k.Zoom,
 	}
 }
 
@@ -189,6 +191,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
 		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Back, k.Help, k.Quit},
+		{k.Back, k.Help, k.Quit, k.Zoom},
 	}
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"parallel reservations never overspend", parallel},
 		{"exclusive requests go out alone", exclusive},
 		{"low-priority requests leave a tenth of the window", low},
+		{"caps are reserved, refuse past the cap and are released", capsGate},
 		{"a rate learned from hint-less 429s is kept and paces grants", learned},
 	}
 	for _, tc := range tests {

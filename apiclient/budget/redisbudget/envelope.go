@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/google/uuid"
 )
 
@@ -110,7 +111,7 @@ func (e *envelope) tidy() {
 // merge folds this process's last view into a recreated state, keeping the
 // more conservative of each: the lower remaining in the same window (see
 // Recreated), the later embargo (embargoes only extend), the lower quota,
-// and every lease it knew (they expire by themselves).
+// the larger cap usage of each period, and every lease it knew (they expire by themselves).
 func (e *envelope) merge(lastEnv envelope) {
 	last := lastEnv.State
 	if !e.State.Known && last.Known {
@@ -133,6 +134,7 @@ func (e *envelope) merge(lastEnv envelope) {
 	if st.QuotaKnown && last.QuotaKnown {
 		st.QuotaRemaining = min(st.QuotaRemaining, last.QuotaRemaining)
 	}
+	st.CapUsage = caps.Larger(st.CapUsage, last.CapUsage)
 	if st.Slots == nil {
 		st.Slots = map[string]time.Time{}
 	}
