@@ -36,7 +36,8 @@ func newOrg(t *testing.T, name string, interval time.Duration, limits *sandbox.L
 	hc, base, stop := sb.ServeInMemory()
 	t.Cleanup(stop)
 	cfg := config.Config{Profile: name, BaseURL: base, Token: tok, AllowInsecureHTTP: true, PollInterval: interval,
-		Timeout: 5 * time.Second, Alerts: alerts.Default()}
+		Timeout: 5 * time.Second, Alerts: alerts.Default(),
+		Limiter: "memory"} // each profile its own in-process budget: no machine-wide files inside synctest
 	cfg.Alerts.Desktop = false
 	return org{sb: sb, client: hc, cfg: cfg}
 }
