@@ -14,6 +14,13 @@ func (s *State) sameWindowSlack() time.Duration {
 	return 900 * time.Millisecond
 }
 
+// SameWindow says whether id names the current window (WindowIDs of one
+// window differ by up to sameWindowSlack).
+func (s *State) SameWindow(id time.Time) bool {
+	d := id.Sub(s.WindowID)
+	return d.Abs() <= s.sameWindowSlack()
+}
+
 func (s *State) observeRate(o Observation) {
 	s.Known = true
 	if o.Limit > 0 {

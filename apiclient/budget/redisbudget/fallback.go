@@ -245,8 +245,9 @@ func (s *Store) reconnect(ctx context.Context) error {
 	mine, mineWrites := f.redisOut+f.localOut, f.redisWrites+f.localWrites
 	spentWindow, spent := f.localWindow, f.localSpent
 	embargo := f.local.Embargo
+	win := f.local // the window this process is in, as the server's answers told it
 	if !f.degraded {
-		spent, embargo = 0, time.Time{}
+		spent, embargo, win = 0, time.Time{}, budget.State{}
 	}
 	released := make([]string, 0, len(f.pendingRelease))
 	for h := range f.pendingRelease {
@@ -273,6 +274,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 		} else {
 			env.Procs[id] = p
 		}
+		laterWindow(st, win)
 		if spent > 0 && st.WindowID.Equal(spentWindow) {
 			st.Remaining -= spent
 		}
@@ -311,10 +313,41 @@ func (s *Store) reconnect(ctx context.Context) error {
 	}
 	f.needReconcile = false
 	if f.degraded {
+		if !win.EndHi.IsZero() {
+			// The others spent their local shares of this window too, and
+			// may reconnect after us: until it ends, keep to our share
+			// (overShare lifts the cap once a request's instant passes it).
+			f.capWindow, f.capEnd, f.capped = win.WindowID, win.EndHi, true
+		}
 		f.degraded, f.err = false, nil
 		s.opts.Logger.Info("limiter reconnected to redis", "redis", s.shown, "org", s.org, "after", time.Since(f.since).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// laterWindow moves a shared state that Redis kept (or was recreated with)
+// from a window that is over to the later one this process saw while it
+// was away: as it was, the state would roll into a fresh, full window of
+// its own prediction and grant the whole limit again on top of what every
+// process spent at its local share. The window starts full; each process
+// that reconnects takes off what it spent in it, and keeps to its share
+// until it ends (capped).
+func laterWindow(st *budget.State, win budget.State) {
+	if !win.Known || win.WindowID.IsZero() || win.EndHi.IsZero() {
+		return
+	}
+	if st.Known && (!win.WindowID.After(st.WindowID) || st.SameWindow(win.WindowID)) {
+		return
+	}
+	if st.Limit <= 0 {
+		st.Limit = win.Limit // only our share is known: the safe side
+	}
+	if !st.WindowKnown && win.WindowKnown {
+		st.Window, st.WindowKnown = win.Window, true
+	}
+	st.Known = true
+	st.WindowID, st.EndLo, st.EndHi = win.WindowID, win.EndLo, win.EndHi
+	st.Remaining, st.Limited = st.Limit, false
 }
 
 // takeOwed hands the settles owed to Redis to an update (which flushes them
