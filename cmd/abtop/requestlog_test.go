@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -19,6 +21,7 @@ type loggedRequest struct {
 	at     time.Time // arrival: the log time minus the handling time
 	status int
 	create bool // POST /v1/jobs
+	what   string
 }
 
 func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -42,6 +45,7 @@ func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
 		return true
 	})
 	r.create = method == "POST" && path == "/v1/jobs"
+	r.what = method + " " + path
 	l.mu.Lock()
 	l.reqs = append(l.reqs, r)
 	l.mu.Unlock()
@@ -161,4 +165,21 @@ func (l *requestLog) sendingAllowance(window time.Duration, limit int) (used flo
 	}
 	l.mu.Unlock()
 	return kept.allowance(window, limit)
+}
+
+// around429s lists, for a failure message, every request within span of a
+// 429: its arrival after start, its status and what it was.
+func (l *requestLog) around429s(start time.Time, span time.Duration) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var b strings.Builder
+	for _, r := range l.reqs {
+		for _, q := range l.reqs {
+			if q.status == 429 && r.at.Sub(q.at).Abs() <= span {
+				fmt.Fprintf(&b, "  +%.3fs %d %s\n", r.at.Sub(start).Seconds(), r.status, r.what)
+				break
+			}
+		}
+	}
+	return b.String()
 }

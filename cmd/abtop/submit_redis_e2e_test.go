@@ -126,7 +126,8 @@ func TestSubmitE2ERedisOutage(t *testing.T) {
 	}
 	r.checkOnce(t)
 	if r.stats.RetryAfterViolations != 0 {
-		t.Errorf("Retry-After violations %d, want 0", r.stats.RetryAfterViolations)
+		t.Errorf("Retry-After violations %d, want 0; Redis down +%.3fs to +%.3fs; requests around each 429:\n%s",
+			r.stats.RetryAfterViolations, downAt.Sub(r.start).Seconds(), upAt.Sub(r.start).Seconds(), r.reqs.around429s(r.start, 1500*time.Millisecond))
 	}
 }
 
@@ -138,6 +139,7 @@ type redisE2EResult struct {
 
 type redisE2ERun struct {
 	per       int
+	reqs      *requestLog
 	start     time.Time
 	elapsed   time.Duration
 	results   []redisE2EResult
@@ -155,7 +157,7 @@ func runRedisE2E(t *testing.T, per int, limiter string, during func(*e2e)) *redi
 	t.Helper()
 	reqs := &requestLog{}
 	e := newE2E(t, sandbox.Options{Window: redisE2EWindow, Seed: 17, JobTimeScale: 0.01, Logger: slog.New(reqs)}, 0)
-	r := &redisE2ERun{per: per, results: make([]redisE2EResult, redisE2EProcs)}
+	r := &redisE2ERun{per: per, reqs: reqs, results: make([]redisE2EResult, redisE2EProcs)}
 	var wg sync.WaitGroup
 	r.start = time.Now()
 	for p := range redisE2EProcs {
