@@ -78,6 +78,7 @@ type Model struct {
 	add          form.AddJob
 	open         form.OpenFile
 	detailScroll int
+	mouseOff     bool // the terminal has the mouse (its text selection works); see mouse.go
 
 	confirmQuit bool
 	footer      []key.Binding // the key hints that fit the width (set by layout)
@@ -221,12 +222,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case previewDoneMsg:
 		m.onPreview(msg)
 		return m, nil
+	case tea.MouseClickMsg:
+		m.onClick(msg)
+		return m, nil
 	case tea.MouseWheelMsg:
-		d := 3
-		if msg.Button == tea.MouseWheelUp {
-			d = -3
-		}
-		m.scroll(d)
+		m.onWheel(msg)
 		return m, nil
 	case tea.PasteMsg:
 		return m, m.routeInput(msg)
