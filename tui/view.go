@@ -342,6 +342,9 @@ func (m *Model) formLines(w, h int) []string {
 
 func (m *Model) footerLine(w int) string {
 	st := m.st
+	if l := m.modelsWaitLine(w); l != "" && !m.confirmQuit {
+		return l // the form (or file) waits on it: say why it is slow
+	}
 	if m.status != "" && (m.confirmQuit || m.now.Sub(m.statusAt) < statusShown) {
 		glyph := m.statusLvl.Glyph()
 		if m.statusLvl == styles.Unknown {
