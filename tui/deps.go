@@ -148,6 +148,9 @@ type Options struct {
 	// Alerts carries the alerts that fired (banner, bell, notification);
 	// nil when not wired.
 	Alerts <-chan Alert
+	// ModelsWaits carries each wait of the models request (the rate
+	// window, a Retry-After, a retry) as it starts; nil when not wired.
+	ModelsWaits <-chan ModelsWait
 
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time

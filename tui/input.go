@@ -50,8 +50,11 @@ func (m *Model) copyJobID() tea.Cmd {
 	return tea.SetClipboard(id)
 }
 
-func (m *Model) scroll(d int) {
-	switch m.focus {
+func (m *Model) scroll(d int) { m.scrollPane(m.focus, d) }
+
+// scrollPane scrolls pane p by d lines (the jobs pane moves the cursor).
+func (m *Model) scrollPane(p pane, d int) {
+	switch p {
 	case paneLog:
 		m.log.Scroll(-d)
 	case paneDetail:
@@ -151,6 +154,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return modelsCmd(m.ctx, m.opts.Monitor)
+	case key.Matches(msg, k.Mouse):
+		m.toggleMouse()
 	case key.Matches(msg, k.Zoom):
 		if m.opts.History == nil {
 			m.setStatus(styles.Unknown, "no history store: the chart shows this session only")

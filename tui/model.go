@@ -78,6 +78,8 @@ type Model struct {
 	add          form.AddJob
 	open         form.OpenFile
 	detailScroll int
+	mouseOff     bool       // the terminal has the mouse (its text selection works); see mouse.go
+	modelsWait   ModelsWait // the models request's current wait (modelswait.go)
 
 	confirmQuit bool
 	footer      []key.Binding // the key hints that fit the width (set by layout)
@@ -147,6 +149,9 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Alerts != nil {
 		cmds = append(cmds, listenAlerts(m.opts.Alerts))
 	}
+	if m.opts.ModelsWaits != nil {
+		cmds = append(cmds, listenModelsWaits(m.opts.ModelsWaits))
+	}
 	if q := m.opts.Queue; q != nil {
 		cmds = append(cmds, queueInitCmd(q), listenQueue(q.Events()))
 	}
@@ -185,7 +190,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, listenObs(m.opts.Observations)
-	case obsClosedMsg, alertsClosedMsg:
+	case modelsWaitMsg:
+		return m, m.onModelsWait(msg)
+	case obsClosedMsg, alertsClosedMsg, modelsWaitsClosedMsg:
 		return m, nil
 	case alertMsg:
 		return m, m.onAlert(msg)
@@ -210,6 +217,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus(styles.Warning, "the queue stopped reporting events")
 		return m, nil
 	case modelsMsg:
+		m.modelsWait = ModelsWait{} // the list (or its error) is here: no wait is left
 		m.add.SetModels(msg.models, msg.err)
 		return m, nil
 	case actionDoneMsg:
@@ -221,12 +229,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case previewDoneMsg:
 		m.onPreview(msg)
 		return m, nil
+	case tea.MouseClickMsg:
+		m.onClick(msg)
+		return m, nil
 	case tea.MouseWheelMsg:
-		d := 3
-		if msg.Button == tea.MouseWheelUp {
-			d = -3
-		}
-		m.scroll(d)
+		m.onWheel(msg)
 		return m, nil
 	case tea.PasteMsg:
 		return m, m.routeInput(msg)

@@ -80,6 +80,7 @@ func (m *Model) onAction(msg actionDoneMsg) {
 }
 
 func (m *Model) onLoad(msg loadDoneMsg) {
+	m.modelsWait = ModelsWait{} // the file was checked against the models: their wait is over
 	var fe *FileError
 	if errors.As(msg.err, &fe) {
 		m.open.SetResult(nil, fe.Lines)
@@ -97,6 +98,7 @@ func (m *Model) onLoad(msg loadDoneMsg) {
 
 // onPreview shows a file's estimate; a second enter loads it.
 func (m *Model) onPreview(msg previewDoneMsg) {
+	m.modelsWait = ModelsWait{} // the file was checked against the models: their wait is over
 	var fe *FileError
 	switch {
 	case errors.As(msg.err, &fe):

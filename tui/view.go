@@ -24,13 +24,17 @@ import (
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.Render())
 	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
+	v.MouseMode = m.mouseMode()
 	v.WindowTitle = "abtop"
 	return v
 }
 
 // Render is the screen as text, exactly width×height cells.
-func (m *Model) Render() string {
+func (m *Model) Render() string { return m.render(nil) }
+
+// render draws the screen, recording in hs (when not nil) where each pane
+// went: a click is mapped by this same drawing (see hits.go).
+func (m *Model) render(hs *hits) string {
 	w, h := m.width, m.height
 	if w <= 0 || h <= 0 {
 		return ""
@@ -66,7 +70,8 @@ func (m *Model) Render() string {
 			lines = append(lines, st.Title.Render(text.Cut(title, w)))
 			lines = append(lines, cl...)
 		}
-		lines = append(lines, m.lowerCompact(w, p)...)
+		hs.start(len(lines), h-1)
+		lines = append(lines, m.lowerCompact(w, p, hs)...)
 	case wide:
 		boxes := gs[:3]
 		if w >= sideW {
@@ -79,7 +84,8 @@ func (m *Model) Render() string {
 			title, cl := m.chart(w-2, p.chartRows)
 			lines = append(lines, frame.Box(title, cl, w, p.chartRows+3, st.Border, st.Title)...)
 		}
-		lines = append(lines, m.lowerWide(w, p)...)
+		hs.start(len(lines), h-1)
+		lines = append(lines, m.lowerWide(w, p, hs)...)
 	}
 	for len(lines) < h-1 {
 		lines = append(lines, "")
@@ -259,7 +265,7 @@ func (m *Model) queueTitle(w int) (string, string) {
 	return "Queue · " + pl[0], pl[1]
 }
 
-func (m *Model) lowerWide(w int, p plan) []string {
+func (m *Model) lowerWide(w int, p plan, hs *hits) []string {
 	st := m.st
 	if m.overlay == addOverlay || m.overlay == openOverlay {
 		return frame.Box("", m.formLines(w-2, p.lower-2), w, p.lower, st.Border, st.Title)
@@ -272,14 +278,22 @@ func (m *Model) lowerWide(w int, p plan) []string {
 		qTitle = "▸ " + title
 	}
 	queue := frame.Box(qTitle, body, qw, p.lower-p.bottom, st.Border, st.Title)
+	// the table's heading is under the box's top edge and the progress bar
+	const tableAt = 2
 	switch {
 	case p.side > 0:
+		hs.add(paneJobs, 0, 0, qw, len(queue), tableAt)
+		hs.add(m.sidePane(), qw, 0, p.side, p.lower, -1)
 		return frame.Row(queue, m.sideBox(p.side, p.lower))
 	case p.bottom > 0:
+		hs.add(paneJobs, 0, 0, qw, len(queue), tableAt)
+		hs.add(m.sidePane(), 0, len(queue), w, p.bottom, -1)
 		return append(queue, m.sideBox(w, p.bottom)...)
 	case m.focus == paneDetail || m.focus == paneLog:
+		hs.add(m.sidePane(), 0, 0, w, p.lower, -1)
 		return m.sideBox(w, p.lower)
 	}
+	hs.add(paneJobs, 0, 0, qw, len(queue), tableAt)
 	return queue
 }
 
@@ -299,20 +313,23 @@ func (m *Model) sideBox(w, h int) []string {
 	return frame.Box(mark(paneDetail, "Job detail"), detail.Render(j, ok, w-2, h-2, m.detailScroll, m.now, st), w, h, st.Border, st.Title)
 }
 
-func (m *Model) lowerCompact(w int, p plan) []string {
+func (m *Model) lowerCompact(w int, p plan, hs *hits) []string {
 	st := m.st
 	if m.overlay == addOverlay || m.overlay == openOverlay {
 		return m.formLines(w, p.lower)
 	}
 	switch {
 	case m.focus == paneLog && m.showLog:
+		hs.add(paneLog, 0, 0, w, p.lower, -1)
 		return append([]string{st.Title.Render("▸ Requests & errors") + st.Dim.Render(" (l closes)")}, m.log.View(w, p.lower-1, st)...)
 	case m.focus == paneDetail:
+		hs.add(paneDetail, 0, 0, w, p.lower, -1)
 		j, ok := m.jobs.Selected()
 		return append([]string{st.Title.Render("▸ Job detail") + st.Dim.Render(" (tab: next pane)")}, detail.Render(j, ok, w, p.lower-1, m.detailScroll, m.now, st)...)
 	}
 	pl := m.jobs.Progress(w, m.now, m.queue, st)
 	out := append([]string{pl[0], pl[1]}, m.jobs.View(w, p.lower-2, m.now, st, true)...)
+	hs.add(paneJobs, 0, 0, w, p.lower, len(pl)) // the table's heading is under the progress lines
 	return out
 }
 
@@ -325,6 +342,9 @@ func (m *Model) formLines(w, h int) []string {
 
 func (m *Model) footerLine(w int) string {
 	st := m.st
+	if l := m.modelsWaitLine(w); l != "" && !m.confirmQuit {
+		return l // the form (or file) waits on it: say why it is slow
+	}
 	if m.status != "" && (m.confirmQuit || m.now.Sub(m.statusAt) < statusShown) {
 		glyph := m.statusLvl.Glyph()
 		if m.statusLvl == styles.Unknown {

@@ -74,7 +74,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		return err
 	}
 	defer sess.Close()
-	mon := &monitorAdapter{sess: sess}
+	mon := &monitorAdapter{sess: sess, waits: make(chan tui.ModelsWait, 8)}
 
 	opts := tui.Options{
 		Profile:      cfg.Profile,
@@ -87,6 +87,7 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		Monitor:      mon,
 		Observations: obs,
 		Alerts:       alertStream,
+		ModelsWaits:  mon.waits,
 		Context:      ctx,
 	}
 	if sess.History != nil {
@@ -146,6 +147,10 @@ type monitorAdapter struct {
 
 	mu     sync.Mutex
 	models []apiclient.Model
+
+	// waits carries the models listing's waits to the dashboard (see
+	// dashboard_models.go); nil: not said.
+	waits chan tui.ModelsWait
 }
 
 func (m *monitorAdapter) Poll(ctx context.Context) (tui.PollResult, error) {
@@ -169,7 +174,7 @@ func (m *monitorAdapter) Models(ctx context.Context) ([]apiclient.Model, error) 
 	if cached != nil {
 		return cached, nil
 	}
-	ms, err := m.sess.Models(ctx)
+	ms, err := m.sess.ModelsWaiting(ctx, m.modelsWait)
 	if err != nil {
 		return nil, fmt.Errorf("listing models: %w", err)
 	}

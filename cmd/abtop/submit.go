@@ -318,8 +318,7 @@ func (a *app) readJobs(ctx context.Context, sess *session.Session, in io.Reader,
 // them, reporting each bad one.
 func (a *app) parseJobs(ctx context.Context, sess *session.Session, in io.Reader, name string, skipInvalid bool) ([]jobfile.Job, []apiclient.Model, error) {
 	models, err := sess.ModelsWaiting(ctx, func(w queue.Wait) {
-		// a long wait is said, a pacing blip is not
-		if w.Reason == queue.ReasonBackoff || w.For >= time.Second {
+		if sayWait(w) {
 			fmt.Fprintf(a.errOut, "abtop: listing models: %s\n", w.Text)
 		}
 	})

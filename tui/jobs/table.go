@@ -230,7 +230,7 @@ func (m *Model) View(w, h int, now time.Time, st styles.Styles, focused bool) []
 		return out
 	}
 	out = append(out, heading(w, st))
-	if m.filtering || m.filter != "" {
+	if m.showsFilterLine() {
 		line := "/" + m.filter + "  " + st.Dim.Render(fmt.Sprintf("%d of %d match", m.Len(), len(m.jobs)))
 		if m.filtering {
 			line = m.input.View(max(10, w-24), st.Dim) + "  " + st.Dim.Render(fmt.Sprintf("%d of %d match", m.Len(), len(m.jobs)))

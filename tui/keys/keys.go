@@ -34,6 +34,7 @@ type KeyMap struct {
 	Bottom   key.Binding
 	Back     key.Binding
 	Zoom     key.Binding
+	Mouse    key.Binding // mouse capture on/off; its help says the state (ShowMouse)
 }
 
 // Default returns the documented bindings.
@@ -63,6 +64,7 @@ func Default() KeyMap {
 		Bottom:   b("last", "end", "G"),
 		Back:     b("close", "esc"),
 		Zoom:     b("zoom chart (history)", "z"),
+		Mouse:    b(mouseDesc(true), "m"),
 	}
 }
 
@@ -73,7 +75,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
 		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
-		"back": &k.Back, "zoom": &k.Zoom,
+		"back": &k.Back, "zoom": &k.Zoom, "mouse": &k.Mouse,
 	}
 }
 
@@ -182,7 +184,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{short(k.Add, "add"), short(k.Open, "open file"), short(k.Pause, "pause"),
 		short(k.Cancel, "cancel"), short(k.Retry, "retry"), short(k.Refresh, "refresh"), short(k.Log, "log"),
-		short(k.Pane, "pane"), short(k.Filter, "filter"), k.Help, k.Quit}
+		short(k.Pane, "pane"), short(k.Filter, "filter"), k.Mouse, k.Help, k.Quit}
 }
 
 // FullHelp groups the bindings into columns: queue, view, navigation, app.
@@ -191,6 +193,18 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
 		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Back, k.Help, k.Quit, k.Zoom},
+		{k.Back, k.Help, k.Quit, k.Zoom, k.Mouse},
 	}
+}
+
+// ShowMouse makes the mouse key's help say whether the dashboard has the
+// mouse (clicks select, the wheel scrolls) or the terminal has it (its own
+// text selection works): the one key does both, so the state is the news.
+func (k *KeyMap) ShowMouse(on bool) { k.Mouse.SetHelp(k.Mouse.Help().Key, mouseDesc(on)) }
+
+func mouseDesc(on bool) string {
+	if on {
+		return "mouse: on"
+	}
+	return "mouse: off"
 }
