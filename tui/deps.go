@@ -149,6 +149,10 @@ type Options struct {
 	// nil when not wired.
 	Alerts <-chan Alert
 
+	// Opener opens an output file with the user's application for it (enter
+	// on a job with files); nil: SystemOpener. Called only from a tea.Cmd.
+	Opener func(path string) error
+
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time
 	// Context bounds every command; default context.Background().
