@@ -125,7 +125,11 @@ func (m *Model) openOutput() tea.Cmd {
 		m.setStatus(styles.Unknown, "not on disk yet: "+o.Path+" is downloading")
 		return nil
 	case o.Abs == "" || o.Status != data.FileVerified:
-		m.setStatus(styles.Unknown, "not on disk: files are downloaded only with an output directory (out: in the profile)")
+		why := "files are downloaded only with an output directory (out: in the profile)"
+		if m.out.dl != nil {
+			why = "only jobs queued in this dashboard are downloaded here (\"abtop results\" fetches earlier batches)"
+		}
+		m.setStatus(styles.Unknown, "not on disk: "+why)
 		return nil
 	}
 	open := m.opts.Opener
