@@ -42,6 +42,7 @@ const addedName = "{{.Model}}-{{.JobID}}-{{.N}}.{{.Ext}}"
 
 func newDashOut(ctx context.Context, dir string, q *queue.Queue, emit func(data.Event) bool) *dashOut {
 	o := &dashOut{ctx: ctx, dir: dir, q: q, emit: emit, byTime: map[int64]*results.Batch{}, poke: make(chan struct{}, 1)}
+	o.poke <- struct{}{} // the dashboard says at once that files go to dir
 	go o.progressLoop()
 	return o
 }

@@ -128,6 +128,11 @@ func TestDashboardRowsAndFilesFromEvents(t *testing.T) {
 		if st, ts := sb.Stats(), q.TrackStats(); st.ListReads != int64(ts.ListReads) {
 			t.Errorf("sandbox served %d list reads, tracking made %d", st.ListReads, ts.ListReads)
 		}
+		// and they count as the dashboard's own requests, once
+		reads := trackingReads(q)
+		if n, ts := reads(ctx), q.TrackStats(); n != ts.ListReads+ts.GetReads || n == 0 || reads(ctx) != 0 {
+			t.Errorf("tracking reads counted %d, want %d once", n, ts.ListReads+ts.GetReads)
+		}
 		cancel()
 		<-stopped
 		<-stopped
