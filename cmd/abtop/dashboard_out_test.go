@@ -123,6 +123,23 @@ func TestDashboardRowsAndFilesFromEvents(t *testing.T) {
 				t.Errorf("no manifest beside %s: %v", f.Abs, err)
 			}
 		}
+		// a job added with the form downloads into DIR/added, named by its id
+		if err := a.Enqueue(ctx, data.Spec{Model: "flux-schnell", Input: []byte(`{"prompt":"a lone gull"}`)}); err != nil {
+			t.Fatal(err)
+		}
+		var added data.Output
+		for deadline := time.Now().Add(5 * time.Minute); added.Status != data.FileVerified && time.Now().Before(deadline); {
+			select {
+			case e := <-a.Events():
+				if e.File != nil && strings.Contains(e.File.Output.Abs, "added") {
+					added = e.File.Output
+				}
+			case <-time.After(time.Second):
+			}
+		}
+		if dir, name := filepath.Split(added.Abs); added.Status != data.FileVerified || dir != filepath.Join(out, "added")+string(filepath.Separator) || !strings.HasPrefix(name, "flux-schnell-job_") {
+			t.Errorf("the added job's file: %+v, want verified as %s/flux-schnell-job_…", added, filepath.Join(out, "added"))
+		}
 		// every list read the sandbox served was tracking's: nothing lists
 		// jobs per poll any more
 		if st, ts := sb.Stats(), q.TrackStats(); st.ListReads != int64(ts.ListReads) {
