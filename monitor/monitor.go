@@ -35,9 +35,9 @@ type Result struct {
 // Poller polls one session's profile.
 type Poller struct {
 	Session *session.Session
-	// Sync, when set, runs after a successful poll (the dashboard
-	// refreshes its queue's created jobs there) and returns the requests
-	// it spent.
+	// Sync, when set, runs after a successful poll and returns the
+	// requests spent outside the poll since the last one (the dashboard's
+	// queue tracking its jobs), counted with the poll's own.
 	Sync func(context.Context) int
 }
 

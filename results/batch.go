@@ -35,6 +35,13 @@ type Options struct {
 	// rewritten whole). Default 1 s; Close always writes the last state.
 	FlushEvery time.Duration
 	Log        *slog.Logger // retries, refusals and give-ups; nil: none
+	// OnFile, when set, hears each file's news as it happens (a live
+	// display): named and queued, verified, or failed. Called from Add and
+	// the download workers; it must not block for long.
+	OnFile func(FileNews)
+	// OnProgress, when set, is called after the counters changed: Progress
+	// has the news. Called from the download workers; it must not block.
+	OnProgress func()
 }
 
 // Batch downloads the files of finished jobs into one directory and keeps
@@ -100,6 +107,7 @@ func Open(ctx context.Context, opts Options) (*Batch, error) {
 	if b.fetcher == nil {
 		b.fetcher = &download.Fetcher{}
 	}
+	b.prog.notify = opts.OnProgress
 	if err := b.cleanDir(dir); err != nil {
 		return nil, fmt.Errorf("results: cleaning %s: %w", dir, err)
 	}
@@ -200,6 +208,7 @@ func (b *Batch) plan(f Finished, e *Entry) []task {
 			tasks = append(tasks, task{job: job, idx: i, name: name})
 		}
 		e.Outputs = append(e.Outputs, out)
+		b.tell(f.Key, i, out)
 	}
 	return tasks
 }
@@ -264,8 +273,14 @@ func (b *Batch) finish(t task, r fileResult) {
 	if r.err != nil && !r.interrupted {
 		b.log("download failed", "job", apiclient.Printable(t.job.f.JobID), "file", t.name, "reason", r.err.Error())
 	}
-	b.man.update(t.job.f.Line, t.job.f.Key, t.idx, t.job.link(t.idx).File, r)
+	link := t.job.link(t.idx).File
+	b.man.update(t.job.f.Line, t.job.f.Key, t.idx, link, r)
 	b.kick()
+	out := Output{Path: filepath.ToSlash(t.name), ContentType: link.ContentType, Bytes: link.SizeBytes, SHA256: link.SHA256, Verified: r.ok}
+	if r.err != nil && !r.interrupted {
+		out.Error = r.err.Error()
+	}
+	b.tell(t.job.f.Key, t.idx, out)
 	b.mu.Lock()
 	b.pending--
 	if b.pending == 0 {

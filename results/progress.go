@@ -17,10 +17,12 @@ type Progress struct {
 	Refreshes     int // expired links met (each may cost one GET /v1/jobs/{id})
 }
 
-// progress guards a Progress.
+// progress guards a Progress; notify (when set) hears of every change,
+// after it is made, so a reader it wakes sees it.
 type progress struct {
-	mu sync.Mutex
-	p  Progress
+	mu     sync.Mutex
+	p      Progress
+	notify func()
 }
 
 func (p *progress) snapshot() Progress {
@@ -33,6 +35,9 @@ func (p *progress) update(fn func(*Progress)) {
 	p.mu.Lock()
 	fn(&p.p)
 	p.mu.Unlock()
+	if p.notify != nil {
+		p.notify()
+	}
 }
 
 func (p *progress) start(n int64) {

@@ -247,15 +247,6 @@ func (s *Session) WebhookSecret(ctx context.Context) (string, error) {
 	return key, err
 }
 
-// Reconciler follows the queue's created jobs on the server, on the
-// session's clock; nil without a queue.
-func (s *Session) Reconciler() *queue.Reconciler {
-	if s.Queue == nil {
-		return nil
-	}
-	return queue.NewReconciler(s.Queue, s.Scheduler, s.Client, s.Now)
-}
-
 // profileCaps are the caps every create reserves in the budget store; nil
 // when the profile sets none.
 func profileCaps(cfg config.Config) *caps.Caps {

@@ -96,7 +96,7 @@ func TestOpenPlugsInABackendByScheme(t *testing.T) {
 	if sh := s.Sharing(); !sh.Shared || sh.Org != "acme" {
 		t.Errorf("sharing = %+v", sh)
 	}
-	if s.Queue == nil || s.Journal == nil || s.Reconciler() == nil {
+	if s.Queue == nil || s.Journal == nil {
 		t.Fatal("queue not opened")
 	}
 	if err := s.Close(); err != nil {
@@ -160,7 +160,7 @@ func TestOpenInProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if s.Queue != nil || s.Journal != nil || s.Reconciler() != nil {
+	if s.Queue != nil || s.Journal != nil {
 		t.Error("NoQueue opened a queue")
 	}
 	if d := time.Since(s.Now()); d < 0 || d > time.Minute {

@@ -152,6 +152,10 @@ type Options struct {
 	// window, a Retry-After, a retry) as it starts; nil when not wired.
 	ModelsWaits <-chan ModelsWait
 
+	// Opener opens an output file with the user's application for it (enter
+	// on a job with files); nil: SystemOpener. Called only from a tea.Cmd.
+	Opener func(path string) error
+
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time
 	// Context bounds every command; default context.Background().

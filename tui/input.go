@@ -34,13 +34,18 @@ func (m *Model) edge(top bool) {
 	}
 }
 
-// copyJobID puts the selected job's id (its server id, else its local key)
-// on the clipboard through the terminal (OSC 52), which works over ssh.
+// copyJobID puts the selected job's marked output file's path (once it is
+// on disk) or else its id (its server id, else its local key) on the
+// clipboard through the terminal (OSC 52), which works over ssh.
 func (m *Model) copyJobID() tea.Cmd {
 	j, ok := m.jobs.Selected()
 	if !ok {
 		m.setStatus(styles.Unknown, "no job selected to copy")
 		return nil
+	}
+	if o, ok, _ := m.marked(); ok && o.Abs != "" && o.Status == data.FileVerified {
+		m.setStatus(styles.Calm, "copied path "+o.Abs+" (OSC 52: the terminal must allow clipboard writes)")
+		return tea.SetClipboard(o.Abs)
 	}
 	id, what := j.ID, "job id"
 	if id == "" {
@@ -135,6 +140,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.scroll(max(1, m.bodyRows()-1))
 	case key.Matches(msg, k.Copy):
 		return m.copyJobID()
+	case key.Matches(msg, k.OpenOut):
+		return m.openOutput()
+	case key.Matches(msg, k.NextOut):
+		m.nextOutput()
 	case key.Matches(msg, k.Sort):
 		m.focus = paneJobs
 		m.setStatus(styles.Calm, "jobs sorted by "+m.jobs.CycleSort())

@@ -56,6 +56,7 @@ type Model struct {
 	jobs  jobs.Model
 	log   logview.Model
 	queue QueueState
+	out   outputs // the output files and downloads (outputs.go)
 
 	pollGen    int
 	inFlight   bool
@@ -222,6 +223,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionDoneMsg:
 		m.onAction(msg)
+		return m, nil
+	case openedMsg:
+		m.onOpened(msg)
 		return m, nil
 	case loadDoneMsg:
 		m.onLoad(msg)

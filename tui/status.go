@@ -31,6 +31,7 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 	if e.State != nil {
 		m.queue = cleanState(*e.State)
 	}
+	m.onFileNews(e)
 	if e.Note != "" {
 		lvl := styles.Unknown
 		if e.Job != nil && e.Job.State == data.StateFailed {

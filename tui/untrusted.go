@@ -26,6 +26,13 @@ func cleanJob(j Job) Job {
 		}
 		j.Problem = &cp
 	}
+	if len(j.Outputs) > 0 {
+		outs := make([]data.Output, len(j.Outputs)) // a copy, as the problem
+		for i, o := range j.Outputs {
+			outs[i] = cleanOutput(o)
+		}
+		j.Outputs = outs
+	}
 	return j
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/plans"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/chart"
-	"github.com/abtop-dev/abtop/tui/detail"
 	"github.com/abtop-dev/abtop/tui/frame"
 	"github.com/abtop-dev/abtop/tui/gauges"
 	"github.com/abtop-dev/abtop/tui/header"
@@ -258,7 +257,7 @@ func (m *Model) chart(w, rows int) (string, []string) {
 }
 
 func (m *Model) queueTitle(w int) (string, string) {
-	pl := m.jobs.Progress(w, m.now, m.queue, m.st)
+	pl := m.progress(w)
 	if o := m.queue.Owner; o != "" {
 		return "Queue of " + o + " · " + pl[0], pl[1]
 	}
@@ -309,8 +308,7 @@ func (m *Model) sideBox(w, h int) []string {
 	if m.showLog {
 		return frame.Box(mark(paneLog, "Requests & errors (l closes)"), m.log.View(w-2, h-2, st), w, h, st.Border, st.Title)
 	}
-	j, ok := m.jobs.Selected()
-	return frame.Box(mark(paneDetail, "Job detail"), detail.Render(j, ok, w-2, h-2, m.detailScroll, m.now, st), w, h, st.Border, st.Title)
+	return frame.Box(mark(paneDetail, "Job detail"), m.detailLines(w-2, h-2), w, h, st.Border, st.Title)
 }
 
 func (m *Model) lowerCompact(w int, p plan, hs *hits) []string {
@@ -324,10 +322,9 @@ func (m *Model) lowerCompact(w int, p plan, hs *hits) []string {
 		return append([]string{st.Title.Render("▸ Requests & errors") + st.Dim.Render(" (l closes)")}, m.log.View(w, p.lower-1, st)...)
 	case m.focus == paneDetail:
 		hs.add(paneDetail, 0, 0, w, p.lower, -1)
-		j, ok := m.jobs.Selected()
-		return append([]string{st.Title.Render("▸ Job detail") + st.Dim.Render(" (tab: next pane)")}, detail.Render(j, ok, w, p.lower-1, m.detailScroll, m.now, st)...)
+		return append([]string{st.Title.Render("▸ Job detail") + st.Dim.Render(" (tab: next pane)")}, m.detailLines(w, p.lower-1)...)
 	}
-	pl := m.jobs.Progress(w, m.now, m.queue, st)
+	pl := m.progress(w)
 	out := append([]string{pl[0], pl[1]}, m.jobs.View(w, p.lower-2, m.now, st, true)...)
 	hs.add(paneJobs, 0, 0, w, p.lower, len(pl)) // the table's heading is under the progress lines
 	return out

@@ -95,13 +95,16 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	}
 
 	var runErr chan error
+	var qa *queueAdapter
 	if q := sess.Queue; q != nil {
-		rec := sess.Reconciler()
-		qa := newQueueAdapter(ctx, q, sess.Store, mon, rec)
-		mon.sync = qa.syncServer
+		qa = newQueueAdapter(ctx, q, sess.Store, mon, cfg.Out)
+		mon.sync = trackingReads(q)
 		opts.Queue = qa
-		runErr = make(chan error, 1)
+		// one goroutine sends, one follows every created job to its end:
+		// the rows move from the events both emit
+		runErr = make(chan error, 2)
 		go func() { runErr <- q.Run(ctx, false) }()
+		go func() { runErr <- q.Follow(ctx) }()
 		opts.Notices = heldNotices(q.Held())
 		if !sandbox {
 			// another dashboard or "abtop status" sees this queue too
@@ -126,9 +129,14 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	_, err = p.Run()
 	cancel()
 	if runErr != nil {
-		if qerr := <-runErr; qerr != nil && !errors.Is(qerr, context.Canceled) {
-			fmt.Fprintln(a.errOut, "abtop: queue:", qerr)
+		for range cap(runErr) {
+			if qerr := <-runErr; qerr != nil && !errors.Is(qerr, context.Canceled) {
+				fmt.Fprintln(a.errOut, "abtop: queue:", qerr)
+			}
 		}
+	}
+	if qa != nil && qa.out != nil {
+		qa.out.close() // the manifests as far as they got
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return err
@@ -141,8 +149,8 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 type monitorAdapter struct {
 	sess *session.Session
 
-	// sync, when a queue is wired, refreshes the server status of created
-	// jobs as part of each poll and returns the requests it spent.
+	// sync, when a queue is wired, says how many requests its tracking
+	// spent since the last poll: abtop's own cost, shown with the polls'.
 	sync func(context.Context) int
 
 	mu     sync.Mutex
@@ -182,4 +190,20 @@ func (m *monitorAdapter) Models(ctx context.Context) ([]apiclient.Model, error) 
 	m.models = ms
 	m.mu.Unlock()
 	return ms, nil
+}
+
+// trackingReads counts the queue's tracking reads (list and get) since the
+// last call: the requests abtop spent following its jobs.
+func trackingReads(q *queue.Queue) func(context.Context) int {
+	var mu sync.Mutex
+	last := 0
+	return func(context.Context) int {
+		st := q.TrackStats()
+		n := st.ListReads + st.GetReads
+		mu.Lock()
+		defer mu.Unlock()
+		d := n - last
+		last = n
+		return max(0, d)
+	}
 }

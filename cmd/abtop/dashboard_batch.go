@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient/queue"
 	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/tui/data"
 )
@@ -60,7 +59,7 @@ func (a *batchAdapter) poll(ctx context.Context) bool {
 	a.mu.Unlock()
 	at := r.Updated
 	for _, j := range changed {
-		dj := convertJob(queue.Tracked{Job: j})
+		dj := convertJob(j)
 		if !a.send(ctx, data.Event{At: at, Job: &dj}) {
 			return false
 		}
@@ -88,7 +87,7 @@ func (a *batchAdapter) Jobs() []data.Job {
 	defer a.mu.Unlock()
 	out := make([]data.Job, len(a.cur.Jobs))
 	for i, j := range a.cur.Jobs {
-		out[i] = convertJob(queue.Tracked{Job: j})
+		out[i] = convertJob(j)
 	}
 	return out
 }

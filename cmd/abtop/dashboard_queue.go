@@ -19,23 +19,32 @@ import (
 )
 
 // queueAdapter presents *queue.Queue as tui.Queue: it converts jobs and
-// events to the TUI's plain values and nothing more.
+// events to the TUI's plain values, and hands the jobs queued here to the
+// downloads when the profile has out:. Rows move from the queue's own
+// events (tracking follows every created job to its end): nothing here
+// lists jobs.
 type queueAdapter struct {
+	ctx    context.Context
 	q      *queue.Queue
 	store  budget.Store
 	mon    *monitorAdapter
-	rec    *queue.Reconciler
+	out    *dashOut // nil: no output directory
 	events chan data.Event
 
-	// mu orders sends on events with its closing: two goroutines send (the
-	// event forwarder and a poll's server sync) and one closes, so a late
-	// sync can never send on a closed channel.
+	// mu orders sends on events with its closing: several goroutines send
+	// (the event forwarder, the downloads) and one closes, so a late
+	// download's news can never send on a closed channel.
 	mu     sync.Mutex
 	closed bool
 }
 
-func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter, rec *queue.Reconciler) *queueAdapter {
-	a := &queueAdapter{q: q, store: store, mon: mon, rec: rec, events: make(chan data.Event, 1024)}
+// newQueueAdapter forwards q's events; outDir ("": none) is where the
+// files of the jobs queued in the dashboard go.
+func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mon *monitorAdapter, outDir string) *queueAdapter {
+	a := &queueAdapter{ctx: ctx, q: q, store: store, mon: mon, events: make(chan data.Event, 1024)}
+	if outDir != "" {
+		a.out = newDashOut(ctx, outDir, q, func(e data.Event) bool { return a.emit(ctx, e) })
+	}
 	src, unsub := q.Subscribe(4096)
 	go func() {
 		defer a.close()
@@ -47,6 +56,9 @@ func newQueueAdapter(ctx context.Context, q *queue.Queue, store budget.Store, mo
 			case e, ok := <-src:
 				if !ok {
 					return
+				}
+				if a.out != nil {
+					a.out.event(e)
 				}
 				if !a.emit(ctx, a.convertEvent(e)) {
 					return
@@ -97,7 +109,7 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 		out.State = &st
 		out.Note = "queue resumed"
 	default:
-		j := convertJob(a.rec.Overlay(e.Job))
+		j := convertJob(e.Job)
 		if e.Type == queue.EventWait && e.Wait.Text != "" {
 			j.Wait = e.Wait.Text
 			if !e.Job.Updated.IsZero() {
@@ -112,12 +124,18 @@ func (a *queueAdapter) convertEvent(e queue.Event) data.Event {
 	return out
 }
 
-// convertJob turns a queue job, with what the server last said about it,
-// into the dashboard's plain value.
-func convertJob(j queue.Tracked) data.Job {
+// convertJob turns a queue job, with what tracking learned of it on the
+// server, into the dashboard's plain value.
+func convertJob(j queue.Job) data.Job {
 	out := data.Job{
 		Key: j.Key, ID: j.JobID, Input: j.Input, Model: j.Model, State: data.State(j.State), Attempts: j.Attempts,
-		Wait: j.Wait, Enqueued: j.Enqueued, Updated: j.Updated, Credits: j.Credits, Output: j.Output,
+		Wait: j.Wait, Enqueued: j.Enqueued, Updated: j.Updated, Credits: j.Credits,
+	}
+	if j.State.Final() && j.ServerStatus != "" {
+		out.Credits = j.Charged // what the server states (0 once refunded)
+	}
+	for _, o := range j.Outputs {
+		out.Outputs = append(out.Outputs, data.Output{ContentType: o.ContentType, Bytes: o.SizeBytes})
 	}
 	if j.Line > 0 {
 		out.Batch = fmt.Sprintf("line %d", j.Line)
@@ -131,8 +149,7 @@ func convertJob(j queue.Tracked) data.Job {
 	}
 	// what abtop will do, in words, from the state the queue recorded
 	switch {
-	case j.FailedOnServer:
-		out.Problem = j.ServerProblem
+	case j.State == queue.StateFailed && j.ServerStatus == apiclient.StatusFailed:
 		out.Next = "no automatic retry: it failed on the server after it was created; add it again to rerun it"
 	case j.State == queue.StateFailed:
 		out.Next = "no automatic retry: fix the cause, then r retries failed jobs"
@@ -144,11 +161,17 @@ func convertJob(j queue.Tracked) data.Job {
 
 func (a *queueAdapter) Events() <-chan data.Event { return a.events }
 
+// Jobs is the whole list (the dashboard's start and its periodic resync,
+// since the queue drops events for a subscriber that falls behind); the
+// downloads catch up from it too.
 func (a *queueAdapter) Jobs() []data.Job {
 	list := a.q.List()
+	if a.out != nil {
+		a.out.reconcile(list)
+	}
 	out := make([]data.Job, len(list))
 	for i, j := range list {
-		out[i] = convertJob(a.rec.Overlay(j))
+		out[i] = convertJob(j)
 	}
 	return out
 }
@@ -174,8 +197,21 @@ func (a *queueAdapter) Enqueue(ctx context.Context, s data.Spec) error {
 			}
 		}
 	}
-	_, err := a.q.Enqueue(queue.NewJob{Model: s.Model, Input: s.Input, Credits: cost})
+	added, err := a.q.Enqueue(queue.NewJob{Model: s.Model, Input: s.Input, Credits: cost})
+	if err == nil && a.out != nil {
+		a.downloads(a.out.typed(added))
+	}
 	return err
+}
+
+// downloads says in the request log why files will not be downloaded
+// (the output directory cannot be made); the jobs run regardless.
+func (a *queueAdapter) downloads(err error) {
+	if err != nil {
+		a.emit(a.ctx, data.Event{Note: "downloads: " + err.Error()})
+		return
+	}
+	a.out.reconcile(a.q.List()) // what ended before it was registered
 }
 
 // LoadFile validates the whole file against /v1/models (the same parser
@@ -186,6 +222,9 @@ func (a *queueAdapter) LoadFile(ctx context.Context, path string) (int, error) {
 		return 0, err
 	}
 	added, err := a.q.Enqueue(session.Jobs(parsed)...)
+	if err == nil && a.out != nil {
+		a.downloads(a.out.loaded(path, added))
+	}
 	return len(added), err
 }
 
@@ -243,18 +282,4 @@ func expandHome(path string) (string, error) {
 		return "", fmt.Errorf("%s: cannot expand ~: %w", path, err)
 	}
 	return filepath.Join(home, path[1:]), nil
-}
-
-// syncServer asks the API once about every job still unfinished on the
-// server and emits an event for each that changed. It returns the requests
-// spent.
-func (a *queueAdapter) syncServer(ctx context.Context) int {
-	changed, at, n := a.rec.Sync(ctx)
-	for _, t := range changed {
-		j := convertJob(t)
-		if !a.emit(ctx, data.Event{At: at, Job: &j}) {
-			break
-		}
-	}
-	return n
 }

@@ -56,7 +56,7 @@ func TestJobStatesMatchTheQueue(t *testing.T) {
 		known[s] = true
 	}
 	for _, qs := range []queue.State{queue.StatePending, queue.StateSending, queue.StateCreated, queue.StateRunning, queue.StateSucceeded, queue.StateFailed, queue.StateCanceled} {
-		j := convertJob(queue.Tracked{Job: queue.Job{State: qs}})
+		j := convertJob(queue.Job{State: qs})
 		if !known[j.State] {
 			t.Errorf("queue state %q has no dashboard state", qs)
 		}

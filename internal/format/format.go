@@ -116,3 +116,23 @@ func Plural(n int, one, many string) string {
 func Quantity(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + Plural(n, one, many)
 }
+
+// Bytes is a size in decimal units, as file managers show it: "512 B",
+// "1.2 kB", "18.2 MB", "3.1 GB" (one decimal below 100 of a unit).
+// Negative sizes are "0 B".
+func Bytes(n int64) string {
+	if n < 1000 {
+		return strconv.FormatInt(max(n, 0), 10) + " B"
+	}
+	f := float64(n)
+	units := []string{"kB", "MB", "GB", "TB", "PB", "EB"}
+	i := -1
+	for f >= 999.5 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	if f < 99.95 {
+		return strconv.FormatFloat(f, 'f', 1, 64) + " " + units[i]
+	}
+	return strconv.FormatFloat(f, 'f', 0, 64) + " " + units[i]
+}

@@ -72,3 +72,18 @@ func TestCreditsAgreeInNumber(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+func TestBytes(t *testing.T) {
+	for _, c := range []struct {
+		in   int64
+		want string
+	}{
+		{-5, "0 B"}, {0, "0 B"}, {999, "999 B"}, {1000, "1.0 kB"}, {1234, "1.2 kB"},
+		{99_949, "99.9 kB"}, {99_950, "100 kB"}, {999_499, "999 kB"}, {999_500, "1.0 MB"},
+		{18_200_000, "18.2 MB"}, {3_100_000_000, "3.1 GB"}, {1 << 62, "4.6 EB"},
+	} {
+		if got := Bytes(c.in); got != c.want {
+			t.Errorf("Bytes(%d) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

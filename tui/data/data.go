@@ -59,6 +59,46 @@ type Job struct {
 	// "paused until credits are added", "no retry: fix the input").
 	Next  string
 	Batch string // batch name (file) the job came from; "" when typed in
+	// Outputs are a succeeded job's files as the server described them
+	// (content type, size); where each is on disk comes in File events.
+	Outputs []Output
+}
+
+// FileStatus is where an output file is on the way to disk.
+type FileStatus string
+
+const (
+	FileRemote   FileStatus = ""         // on the server only (no output directory)
+	FilePending  FileStatus = "pending"  // queued or downloading
+	FileVerified FileStatus = "verified" // on disk, size and sha256 checked
+	FileFailed   FileStatus = "failed"   // given up on (Err says why)
+)
+
+// Output is one output file of a job.
+type Output struct {
+	// Path is the file's name inside the output directory ('/'-separated);
+	// "" until it is named. Abs is the same file on this machine (what
+	// the system opener gets).
+	Path, Abs   string
+	ContentType string
+	Bytes       int64
+	Status      FileStatus
+	Err         string
+}
+
+// FileNews is a change of one output file of job Key (Index in output order).
+type FileNews struct {
+	Key    string
+	Index  int
+	Output Output
+}
+
+// Downloads is what the output downloads have done so far.
+type Downloads struct {
+	Dir                        string // the output directory
+	FilesTotal, FilesDone      int
+	FilesFailed, FilesInFlight int
+	BytesDone, BytesInFlight   int64
 }
 
 // QueueState is the queue as a whole.
@@ -73,12 +113,15 @@ type QueueState struct {
 	Owner string
 }
 
-// Event is one change the queue reports. Job or State (or both) is set.
+// Event is one change the queue reports. Job or State (or both) is set,
+// or File or Downloads: news of the output downloads.
 type Event struct {
-	At    time.Time
-	Job   *Job
-	State *QueueState
-	Note  string // a line for the request log, e.g. "POST /v1/jobs 429"
+	At        time.Time
+	Job       *Job
+	State     *QueueState
+	File      *FileNews
+	Downloads *Downloads
+	Note      string // a line for the request log, e.g. "POST /v1/jobs 429"
 }
 
 // LineError is one invalid line of a JSONL file.

@@ -17,8 +17,13 @@ import (
 )
 
 // Render draws the job in at most h lines of w cells; scroll skips lines
-// of a long body.
+// of a long body. Its files are the ones the server described.
 func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styles) []string {
+	return RenderWith(j, ok, Files{List: j.Outputs}, w, h, scroll, now, st)
+}
+
+// RenderWith is Render with the job's files as the downloads know them.
+func RenderWith(j data.Job, ok bool, files Files, w, h, scroll int, now time.Time, st styles.Styles) []string {
 	if !ok {
 		return []string{st.Dim.Render("no job selected")}
 	}
@@ -63,6 +68,7 @@ func Render(j data.Job, ok bool, w, h, scroll int, now time.Time, st styles.Styl
 		}
 		add(st.Warning.Render("◷ " + w))
 	}
+	l = append(l, files.lines(st)...)
 	add(st.Dim.Render("idempotency key " + j.Key))
 	if !j.Enqueued.IsZero() {
 		age := "queued " + format.Age(now.Sub(j.Enqueued)) + " ago"

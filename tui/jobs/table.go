@@ -256,8 +256,15 @@ func (m *Model) View(w, h int, now time.Time, st styles.Styles, focused bool) []
 	return out
 }
 
-// Progress is the batch line: done/total, rate, ETA and the queue state.
+// Progress is the batch line: done/total, rate, ETA and the queue state,
+// and the bar of finished (final) jobs.
 func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styles) []string {
+	return m.ProgressWith(w, now, q, st, "")
+}
+
+// ProgressWith is Progress with tail (the download line) beside the bar;
+// the bar gives way to it, and gives way entirely on a narrow screen.
+func (m *Model) ProgressWith(w int, now time.Time, q data.QueueState, st styles.Styles, tail string) []string {
 	total := len(m.jobs)
 	done := m.counts[data.StateSucceeded] + m.counts[data.StateFailed] + m.counts[data.StateCanceled]
 	state := st.Calm.Render("▶ running")
@@ -289,11 +296,20 @@ func (m *Model) Progress(w int, now time.Time, q data.QueueState, st styles.Styl
 	parts = append(parts, state)
 	summary := strings.Join(parts, " · ")
 	bw := w - 5
+	if tail != "" {
+		tail = "  " + tail
+		if bw -= text.Width(tail); bw < minBar {
+			bw = 0 // the percentage says what a stub of a bar would
+		}
+	}
 	frac := 0.0
 	if total > 0 {
 		frac = float64(done) / float64(total)
 	}
 	filled := min(bw, int(frac*float64(max(0, bw))+0.5))
 	bar := st.Calm.Render(strings.Repeat("█", max(0, filled))) + st.Dim.Render(strings.Repeat("░", max(0, bw-filled)))
-	return []string{text.Cut(summary, w), bar + fmt.Sprintf("%4d%%", int(frac*100))}
+	return []string{text.Cut(summary, w), text.Cut(bar+fmt.Sprintf("%4d%%", int(frac*100))+tail, w)}
 }
+
+// minBar is the narrowest bar drawn beside a download line.
+const minBar = 10

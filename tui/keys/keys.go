@@ -24,6 +24,8 @@ type KeyMap struct {
 	Pane     key.Binding
 	Filter   key.Binding
 	Copy     key.Binding
+	OpenOut  key.Binding // opens the selected job's marked output file
+	NextOut  key.Binding // marks the selected job's next output file
 	Sort     key.Binding
 	Quit     key.Binding
 	Up       key.Binding
@@ -53,7 +55,9 @@ func Default() KeyMap {
 		Log:      b("request log", "l"),
 		Pane:     b("switch pane", "tab"),
 		Filter:   b("filter jobs", "/"),
-		Copy:     b("copy job id", "y"),
+		Copy:     b("copy job id (or output path)", "y"),
+		OpenOut:  b("open output file", "enter"),
+		NextOut:  b("next output file", "f"),
 		Sort:     b("sort: queue/state/model/age", "s"),
 		Quit:     b("quit", "q", "ctrl+c"),
 		Up:       b("up", "up", "k"),
@@ -73,7 +77,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"help": &k.Help, "add": &k.Add, "open": &k.Open, "pause": &k.Pause,
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
-		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
+		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "open_output": &k.OpenOut, "next_output": &k.NextOut, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
 		"back": &k.Back, "zoom": &k.Zoom, "mouse": &k.Mouse,
 	}
@@ -191,7 +195,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
-		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy},
+		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy, k.OpenOut, k.NextOut},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit, k.Zoom, k.Mouse},
 	}
