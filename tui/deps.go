@@ -82,6 +82,14 @@ type Queue interface {
 	RetryFailed(ctx context.Context) (int, error)
 }
 
+// Rerunner is a Queue that can run a job the server ran and failed again,
+// as a new job with a new Idempotency-Key (the dashboard's r on such a
+// row). It refuses jobs whose failure would repeat (validation, plan,
+// credits) with an error that says why.
+type Rerunner interface {
+	Rerun(ctx context.Context, key string) error
+}
+
 // ChartSource is the history store as the zoomed chart reads it: span
 // ending at now in n buckets. Only ever called from a tea.Cmd.
 type ChartSource interface {

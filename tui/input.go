@@ -214,6 +214,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.noQueue() {
 			return nil
 		}
+		if cmd := m.rerunSelected(); cmd != nil {
+			return cmd
+		}
 		if m.jobs.Count(data.StateFailed) == 0 {
 			m.setStatus(styles.Unknown, "no failed jobs to retry")
 			return nil

@@ -171,6 +171,7 @@ const (
 	actEnqueue action = "enqueue"
 	actCancel  action = "cancel"
 	actRetry   action = "retry"
+	actRerun   action = "rerun"
 	actPause   action = "pause"
 	actResume  action = "resume"
 )

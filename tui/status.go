@@ -65,6 +65,8 @@ func (m *Model) onAction(msg actionDoneMsg) {
 			line += fmt.Sprintf("; %d failed on the server after it was created: not resent (rerunning is a new job with a new key: add it again)", n)
 		}
 		m.setStatus(styles.Calm, line)
+	case actRerun:
+		m.setStatus(styles.Calm, "rerunning "+msg.subject+" as a new job with a new key (its credits are charged again)")
 	case actEnqueue:
 		m.setStatus(styles.Calm, "job queued")
 	case actPause:

@@ -283,3 +283,10 @@ func expandHome(path string) (string, error) {
 	}
 	return filepath.Join(home, path[1:]), nil
 }
+
+// Rerun runs a job the server ran and failed again, as a new job with a
+// new key (the dashboard's r on its row).
+func (a *queueAdapter) Rerun(_ context.Context, key string) error {
+	_, err := a.q.Rerun(key)
+	return err
+}
