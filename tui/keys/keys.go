@@ -34,6 +34,11 @@ type KeyMap struct {
 	Bottom   key.Binding
 	Back     key.Binding
 	Zoom     key.Binding
+	// Profile switches the detailed view to the next profile; enabled
+	// only when the dashboard shows several (hidden from help otherwise).
+	Profile key.Binding
+	// Batches opens the list of batches other abtop processes run.
+	Batches key.Binding
 }
 
 // Default returns the documented bindings.
@@ -63,7 +68,16 @@ func Default() KeyMap {
 		Bottom:   b("last", "end", "G"),
 		Back:     b("close", "esc"),
 		Zoom:     b("zoom chart (history)", "z"),
+		Profile:  disabled(b("next profile", "v")),
+		Batches:  b("other batches", "b"),
 	}
+}
+
+// disabled is b switched off: a disabled binding matches no key and is
+// left out of the help.
+func disabled(b key.Binding) key.Binding {
+	b.SetEnabled(false)
+	return b
 }
 
 // actions maps the config file's action names to bindings.
@@ -73,7 +87,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
 		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
-		"back": &k.Back, "zoom": &k.Zoom,
+		"back": &k.Back, "zoom": &k.Zoom, "profile": &k.Profile, "batches": &k.Batches,
 	}
 }
 
@@ -191,6 +205,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
 		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Back, k.Help, k.Quit, k.Zoom},
+		{k.Back, k.Help, k.Quit, k.Zoom, k.Batches, k.Profile},
 	}
 }
