@@ -194,7 +194,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		b.SetHelp(b.Help().Key, desc) // b is a copy: the full help keeps its words
 		return b
 	}
-	return []key.Binding{short(k.Add, "add"), short(k.Open, "open file"), short(k.Pause, "pause"),
+	// the profile key is shown first when enabled (several profiles), and
+	// skipped by the help like every disabled binding otherwise
+	return []key.Binding{short(k.Profile, "profile"), short(k.Add, "add"), short(k.Open, "open file"), short(k.Pause, "pause"),
 		short(k.Cancel, "cancel"), short(k.Retry, "retry"), short(k.Refresh, "refresh"), short(k.Log, "log"),
 		short(k.Pane, "pane"), short(k.Filter, "filter"), k.Help, k.Quit}
 }
