@@ -148,6 +148,9 @@ type Options struct {
 	// Alerts carries the alerts that fired (banner, bell, notification);
 	// nil when not wired.
 	Alerts <-chan Alert
+	// Batches lists the batches other abtop processes run, for the batch
+	// picker (b); nil: none can be listed.
+	Batches BatchSource
 
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time

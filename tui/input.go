@@ -69,6 +69,8 @@ func (m *Model) routeInput(msg tea.Msg) tea.Cmd {
 		return m.onAddForm(msg)
 	case openOverlay:
 		return m.onOpenForm(msg)
+	case pickOverlay:
+		return m.onPickKey(msg)
 	}
 	return nil
 }
@@ -82,7 +84,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// forms and the filter own the keyboard while open
 	switch m.overlay {
-	case addOverlay, openOverlay:
+	case addOverlay, openOverlay, pickOverlay:
 		return m.routeInput(msg)
 	case helpOverlay:
 		m.overlay = noOverlay
@@ -151,6 +153,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return modelsCmd(m.ctx, m.opts.Monitor)
+	case key.Matches(msg, k.Batches):
+		return m.openPicker()
 	case key.Matches(msg, k.Zoom):
 		if m.opts.History == nil {
 			m.setStatus(styles.Unknown, "no history store: the chart shows this session only")

@@ -261,7 +261,7 @@ func (m *Model) queueTitle(w int) (string, string) {
 
 func (m *Model) lowerWide(w int, p plan) []string {
 	st := m.st
-	if m.overlay == addOverlay || m.overlay == openOverlay {
+	if m.overlay == addOverlay || m.overlay == openOverlay || m.overlay == pickOverlay {
 		return frame.Box("", m.formLines(w-2, p.lower-2), w, p.lower, st.Border, st.Title)
 	}
 	qw := w - p.side
@@ -301,7 +301,7 @@ func (m *Model) sideBox(w, h int) []string {
 
 func (m *Model) lowerCompact(w int, p plan) []string {
 	st := m.st
-	if m.overlay == addOverlay || m.overlay == openOverlay {
+	if m.overlay == addOverlay || m.overlay == openOverlay || m.overlay == pickOverlay {
 		return m.formLines(w, p.lower)
 	}
 	switch {
@@ -317,6 +317,9 @@ func (m *Model) lowerCompact(w int, p plan) []string {
 }
 
 func (m *Model) formLines(w, h int) []string {
+	if m.overlay == pickOverlay {
+		return m.pickLines(w, h)
+	}
 	if m.overlay == addOverlay {
 		return m.add.View(w, m.st)
 	}
@@ -343,6 +346,8 @@ func (m *Model) footerLine(w int) string {
 		return st.Dim.Render(text.Cut(" tab/shift+tab field · ↑/↓ model · enter next/submit · esc close"+quit, w))
 	case m.overlay == openOverlay:
 		return st.Dim.Render(text.Cut(" enter load · esc close"+quit, w))
+	case m.overlay == pickOverlay:
+		return st.Dim.Render(text.Cut(" ↑/↓ choose · enter show in the jobs pane · esc close"+quit, w))
 	case m.jobs.Filtering():
 		return st.Dim.Render(text.Cut(" type to filter · enter keep · esc clear"+quit, w))
 	}
