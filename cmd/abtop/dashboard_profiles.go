@@ -128,6 +128,9 @@ func (a *app) openDashboard(ctx context.Context, cfg config.Config, primary bool
 		Context:      ctx,
 	}
 	opts := &d.opts
+	if dir, err := live.Dir(nil); err == nil {
+		opts.Batches = newBatchSource(dir, session.DefaultOrg(cfg))
+	}
 	if sess.History != nil {
 		opts.History = historyChart{sess}
 	}
