@@ -189,27 +189,30 @@ func (m *Model) typing() bool {
 // Active is the index of the profile the detailed view shows.
 func (mm *Multi) Active() int { return mm.active }
 
-// View is the strip above the shown profile's dashboard.
+// View is the strip above the shown profile's dashboard (whose view
+// settings, alternate screen and mouse, it keeps).
 func (mm *Multi) View() tea.View {
 	v := mm.subs[mm.active].View()
-	v.Content = mm.Render()
+	v.Content = mm.compose(v.Content)
 	return v
 }
 
 // Render is the screen as text, exactly width×height cells.
-func (mm *Multi) Render() string {
+func (mm *Multi) Render() string { return mm.compose(mm.subs[mm.active].Render()) }
+
+// compose puts the strip above body, the shown profile's screen.
+func (mm *Multi) compose(body string) string {
 	if mm.width <= 0 || mm.height <= 0 {
 		return ""
 	}
-	a := mm.subs[mm.active]
-	strip := overview.Strip{Active: mm.active, Styles: a.st}
+	strip := overview.Strip{Active: mm.active, Styles: mm.subs[mm.active].st}
 	for i, m := range mm.subs {
 		r := m.overviewRow()
 		r.Alerts = mm.alerts[i]
 		strip.Rows = append(strip.Rows, r)
 	}
 	lines := strip.View(mm.width, mm.stripLines())
-	if body := a.Render(); body != "" {
+	if body != "" {
 		lines = append(lines, body)
 	}
 	return strings.Join(lines, "\n")
