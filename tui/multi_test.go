@@ -126,6 +126,9 @@ func TestMultiGolden(t *testing.T) {
 			if c.noColor && colourSGR.MatchString(out) {
 				t.Fatalf("NO_COLOR output has a colour")
 			}
+			if v := mm.View(); v.Content != out || !v.AltScreen {
+				t.Fatal("View is not the rendered screen on the alternate screen")
+			}
 			golden.RequireEqual(t, []byte(out))
 		})
 	}
