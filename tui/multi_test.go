@@ -133,3 +133,27 @@ func TestMultiGolden(t *testing.T) {
 		})
 	}
 }
+
+// q on a profile without jobs still asks when another profile has
+// unfinished jobs of its own: the dashboard shows that profile and asks.
+func TestMultiQuitAsksForAnotherProfilesJobs(t *testing.T) {
+	mm, _ := twoProfiles(120, 30, true)
+	mm.Update(keyMsg("v")) // personal: no queue
+	_, cmd := mm.Update(keyMsg("q"))
+	if mm.Active() != 0 || !strings.Contains(ansi.Strip(mm.Render()), "unfinished") {
+		t.Fatalf("q quit past work's unfinished jobs (active %d)", mm.Active())
+	}
+	for _, msg := range run(cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			t.Fatal("quit without asking")
+		}
+	}
+	_, cmd = mm.Update(keyMsg("q"))
+	quit := false
+	for _, msg := range run(cmd) {
+		_, quit = msg.(tea.QuitMsg)
+	}
+	if !quit {
+		t.Fatal("the second q did not quit")
+	}
+}
