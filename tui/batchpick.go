@@ -34,6 +34,21 @@ type shownBatch struct {
 	id     string
 	own    Queue // the dashboard's own queue, shown again on the way back
 	cancel context.CancelFunc
+	// ownPending is the own queue's unfinished jobs when it was left: q
+	// still asks before leaving them
+	ownPending int
+}
+
+// ownPending is how many of the dashboard's own jobs quitting would leave
+// unfinished: none of another process's batch (quitting leaves it be).
+func (m *Model) ownPending() int {
+	switch {
+	case m.shown != nil:
+		return m.shown.ownPending
+	case m.queue.Owner != "":
+		return 0
+	}
+	return m.unfinished()
 }
 
 type (
@@ -170,12 +185,12 @@ func (m *Model) onBatchMsg(msg tea.Msg) (tea.Cmd, bool) {
 			msg.cancel() // a later choice won
 			return nil, true
 		}
-		own := m.opts.Queue
+		own, pending := m.opts.Queue, m.ownPending()
 		if m.shown != nil {
 			own = m.shown.own
 			m.shown.cancel()
 		}
-		m.shown = &shownBatch{id: msg.id, own: own, cancel: msg.cancel}
+		m.shown = &shownBatch{id: msg.id, own: own, cancel: msg.cancel, ownPending: pending}
 		m.opts.Queue = msg.q
 		m.jobs.Set(nil)
 		m.lastResync = m.now

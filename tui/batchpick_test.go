@@ -123,6 +123,29 @@ func TestBatchPickerShowsTheChosenBatch(t *testing.T) {
 	}
 }
 
+// q while another process's batch is shown still asks about the own
+// queue's unfinished jobs (and not about that batch's).
+func TestBatchPickerQuitAsksForTheOwnJobs(t *testing.T) {
+	own := newFakeQueue([]data.Job{{Key: "k-own", Model: "model-of-own", State: data.StatePending}})
+	m := New(Options{Profile: "default", Monitor: &fakeMonitor{}, Queue: own, Batches: threeBatches(), NoColor: true,
+		Now: func() time.Time { return t0 }})
+	m.Update(windowSizeMsg(120, 30))
+	m.Update(queueInitMsg{jobs: own.Jobs()})
+	_, cmd := m.Update(keyMsg("b"))
+	drive(m, cmd)
+	_, cmd = m.Update(keyMsg("enter"))
+	drive(m, cmd)
+	_, cmd = m.Update(keyMsg("q"))
+	if !strings.Contains(ansi.Strip(m.Render()), "1 job unfinished") {
+		t.Fatal("q does not ask about the own queue's job")
+	}
+	for _, msg := range run(cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			t.Fatal("quit without asking")
+		}
+	}
+}
+
 func TestBatchPickerDropsAStaleBatchsEvents(t *testing.T) {
 	src := threeBatches()
 	m := New(Options{Profile: "default", Monitor: &fakeMonitor{}, Batches: src, NoColor: true,

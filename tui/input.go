@@ -227,10 +227,7 @@ func (m *Model) noQueue() bool {
 }
 
 func (m *Model) quit() tea.Cmd {
-	n := m.unfinished()
-	if m.queue.Owner != "" {
-		n = 0 // another process runs these jobs: quitting here leaves them be
-	}
+	n := m.ownPending()
 	if n > 0 && !m.confirmQuit {
 		m.confirmQuit = true
 		kept := "the journal keeps them (abtop submit --resume continues)"

@@ -170,7 +170,7 @@ func (mm *Multi) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			// a profile with unfinished jobs of its own asks first, even
 			// when another profile is shown
 			for i, m := range mm.subs {
-				if i != mm.active && !m.confirmQuit && m.queue.Owner == "" && m.unfinished() > 0 {
+				if i != mm.active && !m.confirmQuit && m.ownPending() > 0 {
 					mm.active = i
 					break
 				}
