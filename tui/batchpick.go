@@ -217,6 +217,15 @@ func (m *Model) onBatchMsg(msg tea.Msg) (tea.Cmd, bool) {
 	return nil, false
 }
 
+// batchesLine is the header's line about other processes' batches, with
+// the key that lists them.
+func (m *Model) batchesLine() string {
+	if m.batches == "" || m.opts.Batches == nil || !m.keys.Batches.Enabled() {
+		return m.batches
+	}
+	return m.batches + " (" + m.keys.Batches.Help().Key + " lists them)"
+}
+
 // pickLines is the picker drawn in the lower area.
 func (m *Model) pickLines(w, h int) []string {
 	return m.pick.View(w, h, m.st)

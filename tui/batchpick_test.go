@@ -67,6 +67,10 @@ func TestBatchPickerShowsTheChosenBatch(t *testing.T) {
 		Now: func() time.Time { return t0 }})
 	m.Update(windowSizeMsg(120, 30))
 	m.Update(queueInitMsg{jobs: own.Jobs()})
+	m.Update(pollDoneMsg{res: PollResult{Batches: "3 other batches: prompts.jsonl 12/200 sent · …"}})
+	if h := ansi.Strip(strings.Split(m.Render(), "\n")[0]); !strings.Contains(h, "(b lists them)") {
+		t.Fatalf("the header does not say how to list the batches: %q", h)
+	}
 
 	_, cmd := m.Update(keyMsg("b"))
 	drive(m, cmd)

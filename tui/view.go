@@ -148,7 +148,7 @@ func (m *Model) headerInfo() header.Info {
 	in := header.Info{
 		Org: text.Clean(m.limiter.Org), Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
 		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
-		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter, Batches: m.batches,
+		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter, Batches: m.batchesLine(),
 	}
 	last := m.lastPoll
 	if r := m.usage.Rate; r != nil && r.At.After(last) {
