@@ -38,7 +38,20 @@ func (a *app) dashboardProfiles(cmd *cobra.Command) ([]config.Config, error) {
 			return nil, err
 		}
 	}
-	return a.profileConfigs(opts, names)
+	cfgs, err := a.profileConfigs(opts, names)
+	if err != nil {
+		return nil, err
+	}
+	// one journal is one process's queue: a second profile on it would
+	// only watch the first one's
+	seen := map[string]string{}
+	for _, c := range cfgs {
+		if prev, dup := seen[c.JournalPath]; dup {
+			return nil, fmt.Errorf("profiles %s and %s both use the journal %s (--journal or ABTOP_JOURNAL?): give each profile its own", prev, c.Profile, c.JournalPath)
+		}
+		seen[c.JournalPath] = c.Profile
+	}
+	return cfgs, nil
 }
 
 // profileConfigs loads the config of each named profile with the flags

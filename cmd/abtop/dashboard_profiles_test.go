@@ -41,6 +41,7 @@ func TestDashboardProfilesFromFlags(t *testing.T) {
 		{args: []string{"--profile", "work,nosuch"}, code: 1, want: "profile nosuch", inStderr: true},
 		{args: []string{"--all-profiles", "--profile", "work"}, code: 1, want: "give one of them", inStderr: true},
 		{args: []string{"--sandbox", "--profile", "work,home"}, code: 1, want: "--sandbox", inStderr: true},
+		{args: []string{"--journal", "/tmp/one.db", "--profile", "work,home"}, code: 1, want: "both use the journal /tmp/one.db", inStderr: true},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errOut := stRun(t, "", tc.args...)
