@@ -127,6 +127,11 @@ func (mm *Multi) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		return mm, mm.forward(mm.active, msg)
 	case tea.MouseClickMsg:
+		if row := msg.Y; row >= 0 && row < mm.stripLines() && msg.Button == tea.MouseLeft {
+			// a click on the strip shows that profile
+			mm.active = mm.strip().First(mm.stripLines()) + row
+			return mm, nil
+		}
 		msg.Y -= mm.stripLines()
 		return mm, mm.mouse(msg, msg.Y)
 	case tea.MouseReleaseMsg:
@@ -200,18 +205,23 @@ func (mm *Multi) View() tea.View {
 // Render is the screen as text, exactly width×height cells.
 func (mm *Multi) Render() string { return mm.compose(mm.subs[mm.active].Render()) }
 
+// strip is every profile's row as it stands.
+func (mm *Multi) strip() overview.Strip {
+	s := overview.Strip{Active: mm.active, Styles: mm.subs[mm.active].st}
+	for i, m := range mm.subs {
+		r := m.overviewRow()
+		r.Alerts = mm.alerts[i]
+		s.Rows = append(s.Rows, r)
+	}
+	return s
+}
+
 // compose puts the strip above body, the shown profile's screen.
 func (mm *Multi) compose(body string) string {
 	if mm.width <= 0 || mm.height <= 0 {
 		return ""
 	}
-	strip := overview.Strip{Active: mm.active, Styles: mm.subs[mm.active].st}
-	for i, m := range mm.subs {
-		r := m.overviewRow()
-		r.Alerts = mm.alerts[i]
-		strip.Rows = append(strip.Rows, r)
-	}
-	lines := strip.View(mm.width, mm.stripLines())
+	lines := mm.strip().View(mm.width, mm.stripLines())
 	if body != "" {
 		lines = append(lines, body)
 	}

@@ -157,3 +157,21 @@ func TestMultiQuitAsksForAnotherProfilesJobs(t *testing.T) {
 		t.Fatal("the second q did not quit")
 	}
 }
+
+// A click on a strip row shows that profile; a click below it reaches the
+// shown dashboard in its own coordinates, not the strip's.
+func TestMultiClickOnTheStripSwitches(t *testing.T) {
+	mm, _ := twoProfiles(120, 30, true)
+	mm.Update(tea.MouseClickMsg{X: 5, Y: 1, Button: tea.MouseLeft})
+	if mm.Active() != 1 {
+		t.Fatalf("a click on the second row left profile %d shown", mm.Active())
+	}
+	mm.Update(tea.MouseClickMsg{X: 5, Y: 0, Button: tea.MouseLeft})
+	if mm.Active() != 0 {
+		t.Fatalf("a click on the first row left profile %d shown", mm.Active())
+	}
+	mm.Update(tea.MouseClickMsg{X: 5, Y: 10, Button: tea.MouseLeft})
+	if mm.Active() != 0 {
+		t.Fatal("a click below the strip switched profiles")
+	}
+}

@@ -56,6 +56,13 @@ func (s Strip) Height(maxLines int) int {
 	return max(0, min(len(s.Rows), maxLines))
 }
 
+// First is the index of the top row View draws within maxLines: a window
+// of rows that holds the active one.
+func (s Strip) First(maxLines int) int {
+	n := s.Height(maxLines)
+	return max(0, min(s.Active-n+1, len(s.Rows)-n))
+}
+
 // column is one column of the strip: its cells for every row and its
 // priority (the lowest is dropped first when the width is short).
 type column struct {
@@ -74,8 +81,7 @@ func (s Strip) View(width, maxLines int) []string {
 	if n == 0 || width <= 0 {
 		return nil
 	}
-	// a window of n rows that holds the active one
-	first := min(max(0, s.Active-n+1), len(s.Rows)-n)
+	first := s.First(maxLines)
 	rows := s.Rows[first : first+n]
 	cols := s.columns(rows)
 	keep := fit(cols, width)
