@@ -205,3 +205,60 @@ func TestGoneBatchesArePruned(t *testing.T) {
 		t.Fatalf("left behind: %v", ents)
 	}
 }
+
+// Recent lists other processes' batches, keeps one that ended cleanly
+// (its file removed) as "ended" until Keep passes, and never lists this
+// process's own.
+func TestRecentKeepsEndedBatches(t *testing.T) {
+	dir := t.TempDir()
+	mine := rec("o", queue.StatePending)
+	mine.PID = 7
+	other := rec("o", queue.StatePending, queue.StateCreated)
+	other.PID, other.Source, other.Started = 8, "big.jsonl", time.Now().Add(time.Second)
+	pm, err := Publish(dir, mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pm.Close()
+	po, err := Publish(dir, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Recent{Dir: dir, Org: "o", Self: 7, Keep: time.Hour}
+	now := time.Now()
+	list, err := r.List(now)
+	if err != nil || len(list) != 1 || list[0].PID != 8 || !list[0].Alive || list[0].Jobs != nil {
+		t.Fatalf("List = %+v, %v; want the other process's batch alone, without its jobs", list, err)
+	}
+	po.Close()
+	list, _ = r.List(now)
+	if len(list) != 1 || list[0].Alive || list[0].State != StateEnded || list[0].Counts.Total != 2 {
+		t.Fatalf("after a clean exit: %+v", list)
+	}
+	if list, _ = r.List(now.Add(2 * time.Hour)); len(list) != 0 {
+		t.Fatalf("an ended batch outlived Keep: %+v", list)
+	}
+}
+
+// FollowID follows one batch by id, and reads a batch whose owner had
+// already died from what it published and then its journal.
+func TestFollowIDOfADeadOwner(t *testing.T) {
+	dir := t.TempDir()
+	r := rec("o", queue.StatePending, queue.StatePending)
+	r.Journal = filepath.Join(dir, "queue.db")
+	p, err := Publish(dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := FollowID(dir, p.ID())
+	if cur, ch, ok := f.Poll(); !ok || len(ch) != 2 || cur.ID != p.ID() {
+		t.Fatalf("live: %+v, %d changed, ok %v", cur, len(ch), ok)
+	}
+	p.lock.Release() // killed: the file stays, the lock goes
+	p.lock = nil
+	late := FollowID(dir, p.ID())
+	cur, ch, ok := late.Poll()
+	if ok || len(ch) != 2 || cur.ID != p.ID() || cur.State != StateGone {
+		t.Fatalf("dead owner: %+v, %d changed, ok %v", cur, len(ch), ok)
+	}
+}

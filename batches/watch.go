@@ -13,6 +13,7 @@ import (
 // batch instead. Not safe for concurrent use.
 type Follower struct {
 	dir, journal string
+	find         func() (Record, bool) // the batch followed, as published now
 	cur          Record
 	have         bool
 	seen         map[string]queue.Job
@@ -24,17 +25,38 @@ func Follow(dir, journal string) *Follower {
 	if abs, err := filepath.Abs(journal); err == nil {
 		journal = abs
 	}
-	return &Follower{dir: dir, journal: journal, seen: map[string]queue.Job{}}
+	f := &Follower{dir: dir, journal: journal, seen: map[string]queue.Job{}}
+	f.find = func() (Record, bool) { return OnJournal(f.dir, f.journal) }
+	return f
+}
+
+// FollowID follows one batch by its id (the dashboard's batch picker): a
+// batch whose owner died is read once from its journal, and so is one
+// whose owner ended while it was followed.
+func FollowID(dir, id string) *Follower {
+	f := &Follower{dir: dir, seen: map[string]queue.Job{}}
+	f.find = func() (Record, bool) { return Get(dir, id) }
+	return f
 }
 
 // Poll reads the newest live batch on the journal and returns it with the
 // jobs that changed since the last Poll; ok is false while no process
 // runs a batch on it (the last one seen stays in Current).
 func (f *Follower) Poll() (r Record, changed []queue.Job, ok bool) {
-	r, ok = OnJournal(f.dir, f.journal)
-	if !ok {
+	r, found := f.find()
+	if !found || !r.Alive {
+		if found && !f.have {
+			// first seen after its owner died: what it published, then
+			// what its journal says
+			f.cur, f.have = r, true
+			f.cur.Alive = true
+			for _, j := range r.Jobs {
+				f.seen[j.Key] = j
+			}
+			changed = append(changed, r.Jobs...)
+		}
 		if f.have && f.cur.Alive {
-			changed = f.settle()
+			changed = append(changed, f.settle()...)
 		}
 		return f.cur, changed, false
 	}

@@ -164,6 +164,10 @@ type Options struct {
 	// on a job with files); nil: SystemOpener. Called only from a tea.Cmd.
 	Opener func(path string) error
 
+	// Batches lists the batches other abtop processes run, for the batch
+	// picker (b); nil: none can be listed.
+	Batches BatchSource
+
 	// Now is the clock; default time.Now. Tests pass a fixed one.
 	Now func() time.Time
 	// Context bounds every command; default context.Background().

@@ -77,6 +77,8 @@ func (m *Model) routeInput(msg tea.Msg) tea.Cmd {
 		return m.onAddForm(msg)
 	case openOverlay:
 		return m.onOpenForm(msg)
+	case pickOverlay:
+		return m.onPickKey(msg)
 	}
 	return nil
 }
@@ -90,7 +92,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// forms and the filter own the keyboard while open
 	switch m.overlay {
-	case addOverlay, openOverlay:
+	case addOverlay, openOverlay, pickOverlay:
 		return m.routeInput(msg)
 	case helpOverlay:
 		m.overlay = noOverlay
@@ -165,6 +167,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return modelsCmd(m.ctx, m.opts.Monitor)
 	case key.Matches(msg, k.Mouse):
 		m.toggleMouse()
+	case key.Matches(msg, k.Batches):
+		return m.openPicker()
 	case key.Matches(msg, k.Zoom):
 		if m.opts.History == nil {
 			m.setStatus(styles.Unknown, "no history store: the chart shows this session only")
@@ -240,10 +244,7 @@ func (m *Model) noQueue() bool {
 }
 
 func (m *Model) quit() tea.Cmd {
-	n := m.unfinished()
-	if m.queue.Owner != "" {
-		n = 0 // another process runs these jobs: quitting here leaves them be
-	}
+	n := m.ownPending()
 	if n > 0 && !m.confirmQuit {
 		m.confirmQuit = true
 		kept := "the journal keeps them (abtop submit --resume continues)"

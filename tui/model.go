@@ -15,6 +15,7 @@ import (
 	"github.com/abtop-dev/abtop/tui/jobs"
 	"github.com/abtop-dev/abtop/tui/keys"
 	"github.com/abtop-dev/abtop/tui/logview"
+	"github.com/abtop-dev/abtop/tui/picker"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/usagestate"
 )
@@ -36,6 +37,7 @@ const (
 	helpOverlay
 	addOverlay
 	openOverlay
+	pickOverlay // the batch picker (batchpick.go)
 )
 
 // Model is the root model.
@@ -81,6 +83,10 @@ type Model struct {
 	detailScroll int
 	mouseOff     bool       // the terminal has the mouse (its text selection works); see mouse.go
 	modelsWait   ModelsWait // the models request's current wait (modelswait.go)
+
+	pick     picker.Model // the batch picker's list
+	shown    *shownBatch  // another process's batch in the jobs pane; nil: the own queue
+	batchGen int          // the follow in force: older ones' messages are dropped
 
 	confirmQuit bool
 	footer      []key.Binding // the key hints that fit the width (set by layout)
@@ -162,6 +168,9 @@ func (m *Model) Init() tea.Cmd {
 // Update routes each message to the component that owns it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.now = m.clock()
+	if cmd, ok := m.onBatchMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

@@ -153,7 +153,7 @@ func (m *Model) headerInfo() header.Info {
 	in := header.Info{
 		Org: text.Clean(m.limiter.Org), Plan: text.Clean(m.usage.Plan), Profile: m.opts.Profile,
 		MaskedToken: m.opts.MaskedToken, TokenSource: m.opts.TokenSource,
-		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter, Batches: m.batches,
+		Now: m.now, Sandbox: m.opts.Sandbox, Limiter: m.limiter, Batches: m.batchesLine(),
 	}
 	last := m.lastPoll
 	if r := m.usage.Rate; r != nil && r.At.After(last) {
@@ -266,7 +266,7 @@ func (m *Model) queueTitle(w int) (string, string) {
 
 func (m *Model) lowerWide(w int, p plan, hs *hits) []string {
 	st := m.st
-	if m.overlay == addOverlay || m.overlay == openOverlay {
+	if m.overlay == addOverlay || m.overlay == openOverlay || m.overlay == pickOverlay {
 		return frame.Box("", m.formLines(w-2, p.lower-2), w, p.lower, st.Border, st.Title)
 	}
 	qw := w - p.side
@@ -313,7 +313,7 @@ func (m *Model) sideBox(w, h int) []string {
 
 func (m *Model) lowerCompact(w int, p plan, hs *hits) []string {
 	st := m.st
-	if m.overlay == addOverlay || m.overlay == openOverlay {
+	if m.overlay == addOverlay || m.overlay == openOverlay || m.overlay == pickOverlay {
 		return m.formLines(w, p.lower)
 	}
 	switch {
@@ -331,6 +331,9 @@ func (m *Model) lowerCompact(w int, p plan, hs *hits) []string {
 }
 
 func (m *Model) formLines(w, h int) []string {
+	if m.overlay == pickOverlay {
+		return m.pickLines(w, h)
+	}
 	if m.overlay == addOverlay {
 		return m.add.View(w, m.st)
 	}
@@ -360,6 +363,8 @@ func (m *Model) footerLine(w int) string {
 		return st.Dim.Render(text.Cut(" tab/shift+tab field · ↑/↓ model · enter next/submit · esc close"+quit, w))
 	case m.overlay == openOverlay:
 		return st.Dim.Render(text.Cut(" enter load · esc close"+quit, w))
+	case m.overlay == pickOverlay:
+		return st.Dim.Render(text.Cut(" ↑/↓ choose · enter show in the jobs pane · esc close"+quit, w))
 	case m.jobs.Filtering():
 		return st.Dim.Render(text.Cut(" type to filter · enter keep · esc clear"+quit, w))
 	}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/abtop-dev/abtop/caps"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,8 +16,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
-	live "github.com/abtop-dev/abtop/batches"
-	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/caps"
 	"github.com/abtop-dev/abtop/monitor"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/abtop-dev/abtop/tui"
@@ -34,10 +32,11 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 		// spends part of the sandbox's budget unless --traffic=false says no
 		a.v.SetDefault("traffic", true)
 	}
-	cfg, err := a.loadConfig()
+	cfgs, err := a.dashboardProfiles(cmd)
 	if err != nil {
 		return err
 	}
+	cfg := cfgs[0]
 	// Without a terminal a full-screen program would garble the output:
 	// print the one-shot summary instead.
 	if !isTerminal(a.out) || !isTerminal(a.in) {
@@ -48,100 +47,60 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// Every response the client sees reaches the dashboard. The send blocks
-	// (the TUI drains continuously) rather than dropping what it learned.
-	obs := make(chan apiclient.Observation, 1024)
-	observer := func(o apiclient.Observation) {
-		select {
-		case obs <- o:
-		case <-ctx.Done():
-		}
-	}
-	// The org budget, shared with the other abtop processes of this
-	// machine by default (or through --limiter); its clock follows the
-	// shared store's. No mode log:
-	// a line on stderr would tear the full-screen view. The queue is
-	// optional: if its journal is held by another abtop (a running
-	// "abtop submit"), the dashboard still monitors.
-	sandbox := a.v.GetBool("sandbox")
-	alertObserver, alertStream := a.dashboardAlerts(ctx, cfg)
-	sess, err := session.Open(ctx, session.Options{
-		Config: cfg, Version: version, Observer: observer, StateDir: a.stateDir(),
-		Observers: []func(apiclient.Observation){alertObserver},
-		Queue:     session.QueueOptional, EphemeralJournal: sandbox, History: a.historyPath(),
-	})
+	// Each profile (--profile a,b or --all-profiles) has a session of its
+	// own: its budget, queue and poll cadence. The first one is shown first
+	// and keeps the history.
+	d, err := a.openDashboard(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
-	defer sess.Close()
-	mon := &monitorAdapter{sess: sess, waits: make(chan tui.ModelsWait, 8)}
-
-	opts := tui.Options{
-		Profile:      cfg.Profile,
-		MaskedToken:  config.MaskToken(cfg.Token),
-		TokenSource:  string(cfg.TokenSource),
-		Sandbox:      sandbox,
-		NoColor:      a.noColor(cfg.NoColor),
-		PollInterval: cfg.PollInterval,
-		Keys:         cfg.Keys,
-		Monitor:      mon,
-		Observations: obs,
-		Alerts:       alertStream,
-		ModelsWaits:  mon.waits,
-		Context:      ctx,
-	}
-	if sess.History != nil {
-		opts.History = historyChart{sess}
-	}
-
-	var runErr chan error
-	var qa *queueAdapter
-	if q := sess.Queue; q != nil {
-		qa = newQueueAdapter(ctx, q, sess.Store, mon, cfg.Out)
-		mon.sync = trackingReads(q)
-		opts.Queue = qa
-		// one goroutine sends, one follows every created job to its end:
-		// the rows move from the events both emit
-		runErr = make(chan error, 2)
-		go func() { runErr <- q.Run(ctx, false) }()
-		go func() { runErr <- q.Follow(ctx) }()
-		opts.Notices = heldNotices(q.Held())
-		if !sandbox {
-			// another dashboard or "abtop status" sees this queue too
-			if owner, err := a.publishQueue(cfg, sess); err == nil {
-				defer owner.Close()
+	defer d.close()
+	opts := d.opts
+	runErrs := []chan error{d.runErr}
+	var model tea.Model = tui.New(opts)
+	if len(cfgs) > 1 {
+		all := []tui.Options{opts}
+		for _, c := range cfgs[1:] {
+			o, err := a.openDashboard(ctx, c, false)
+			if err != nil {
+				cancel() // the queues already running end before their sessions close
+				a.waitQueues(runErrs)
+				return fmt.Errorf("profile %s: %w", c.Profile, err)
 			}
+			d.closers = append(d.closers, o.close)
+			runErrs = append(runErrs, o.runErr)
+			all = append(all, o.opts)
 		}
-	} else if dir, derr := live.Dir(nil); derr == nil && errors.Is(sess.QueueErr, queue.ErrJournalInUse) {
-		// The journal is held by another abtop (a running "abtop submit"):
-		// show its batch, steered through its owner.
-		opts.Queue = newBatchAdapter(ctx, dir, cfg.JournalPath)
-	} else if sess.QueueErr != nil {
-		// said on screen: stderr is hidden under the alternate screen
-		opts.NoQueueReason = queueUnavailable(cfg.JournalPath, sess.QueueErr)
+		model = tui.NewMulti(all)
 	}
 
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.rawOut)}
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	p := tea.NewProgram(tui.New(opts), popts...)
+	p := tea.NewProgram(model, popts...)
 	_, err = p.Run()
 	cancel()
-	if runErr != nil {
-		for range cap(runErr) {
+	a.waitQueues(runErrs)
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// waitQueues waits for each profile's queue to end (its context is
+// canceled) and says why one failed.
+func (a *app) waitQueues(runErrs []chan error) {
+	for _, runErr := range runErrs {
+		if runErr == nil {
+			continue
+		}
+		for range cap(runErr) { // the queue's sender and its follower
 			if qerr := <-runErr; qerr != nil && !errors.Is(qerr, context.Canceled) {
 				fmt.Fprintln(a.errOut, "abtop: queue:", qerr)
 			}
 		}
 	}
-	if qa != nil && qa.out != nil {
-		qa.out.close() // the manifests as far as they got
-	}
-	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
 }
 
 // monitorAdapter is the dashboard's read side: package monitor's poller,

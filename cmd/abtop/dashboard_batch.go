@@ -30,7 +30,12 @@ type batchAdapter struct {
 const followEvery = 150 * time.Millisecond
 
 func newBatchAdapter(ctx context.Context, dir, journal string) *batchAdapter {
-	a := &batchAdapter{f: live.Follow(dir, journal), events: make(chan data.Event, 1024)}
+	return followBatch(ctx, live.Follow(dir, journal))
+}
+
+// followBatch presents the batch f follows until ctx ends.
+func followBatch(ctx context.Context, f *live.Follower) *batchAdapter {
+	a := &batchAdapter{f: f, events: make(chan data.Event, 1024)}
 	a.poll(ctx)
 	go func() {
 		defer close(a.events)

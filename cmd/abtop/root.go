@@ -90,6 +90,7 @@ Run "abtop --sandbox" to try it against a built-in fake API.`,
 			return a.runDashboard(cmd)
 		},
 	}
+	root.Flags().Bool("all-profiles", false, "show every profile of the config file, one row each, v switches the detailed view (also --profile a,b)")
 	pf := root.PersistentFlags()
 	pf.String("config", "", "config file (default $XDG_CONFIG_HOME/abtop/config.yaml)")
 	pf.String("profile", "", "profile to use (default: the file's default_profile, else \"default\")")

@@ -89,24 +89,7 @@ func (a *app) watchProfiles() ([]config.Config, error) {
 			return nil, err
 		}
 	}
-	var cfgs []config.Config
-	for i, name := range names {
-		po := opts
-		po.Flags = map[string]string{}
-		for k, v := range opts.Flags {
-			po.Flags[k] = v
-		}
-		po.Flags["profile"] = name
-		cfg, rep, err := config.Load(po)
-		if i == 0 {
-			a.printWarnings(rep.Warnings) // the file's warnings, once
-		}
-		if err != nil {
-			return nil, fmt.Errorf("profile %s: %w", name, err)
-		}
-		cfgs = append(cfgs, cfg)
-	}
-	return cfgs, nil
+	return a.profileConfigs(opts, names)
 }
 
 func splitList(s string) []string {

@@ -37,6 +37,11 @@ type KeyMap struct {
 	Back     key.Binding
 	Zoom     key.Binding
 	Mouse    key.Binding // mouse capture on/off; its help says the state (ShowMouse)
+	// Profile switches the detailed view to the next profile; enabled
+	// only when the dashboard shows several (hidden from help otherwise).
+	Profile key.Binding
+	// Batches opens the list of batches other abtop processes run.
+	Batches key.Binding
 }
 
 // Default returns the documented bindings.
@@ -69,7 +74,16 @@ func Default() KeyMap {
 		Back:     b("close", "esc"),
 		Zoom:     b("zoom chart (history)", "z"),
 		Mouse:    b(mouseDesc(true), "m"),
+		Profile:  disabled(b("next profile", "v")),
+		Batches:  b("other batches", "b"),
 	}
+}
+
+// disabled is b switched off: a disabled binding matches no key and is
+// left out of the help.
+func disabled(b key.Binding) key.Binding {
+	b.SetEnabled(false)
+	return b
 }
 
 // actions maps the config file's action names to bindings.
@@ -79,7 +93,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"cancel": &k.Cancel, "retry": &k.Retry, "refresh": &k.Refresh, "log": &k.Log,
 		"pane": &k.Pane, "filter": &k.Filter, "copy": &k.Copy, "open_output": &k.OpenOut, "next_output": &k.NextOut, "sort": &k.Sort, "quit": &k.Quit, "up": &k.Up, "down": &k.Down,
 		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
-		"back": &k.Back, "zoom": &k.Zoom, "mouse": &k.Mouse,
+		"back": &k.Back, "zoom": &k.Zoom, "mouse": &k.Mouse, "profile": &k.Profile, "batches": &k.Batches,
 	}
 }
 
@@ -186,7 +200,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		b.SetHelp(b.Help().Key, desc) // b is a copy: the full help keeps its words
 		return b
 	}
-	return []key.Binding{short(k.Add, "add"), short(k.Open, "open file"), short(k.Pause, "pause"),
+	// the profile key is shown first when enabled (several profiles), and
+	// skipped by the help like every disabled binding otherwise
+	return []key.Binding{short(k.Profile, "profile"), short(k.Add, "add"), short(k.Open, "open file"), short(k.Pause, "pause"),
 		short(k.Cancel, "cancel"), short(k.Retry, "retry"), short(k.Refresh, "refresh"), short(k.Log, "log"),
 		short(k.Pane, "pane"), short(k.Filter, "filter"), k.Mouse, k.Help, k.Quit}
 }
@@ -197,7 +213,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Add, k.Open, k.Pause, k.Cancel, k.Retry},
 		{k.Refresh, k.Log, k.Pane, k.Filter, k.Sort, k.Copy, k.OpenOut, k.NextOut},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Back, k.Help, k.Quit, k.Zoom, k.Mouse},
+		{k.Back, k.Help, k.Quit, k.Zoom, k.Mouse, k.Batches, k.Profile},
 	}
 }
 

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDashboardProfilesFromFlags: --profile a,b and --all-profiles choose
+// the dashboard's profiles, the first being the one shown first (without
+// a terminal, the one the summary is about); a profile that does not load
+// is named; the two flags together, or with --sandbox, are refused.
+func TestDashboardProfilesFromFlags(t *testing.T) {
+	team := httptest.NewServer(&stAPI{reset: "30", plan: "team"})
+	defer team.Close()
+	free := httptest.NewServer(&stAPI{reset: "30", plan: "free"})
+	defer free.Close()
+	stEnv(t, "")
+	t.Setenv("ABTOP_BASE_URL", "")
+	cfgDir := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "abtop")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := fmt.Sprintf("profiles:\n  work:\n    base_url: %s\n  home:\n    base_url: %s\n", team.URL, free.URL)
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		want     string
+		wantNot  string
+		inStderr bool
+	}{
+		{args: []string{"--profile", "home,work"}, want: "profile home", wantNot: "profile work"},
+		{args: []string{"--profile", "work,home"}, want: "profile work", wantNot: "profile home"},
+		{args: []string{"--all-profiles"}, want: "plan"},
+		{args: []string{"--profile", "work,nosuch"}, code: 1, want: "profile nosuch", inStderr: true},
+		{args: []string{"--all-profiles", "--profile", "work"}, code: 1, want: "give one of them", inStderr: true},
+		{args: []string{"--sandbox", "--profile", "work,home"}, code: 1, want: "--sandbox", inStderr: true},
+		{args: []string{"--journal", "/tmp/one.db", "--profile", "work,home"}, code: 1, want: "both use the journal /tmp/one.db", inStderr: true},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := stRun(t, "", tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			got := out
+			if tc.inStderr {
+				got = errOut
+			}
+			if !strings.Contains(got, tc.want) || (tc.wantNot != "" && strings.Contains(got, tc.wantNot)) {
+				t.Errorf("want %q (and not %q) in:\n%s", tc.want, tc.wantNot, got)
+			}
+		})
+	}
+}
