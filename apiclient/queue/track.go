@@ -120,6 +120,13 @@ func (t *trackState) index(j Job) {
 		t.byID[j.JobID] = j.Key
 	}
 	if j.Active() {
+		if _, was := t.active[j.Key]; !was && !t.cursor.IsZero() && !j.ServerUpdated.After(t.cursor) {
+			// A job that enters tracking after the cursor passed its last
+			// change (its create answer came late, or is a replay of the
+			// first one) would never be in a list read again: read from
+			// its time once (isNews drops what was seen already).
+			t.cursor = j.ServerUpdated
+		}
 		t.active[j.Key] = struct{}{}
 		return
 	}
