@@ -24,6 +24,7 @@ import (
 // --resume" after the day rolled over (ABTOP_TEST_CLOCK_OFFSET=24h)
 // continues.
 func TestSubmitE2ERedisDailyCap(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	rds := redistest.Start(t, redistest.Options{})
 	e := newCostE2E(t, sandbox.Limits{Requests: 100, Points: 300, Concurrency: 100000})
 	cfgDir := filepath.Join(e.dir, "cfg", "abtop")

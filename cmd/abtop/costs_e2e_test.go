@@ -64,7 +64,8 @@ func mixedJobs(t *testing.T, dir string, n int) string {
 // and audio models makes 0 writes and at most 2 reads, and its credit
 // total is what the sandbox charges for the real run.
 func TestSubmitE2EDryRunMatchesCharge(t *testing.T) {
-	n := e2eSize(t, 200, 1000, 1000)
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
+	n := e2eSize(t, 200, 200, 1000) // the 1,000 lines with ABTOP_E2E_FULL=1
 	e := newCostE2E(t, sandbox.Limits{Requests: 1000, Points: 3000, Concurrency: 100000})
 	file := mixedJobs(t, e.dir, n)
 

@@ -52,6 +52,7 @@ func runBinary(t *testing.T, bin string, args ...string) string {
 // The release ldflags in .goreleaser.yaml must reach `abtop version`; a
 // renamed variable would silently ship "dev" in every release.
 func TestReleaseBinary(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	if testing.Short() {
 		t.Skip("builds the binary twice; skipped with -short")
 	}

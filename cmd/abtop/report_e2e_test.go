@@ -18,6 +18,7 @@ import (
 // --json" totals equal the sandbox's counters, and each profile has its
 // own line.
 func TestReportE2EMatchesSandbox(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	e := newCostE2E(t, sandbox.Limits{Requests: 200, Points: 600, Concurrency: 100000})
 	cfgDir := filepath.Join(e.dir, "cfg", "abtop")
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {

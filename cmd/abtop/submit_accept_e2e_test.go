@@ -67,6 +67,7 @@ func TestSubmitAcceptanceE2E(t *testing.T) {
 // no job created twice, the manifest complete. The seed is logged;
 // ABTOP_E2E_SEED replays a run.
 func TestSubmitKillResumeE2E(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	n := e2eSize(t, 12, 24, 200)
 	kills := e2eSize(t, 5, 8, 20)
 	// A fixed default seed keeps CI reproducible; seed 1795991181048012429

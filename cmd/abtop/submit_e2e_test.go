@@ -194,6 +194,7 @@ func TestSubmitE2EShared(t *testing.T) {
 // kill happens; a run that exits non-zero before its kill fails the test.
 // The RNG's seed is logged; ABTOP_E2E_SEED=n replays a run's kill plan.
 func TestSubmitE2EKillResume(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	n := e2eSize(t, 30, 60, 120)
 	kills := e2eSize(t, 5, 10, 20)
 	faults, err := sandbox.ParseFaults("0.1")

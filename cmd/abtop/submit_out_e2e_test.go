@@ -98,6 +98,7 @@ func checkOut(t *testing.T, dir string, n int) {
 // job's end (some twice); the batch completes with few list reads, every
 // file on disk.
 func TestSubmitWebhookE2E(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	n := e2eSize(t, 8, 20, 100)
 	faults, _ := sandbox.ParseFaults("hook_dup=0.2")
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 12, JobTimeScale: 0.01, Faults: faults}, n)
