@@ -1,6 +1,8 @@
 package alerts
 
 import (
+	"time"
+
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/apiclient/usage"
@@ -26,8 +28,17 @@ func (e *Engine) Observer(profile string) func(apiclient.Observation) {
 }
 
 // QueueEvent feeds a queue event: a job that reached "failed" fires
-// job_failed.
+// job_failed; the queue pausing at a cap fires cap_reached for that cap's
+// period.
 func (e *Engine) QueueEvent(profile string, ev queue.Event) {
+	if r := ev.Cap; r != nil {
+		window := "batch"
+		if !r.Lifts.IsZero() {
+			window = r.Lifts.Format(time.RFC3339) // the period ends there: one alert per period
+		}
+		e.CapReached(profile, string(r.Kind), window, r.Used, r.Cap, ev.Job.Updated)
+		return
+	}
 	if ev.Type != queue.EventJob || ev.Job.State != queue.StateFailed {
 		return
 	}

@@ -74,7 +74,7 @@ func (q *Queue) refund(key string, r caps.Reservation) {
 func (q *Queue) capPause(key string, reached *caps.Reached) *BlockedError {
 	reason := reached.Message(q.opts.Now())
 	q.noteWait(key, Wait{Reason: budget.ReasonCap, Text: reason})
-	q.hub.publish(Event{Type: EventProblem, Job: q.get(key), Reason: reason})
+	q.hub.publish(Event{Type: EventProblem, Job: q.get(key), Reason: reason, Cap: reached})
 	q.Pause(reason)
 	q.mu.Lock()
 	q.capped = true

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // EventType names what happened.
@@ -33,6 +34,9 @@ type Event struct {
 	Wait   Wait
 	Reason string
 	Files  []apiclient.OutputFile
+	// Cap is the cap a job reached, on the EventProblem that pauses the
+	// queue at it (alerts fire cap_reached from it); nil otherwise.
+	Cap *caps.Reached
 }
 
 // hub fans events out to subscribers. A subscriber that falls behind loses

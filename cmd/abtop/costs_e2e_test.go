@@ -65,7 +65,8 @@ func mixedJobs(t *testing.T, dir string, n int) string {
 // total is what the sandbox charges for the real run.
 func TestSubmitE2EDryRunMatchesCharge(t *testing.T) {
 	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
-	n := e2eSize(t, 200, 200, 1000) // the 1,000 lines with ABTOP_E2E_FULL=1
+	// the 1,000 lines with ABTOP_E2E_FULL=1
+	n := e2eSize(t, 200, 200, 1000)
 	e := newCostE2E(t, sandbox.Limits{Requests: 1000, Points: 3000, Concurrency: 100000})
 	file := mixedJobs(t, e.dir, n)
 

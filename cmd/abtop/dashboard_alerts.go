@@ -8,19 +8,82 @@ import (
 
 	"github.com/abtop-dev/abtop/alerts"
 	"github.com/abtop-dev/abtop/apiclient"
+	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/tui"
 )
 
-// dashboardAlerts wires the profile's alerts for the dashboard: the
-// engine observes every response; alerts reach the banner and bell (and
-// the terminal's own notification escape, emitted by the TUI, which owns
-// the terminal) and the config's other channels. It returns the observer
-// to add to the session and the stream for tui.Options.Alerts; nil, nil
-// when the alerts cannot be set up (config load already validated the
-// section, so that is a webhook URL refused late). Failing channels are
-// not logged: a line on stderr would tear the full-screen view.
-func (a *app) dashboardAlerts(ctx context.Context, cfg config.Config) (func(apiclient.Observation), <-chan tui.Alert) {
+// profileAlerts is one profile's alert engine as a process that runs a
+// queue uses it: observe feeds it every response, follow a queue's events
+// (failed jobs, caps, the batch's end); wait lets the channels finish
+// sending before the process exits.
+type profileAlerts struct {
+	profile string
+	engine  *alerts.Engine
+	d       *alerts.Dispatcher
+}
+
+// alertsFor sets up cfg's alerts with the config's channels plus extra
+// ones (the dashboard's banner). Failing channels are logged to log. It
+// returns nil when they cannot be set up (config load already validated
+// the section, so that is a webhook URL refused late): monitoring goes on.
+func (a *app) alertsFor(cfg config.Config, ac alerts.Config, log *slog.Logger, extra ...alerts.Channel) *profileAlerts {
+	chs, err := alerts.Channels(ac, os.Getenv, nil, nil)
+	if err != nil {
+		return nil
+	}
+	d := alerts.NewDispatcher(log, 0, append(chs, extra...)...)
+	store := ""
+	if dir := a.stateDir(); dir != "" {
+		store = filepath.Join(dir, alerts.StateFile)
+	}
+	e, err := alerts.NewEngine(alerts.Options{Config: cfg.Alerts, Store: alerts.NewStore(store), Send: d.Send, Log: log})
+	if err != nil {
+		return nil
+	}
+	profile := cfg.Profile
+	if profile == "" {
+		profile = config.DefaultProfile
+	}
+	return &profileAlerts{profile: profile, engine: e, d: d}
+}
+
+func (p *profileAlerts) observe(o apiclient.Observation) {
+	if p != nil {
+		p.engine.Observer(p.profile)(o)
+	}
+}
+
+// follow feeds q's events to the engine until ctx ends or stop is called;
+// done closes once what was buffered is read.
+func (p *profileAlerts) follow(ctx context.Context, q *queue.Queue) (stop func(), done <-chan struct{}) {
+	ch := make(chan struct{})
+	if p == nil || q == nil {
+		close(ch)
+		return func() {}, ch
+	}
+	events, unsub := q.Subscribe(1024)
+	go func() {
+		defer close(ch)
+		p.engine.FollowQueue(ctx, p.profile, q, events)
+	}()
+	return unsub, ch
+}
+
+// wait lets the channels finish what they are sending.
+func (p *profileAlerts) wait() {
+	if p != nil {
+		p.d.Wait()
+	}
+}
+
+// dashboardAlerts wires the profile's alerts for the dashboard: alerts
+// reach the banner and bell (and the terminal's own notification escape,
+// emitted by the TUI, which owns the terminal) and the config's other
+// channels. It returns the alerts (nil when they cannot be set up) and
+// the stream for tui.Options.Alerts. Failing channels are not logged: a
+// line on stderr would tear the full-screen view.
+func (a *app) dashboardAlerts(ctx context.Context, cfg config.Config) (*profileAlerts, <-chan tui.Alert) {
 	ac := cfg.Alerts
 	osc := ""
 	if ac.Desktop {
@@ -28,18 +91,9 @@ func (a *app) dashboardAlerts(ctx context.Context, cfg config.Config) (func(apic
 			ac.Desktop = false // the TUI writes the escape itself
 		}
 	}
-	chs, err := alerts.Channels(ac, os.Getenv, nil, nil)
-	if err != nil {
-		return nil, nil
-	}
 	banner, stream := alerts.NewBanner(16)
-	d := alerts.NewDispatcher(slog.New(slog.DiscardHandler), 0, append(chs, banner)...)
-	store := ""
-	if dir := a.stateDir(); dir != "" {
-		store = filepath.Join(dir, alerts.StateFile)
-	}
-	e, err := alerts.NewEngine(alerts.Options{Config: cfg.Alerts, Store: alerts.NewStore(store), Send: d.Send})
-	if err != nil {
+	pa := a.alertsFor(cfg, ac, slog.New(slog.DiscardHandler), banner)
+	if pa == nil {
 		return nil, nil
 	}
 	out := make(chan tui.Alert, 16)
@@ -60,9 +114,5 @@ func (a *app) dashboardAlerts(ctx context.Context, cfg config.Config) (func(apic
 			}
 		}
 	}()
-	profile := cfg.Profile
-	if profile == "" {
-		profile = config.DefaultProfile
-	}
-	return e.Observer(profile), out
+	return pa, out
 }

@@ -111,10 +111,10 @@ func (a *app) openDashboard(ctx context.Context, cfg config.Config, primary bool
 	// optional: if its journal is held by another abtop (a running
 	// "abtop submit"), the dashboard still monitors.
 	sandbox := a.v.GetBool("sandbox")
-	alertObserver, alertStream := a.dashboardAlerts(ctx, cfg)
+	profAlerts, alertStream := a.dashboardAlerts(ctx, cfg)
 	so := session.Options{
 		Config: cfg, Version: version, Observer: observer, StateDir: a.stateDir(),
-		Observers: []func(apiclient.Observation){alertObserver},
+		Observers: []func(apiclient.Observation){profAlerts.observe},
 		Queue:     session.QueueOptional, EphemeralJournal: sandbox,
 	}
 	if primary {
@@ -157,6 +157,8 @@ func (a *app) openDashboard(ctx context.Context, cfg config.Config, primary bool
 		d.runErr = make(chan error, 2)
 		go func() { d.runErr <- q.Run(ctx, false) }()
 		go func() { d.runErr <- q.Follow(ctx) }()
+		stopAlerts, _ := profAlerts.follow(ctx, q) // failed jobs, caps, a batch's end
+		d.closers = append(d.closers, stopAlerts)
 		if qa.out != nil {
 			d.closers = append(d.closers, qa.out.close) // the manifests as far as they got, once the queue stopped
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -119,9 +120,14 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	if f.dryRun {
 		return a.runDryRun(ctx, cfg, file, f)
 	}
+	// The profile's alerts: a failed job, a cap, the batch's end, and the
+	// limits its responses show, on the config's channels (desktop,
+	// command, webhook); a failing channel is logged, never fatal.
+	pa := a.alertsFor(cfg, cfg.Alerts, slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
-		Queue: session.QueueRequired, Workers: f.workers, Track: f.follow.track(),
+		Observers: []func(apiclient.Observation){pa.observe},
+		Queue:     session.QueueRequired, Workers: f.workers, Track: f.follow.track(),
 		History: a.historyPath(), MaxCredits: f.maxCredits, ClockOffset: testClockOffset(),
 	})
 	if errors.Is(err, queue.ErrJournalInUse) {
@@ -246,6 +252,8 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	} else {
 		close(followDone)
 	}
+	stopAlerts, alertsDone := pa.follow(ctx, q)
+	defer func() { stopAlerts(); <-alertsDone; pa.wait() }() // the batch's end is sent before exiting
 	var runErr error
 	if f.follow.noWait {
 		runErr = q.Run(ctx, true)
