@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -148,6 +149,21 @@ func TestDesktopChoosesTerminalOrSystem(t *testing.T) {
 	sys.goos = "windows"
 	if err := sys.Send(context.Background(), anAlert); err == nil {
 		t.Error("windows: want an error, not a silent drop")
+	}
+	// Said once: a batch's hundredth failure does not log it again.
+	if err := sys.Send(context.Background(), anAlert); err != nil {
+		t.Errorf("windows, second alert: %v, want the missing notifier said only once", err)
+	}
+	calls := 0
+	none := NewDesktop(func(string) string { return "" }, nil)
+	none.goos = "linux"
+	none.run = func(context.Context, string, ...string) error {
+		calls++
+		return fmt.Errorf("%w (notify-send not found)", errNoNotifier)
+	}
+	first, second := none.Send(context.Background(), anAlert), none.Send(context.Background(), anAlert)
+	if first == nil || second != nil || calls != 1 {
+		t.Errorf("no notify-send: errors %v then %v after %d lookups; want one error, then silence", first, second, calls)
 	}
 }
 

@@ -67,6 +67,9 @@ type Desktop struct {
 	goos string
 	// run executes the system notifier; a field so tests need none.
 	run func(ctx context.Context, name string, args ...string) error
+	// missing: the system has no notifier, said once already; later
+	// alerts are not logged again (a batch's every failure would be).
+	missing bool
 }
 
 // NewDesktop picks the way. tty is where escapes go (the terminal of
@@ -97,7 +100,22 @@ func (d *Desktop) Send(ctx context.Context, a Alert) error {
 		_, err := io.WriteString(d.tty, OSC(d.kind, title, a.Text))
 		return err
 	}
-	body := clean(a.Text)
+	d.mu.Lock()
+	missing := d.missing
+	d.mu.Unlock()
+	if missing {
+		return nil
+	}
+	err := d.notify(ctx, title, clean(a.Text), a.Severity)
+	if errors.Is(err, errNoNotifier) {
+		d.mu.Lock()
+		d.missing = true
+		d.mu.Unlock()
+	}
+	return err
+}
+
+func (d *Desktop) notify(ctx context.Context, title, body, severity string) error {
 	switch d.goos {
 	case "darwin":
 		// The text travels as arguments, never inside the script, so no
@@ -108,7 +126,7 @@ func (d *Desktop) Send(ctx context.Context, a Alert) error {
 		return errNoNotifier
 	}
 	urgency := "normal"
-	if a.Severity == SeverityCritical {
+	if severity == SeverityCritical {
 		urgency = "critical"
 	}
 	return d.run(ctx, "notify-send", "--app-name=abtop", "--urgency="+urgency, "--", title, body)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -24,11 +25,13 @@ type profileAlerts struct {
 }
 
 // alertsFor sets up cfg's alerts with the config's channels plus extra
-// ones (the dashboard's banner). Failing channels are logged to log. It
+// ones (the dashboard's banner); desktop notifications go to tty as the
+// terminal's own escape where it shows them (nil: the system notifier).
+// Failing channels are logged to log. It
 // returns nil when they cannot be set up (config load already validated
 // the section, so that is a webhook URL refused late): monitoring goes on.
-func (a *app) alertsFor(cfg config.Config, ac alerts.Config, log *slog.Logger, extra ...alerts.Channel) *profileAlerts {
-	chs, err := alerts.Channels(ac, os.Getenv, nil, nil)
+func (a *app) alertsFor(cfg config.Config, ac alerts.Config, log *slog.Logger, tty io.Writer, extra ...alerts.Channel) *profileAlerts {
+	chs, err := alerts.Channels(ac, os.Getenv, tty, nil)
 	if err != nil {
 		return nil
 	}
@@ -92,7 +95,7 @@ func (a *app) dashboardAlerts(ctx context.Context, cfg config.Config) (*profileA
 		}
 	}
 	banner, stream := alerts.NewBanner(16)
-	pa := a.alertsFor(cfg, ac, slog.New(slog.DiscardHandler), banner)
+	pa := a.alertsFor(cfg, ac, slog.New(slog.DiscardHandler), nil, banner)
 	if pa == nil {
 		return nil, nil
 	}

@@ -123,7 +123,11 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	// The profile's alerts: a failed job, a cap, the batch's end, and the
 	// limits its responses show, on the config's channels (desktop,
 	// command, webhook); a failing channel is logged, never fatal.
-	pa := a.alertsFor(cfg, cfg.Alerts, slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	var tty io.Writer
+	if isTerminal(a.errOut) {
+		tty = a.errOut
+	}
+	pa := a.alertsFor(cfg, cfg.Alerts, slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn})), tty)
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
 		Observers: []func(apiclient.Observation){pa.observe},
