@@ -239,6 +239,13 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, body []byte
 		obs.Snapshot = usage.Parse(http.Header{}, c.opts.Now())
 		return &TransportError{Method: method, Path: path, Err: err}
 	}
+	// Not replayable by the transport: net/http resends a request
+	// carrying an Idempotency-Key by itself when a reused connection
+	// closes before the answer (a dropped answer). The server counted
+	// the first one, so the unseen resend spent budget the scheduler
+	// never reserved, and on a window's last unit it drew a 429. The
+	// scheduler retries with the same key, through the budget.
+	req.GetBody = nil
 	req.Header.Set("Authorization", "Bearer "+c.opts.Token)
 	req.Header.Set("User-Agent", "abtop/"+c.opts.Version)
 	req.Header.Set("Accept", "application/json, application/problem+json")

@@ -204,3 +204,39 @@ func TestIdleGapIsNotTheWindow(t *testing.T) {
 		t.Fatalf("window %v (known %v), want 2s from consecutive windows", s.Window, s.WindowKnown)
 	}
 }
+
+// A stalled request in flight must not keep the window's count wrong for
+// as long as it stalls. An answer that overtakes others the server
+// handled before it (X and Y, granted after A, handled before A, answered
+// after it) subtracts them once more (A's Remaining counts them already),
+// so Remaining ends lower than the server's count. That used to be put
+// right only once nothing was in flight, which a stall (held for the
+// client's whole timeout) postponed across windows. The lowest Remaining
+// the server stated less every unit in flight is always safe: each unit
+// in flight may still be counted.
+func TestServerCountLessInFlightWhileAStallHolds(t *testing.T) {
+	now := epoch.Add(100 * time.Millisecond)
+	reset := epoch.Add(2 * time.Second)
+	s := NewState(Plan{Limit: 20, Window: 2 * time.Second})
+	grant := func() Grant {
+		g := s.Reserve(Request{Now: now, Cost: 1})
+		if !g.OK {
+			t.Fatalf("refused: %+v", g)
+		}
+		return g
+	}
+	answer := func(g Grant, remaining int64) {
+		s.Observe(Observation{Sent: now, Received: now, Settle: g.Cost, Units: g.Units, Accepted: true,
+			HasRate: true, Limit: 20, Remaining: remaining, HasReset: true, ResetAfter: reset.Sub(now), WindowID: reset})
+	}
+	answer(grant(), 19) // the first answer: the window is known
+	grant()             // the stall: never answered here
+	a, x, y := grant(), grant(), grant()
+	answer(a, 16) // the server handled X, Y, then A
+	answer(x, 18)
+	answer(y, 17)
+	// Server: 4 counted (16 left); the stall may still be: 15 is safe.
+	if s.InFlight != 1 || s.Remaining != 15 {
+		t.Errorf("in flight %d, Remaining %d; want 1 and 15 (the server's 16 less the stall)", s.InFlight, s.Remaining)
+	}
+}

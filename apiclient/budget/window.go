@@ -90,15 +90,18 @@ func (s *State) observeRate(o Observation) {
 		if !s.ServerLowID.Equal(s.WindowID) || o.Remaining < s.ServerLow {
 			s.ServerLow, s.ServerLowID = o.Remaining, s.WindowID
 		}
-		if s.InFlight == 0 && !s.Limited && !o.RateLimited {
-			// Every unit granted in this window has been answered, so
-			// the lowest Remaining the server stated counts them all:
-			// it is the window's truth. Answers that overtook each
-			// other can have made Remaining lower (a unit granted after
-			// this answer's but counted before it is subtracted once
-			// too often); with three submitters that lost about one
-			// unit in every other window.
-			s.Remaining = s.ServerLow
+		if !s.Limited && !o.RateLimited {
+			// Every unit granted in this window has been answered or
+			// is in flight, so the lowest Remaining the server stated,
+			// less every unit still in flight (each may yet be
+			// counted), is the window's truth. Answers that overtook
+			// each other can have made Remaining lower (a unit granted
+			// after this answer's but counted before it is subtracted
+			// once too often); with three submitters that lost about
+			// one unit in every other window. Waiting for nothing to
+			// be in flight instead let one stalled request keep the
+			// error for as long as it stalled.
+			s.Remaining = s.ServerLow - s.InFlight
 		}
 	case d >= slack: // a newer window: its boundary passed before Received
 		prevLo, prevHi := s.EndLo, s.EndHi

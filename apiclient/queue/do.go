@@ -111,7 +111,7 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	s.mu.Unlock()
 
 	sent := s.opts.Now()
-	meta, err := fn(ctx)
+	meta, err := s.attempt(ctx, c.Kind, fn)
 	recv := s.opts.Now()
 	o := observation(g, sent, recv, meta, err)
 	s.unavailable(&o, err)
@@ -124,6 +124,35 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	}
 	s.learn(c.Kind, g, o, snap, alone, seq, sent, recv, err)
 	return err
+}
+
+// attempt runs fn under the kind's attempt deadline (stall.go) and
+// records how long it took.
+func (s *Scheduler) attempt(ctx context.Context, k Kind, fn func(context.Context) (apiclient.Meta, error)) (apiclient.Meta, error) {
+	limit := s.attemptDeadline(k)
+	actx := ctx
+	if limit > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
+	start := s.opts.Now()
+	meta, err := fn(actx)
+	took := s.opts.Now().Sub(start)
+	var ae *apiclient.Error
+	var te *apiclient.TransportError
+	switch {
+	case err == nil, errors.As(err, &ae), meta.Status != 0:
+		s.noteLatency(k, took)
+	case limit > 0 && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded):
+		// Given up as a stall: recorded at the deadline, and said so
+		// (the client's error names its own, longer timeout).
+		s.noteLatency(k, limit)
+		if errors.As(err, &te) {
+			te.Timeout, te.After = true, limit
+		}
+	}
+	return meta, err
 }
 
 // learn updates point costs and counters, then wakes every waiter.

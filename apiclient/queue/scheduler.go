@@ -157,6 +157,8 @@ type Scheduler struct {
 	// create was answered, createLastRecv when the last one arrived: the
 	// creation phase Allowance measures.
 	createFirst, createLast, createLastRecv time.Time
+	// lat holds each kind's recent attempt times (stall.go).
+	lat map[Kind]*latencies
 }
 
 // NewScheduler builds a scheduler over a budget store.
@@ -176,7 +178,7 @@ func NewScheduler(o Options) *Scheduler {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
-	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}, perWindow: map[time.Time]int64{}}
+	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}, perWindow: map[time.Time]int64{}, lat: map[Kind]*latencies{}}
 }
 
 // Store returns the budget store.
