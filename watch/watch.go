@@ -108,6 +108,7 @@ type profile struct {
 	poller   *monitor.Poller
 	engine   *alerts.Engine
 	dispatch *alerts.Dispatcher
+	metrics  *metrics.Metrics // nil: none
 	release  func()
 
 	requests int // this watch's own requests for the profile
@@ -119,7 +120,7 @@ func open(ctx context.Context, o Options, cfg config.Config) (*profile, error) {
 	if name == "" {
 		name = config.DefaultProfile
 	}
-	p := &profile{name: name, interval: cfg.PollInterval, log: o.Log.With("profile", name), release: func() {}}
+	p := &profile{name: name, interval: cfg.PollInterval, log: o.Log.With("profile", name), metrics: o.Metrics, release: func() {}}
 	if p.interval <= 0 {
 		p.interval = config.DefaultPollInterval
 	}
@@ -221,6 +222,16 @@ func (p *profile) report(res monitor.Result, err error) {
 	if err != nil {
 		p.log.Error("poll failed", append(attrs, "err", err)...)
 		return
+	}
+	if res.Concurrency > 0 {
+		// the budget store holds a slot per job running under the
+		// concurrency limit, for every abtop of the machine (or of Redis)
+		if p.sess.Statusline != nil {
+			p.sess.Statusline.SetRunning(res.Running)
+		}
+		if p.metrics != nil {
+			p.metrics.SetRunning(p.name, res.Running)
+		}
 	}
 	attrs = append(attrs, usageAttrs(res)...)
 	attrs = append(attrs, "alerts", len(texts))
