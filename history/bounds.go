@@ -20,15 +20,7 @@ func (s *Store) Bounds(se Series) (first, last Point, ok bool, err error) {
 		ok = true
 	}
 	err = s.view(func(tx *bolt.Tx) error {
-		for _, t := range tiers {
-			b, err := seriesBucket(tx, t, se, false)
-			if err != nil {
-				return err
-			}
-			if b == nil {
-				continue
-			}
-			c := b.Cursor()
+		return eachTier(tx, se, func(_ tier, c *bolt.Cursor) {
 			for _, kv := range [2][2][]byte{kvOf(c.First()), kvOf(c.Last())} {
 				if at, good := keyTime(kv[0]); good {
 					if p, err := decodePoint(at, kv[1]); err == nil {
@@ -36,8 +28,7 @@ func (s *Store) Bounds(se Series) (first, last Point, ok bool, err error) {
 					}
 				}
 			}
-		}
-		return nil
+		})
 	})
 	if err != nil {
 		return Point{}, Point{}, false, err
