@@ -9,13 +9,29 @@ import (
 	"github.com/abtop-dev/abtop/internal/format"
 )
 
-// A forecast looks back at most PaceDays whole days and forecasts from no
-// fewer than MinPaceDays: one day's spending says more about that day
-// (a single batch) than about the pace.
-const (
-	PaceDays    = 7
-	MinPaceDays = 2
+// Pace says how far back a forecast looks: the spending of at most Max
+// whole Units before now, and no forecast from fewer than Min Units of
+// history (one day's spending says more about that day, a single batch,
+// than about the pace).
+type Pace struct {
+	Unit     time.Duration // time.Hour or a day (24 h)
+	Max, Min int
+}
+
+// Paces: `abtop report` looks back a week; a live view may look back an
+// hour ("at the last hour's pace").
+var (
+	WeekPace = Pace{Unit: 24 * time.Hour, Max: 7, Min: 2}
+	HourPace = Pace{Unit: time.Hour, Max: 1, Min: 1}
 )
+
+// unit names p's unit: "day" or "hour", and one of it ("a day").
+func (p Pace) unit() (name, one string) {
+	if p.Unit == time.Hour {
+		return "hour", "an hour"
+	}
+	return "day", "a day"
+}
 
 const day = 24 * time.Hour
 
@@ -48,11 +64,13 @@ type Outlook struct {
 // Forecast is the outlook of the credit balance and the monthly quota at
 // the recent pace, with its basis stated in Basis.
 type Forecast struct {
-	Enough        bool // history spans at least MinPaceDays
-	HistoryDays   int  // whole days since observation began
-	PaceDays      int  // the days the pace is taken over (0 when !Enough)
-	CreditsPerDay float64
-	WritesPerDay  float64
+	Pace    Pace
+	Enough  bool // history spans at least Pace.Min units
+	History int  // whole units (days, hours) since observation began
+	Units   int  // the units the pace is taken over (0 when !Enough)
+	// Per unit of the pace (a day, an hour).
+	CreditsPerUnit float64
+	WritesPerUnit  float64
 	// Credits and Quota are nil when not observed; without enough history
 	// they hold the level alone.
 	Credits *Outlook
@@ -62,15 +80,19 @@ type Forecast struct {
 
 // ForecastAt forecasts the balance and the quota from spending since
 // observation began (since, zero when never) up to now. The pace is the
-// spending of the last whole days, up to PaceDays, divided by those days;
+// spending of the last whole units, up to p.Max, divided by those units;
 // dates are written in zone.
-func ForecastAt(spends []Spend, since time.Time, credits, quota *Level, now time.Time, zone *time.Location) Forecast {
+func ForecastAt(p Pace, spends []Spend, since time.Time, credits, quota *Level, now time.Time, zone *time.Location) Forecast {
 	if zone == nil {
 		zone = time.Local
 	}
-	f := Forecast{}
+	if p.Unit <= 0 || p.Max < 1 {
+		p = WeekPace
+	}
+	f := Forecast{Pace: p}
+	unit, oneUnit := p.unit()
 	if !since.IsZero() && since.Before(now) {
-		f.HistoryDays = int(now.Sub(since) / day)
+		f.History = int(now.Sub(since) / p.Unit)
 	}
 	if credits == nil && quota == nil {
 		f.Basis = "no balance or quota observed"
@@ -82,13 +104,13 @@ func ForecastAt(spends []Spend, since time.Time, credits, quota *Level, now time
 	if quota != nil {
 		f.Quota = &Outlook{Level: *quota}
 	}
-	if f.HistoryDays < MinPaceDays {
-		f.Basis = "not enough history: " + historyAge(since, now, f.HistoryDays)
+	if f.History < max(p.Min, 1) {
+		f.Basis = "not enough history: " + historyAge(since, now, f.History, unit, oneUnit)
 		return f
 	}
 	f.Enough = true
-	f.PaceDays = min(f.HistoryDays, PaceDays)
-	from := now.Add(-time.Duration(f.PaceDays) * day)
+	f.Units = min(f.History, p.Max)
+	from := now.Add(-time.Duration(f.Units) * p.Unit)
 	var spent float64
 	var writes int64
 	for _, s := range spends {
@@ -97,22 +119,27 @@ func ForecastAt(spends []Spend, since time.Time, credits, quota *Level, now time
 			writes += s.Writes
 		}
 	}
-	f.CreditsPerDay = max(spent, 0) / float64(f.PaceDays)
-	f.WritesPerDay = float64(writes) / float64(f.PaceDays)
+	f.CreditsPerUnit = max(spent, 0) / float64(f.Units)
+	f.WritesPerUnit = float64(writes) / float64(f.Units)
+	unitsPerDay := float64(day) / float64(p.Unit)
 
-	pace := fmt.Sprintf("at the last %d days' pace (%s/day", f.PaceDays, format.Credits(f.CreditsPerDay))
+	span := "the last " + unit + "'s"
+	if f.Units > 1 {
+		span = fmt.Sprintf("the last %d %ss'", f.Units, unit)
+	}
+	pace := fmt.Sprintf("at %s pace (%s/%s", span, format.Credits(f.CreditsPerUnit), unit)
 	if quota != nil {
-		pace += fmt.Sprintf(", %s writes/day", format.Number(f.WritesPerDay))
+		pace += fmt.Sprintf(", %s writes/%s", format.Number(f.WritesPerUnit), unit)
 	}
 	var parts []string
 	if o := f.Credits; o != nil {
-		o.RunsOut = runsOut(o.Level, f.CreditsPerDay)
+		o.RunsOut = runsOut(o.Level, f.CreditsPerUnit*unitsPerDay)
 		parts = append(parts, creditsText(*o, now))
 	}
 	if o := f.Quota; o != nil {
 		if !o.Reset.IsZero() && !o.Reset.After(now) {
 			o.ResetSince = true
-		} else if out := runsOut(o.Level, f.WritesPerDay); !out.IsZero() && (o.Reset.IsZero() || out.Before(o.Reset)) {
+		} else if out := runsOut(o.Level, f.WritesPerUnit*unitsPerDay); !out.IsZero() && (o.Reset.IsZero() || out.Before(o.Reset)) {
 			o.RunsOut, o.BeforeReset = out, !o.Reset.IsZero()
 		}
 		parts = append(parts, quotaText(*o, now, zone))
@@ -175,14 +202,14 @@ func date(t, now time.Time, zone *time.Location) string {
 	return t.Format("2 Jan")
 }
 
-func historyAge(since, now time.Time, days int) string {
+func historyAge(since, now time.Time, n int, unit, oneUnit string) string {
 	switch {
 	case since.IsZero() || !since.Before(now):
 		return "none"
-	case days == 0:
-		return "under a day"
+	case n == 0:
+		return "under " + oneUnit
 	}
-	return format.Quantity(days, "day", "days")
+	return format.Quantity(n, unit, unit+"s")
 }
 
 func maxTime(a, b time.Time) time.Time {

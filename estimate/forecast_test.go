@@ -66,15 +66,15 @@ func TestForecastStatesItsBasis(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := ForecastAt(tt.spends, tt.since, tt.credits, tt.quota, now, time.UTC)
+			f := ForecastAt(WeekPace, tt.spends, tt.since, tt.credits, tt.quota, now, time.UTC)
 			if f.Basis != tt.want {
 				t.Errorf("basis\n got %q\nwant %q", f.Basis, tt.want)
 			}
-			if d := f.CreditsPerDay - tt.perDay; d > 1e-9 || d < -1e-9 {
-				t.Errorf("credits/day = %v, want %v", f.CreditsPerDay, tt.perDay)
+			if d := f.CreditsPerUnit - tt.perDay; d > 1e-9 || d < -1e-9 {
+				t.Errorf("credits/day = %v, want %v", f.CreditsPerUnit, tt.perDay)
 			}
-			if f.Enough != (f.PaceDays > 0) {
-				t.Errorf("enough = %v with %d pace days", f.Enough, f.PaceDays)
+			if f.Enough != (f.Units > 0) {
+				t.Errorf("enough = %v with %d pace days", f.Enough, f.Units)
 			}
 		})
 	}
@@ -85,11 +85,35 @@ func TestForecastDatesInTheZone(t *testing.T) {
 	now := time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC)
 	spends := []Spend{{At: now.Add(-time.Hour), Writes: 70}}
 	q := &Level{Remaining: 90, Seen: now}
-	f := ForecastAt(spends, now.Add(-10*day), nil, q, now, time.FixedZone("JST", 9*3600))
+	f := ForecastAt(WeekPace, spends, now.Add(-10*day), nil, q, now, time.FixedZone("JST", 9*3600))
 	if want := "at the last 7 days' pace (0 credits/day, 10 writes/day) monthly quota runs out on 12 Dec"; f.Basis != want {
 		t.Errorf("basis\n got %q\nwant %q", f.Basis, want)
 	}
 	if want := now.Add(9 * day); !f.Quota.RunsOut.Equal(want) {
 		t.Errorf("runs out %v, want %v", f.Quota.RunsOut, want)
+	}
+}
+
+// The dashboard's live forecast looks back an hour.
+func TestForecastAtTheLastHoursPace(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	spends := []Spend{
+		{At: now.Add(-2 * time.Hour), Credits: 1000, Writes: 100}, // before the hour
+		{At: now.Add(-40 * time.Minute), Credits: 20, Writes: 3},
+		{At: now.Add(-time.Minute), Credits: 10, Writes: 2},
+	}
+	credits := &Level{Remaining: 1900, Seen: now}
+	quota := &Level{Remaining: 1000, Limit: 5000, Seen: now, Reset: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	f := ForecastAt(HourPace, spends, now.Add(-5*time.Hour), credits, quota, now, time.UTC)
+	want := "at the last hour's pace (30 credits/hour, 5 writes/hour) credits last ~3 days; monthly quota runs out on 11 Dec, before its reset on 1 Jan 2027"
+	if f.Basis != want || f.Units != 1 || f.CreditsPerUnit != 30 {
+		t.Errorf("basis\n got %q (%d units, %v/unit)\nwant %q", f.Basis, f.Units, f.CreditsPerUnit, want)
+	}
+	if at := now.Add(200 * time.Hour); !f.Quota.RunsOut.Equal(at) {
+		t.Errorf("quota runs out %v, want %v", f.Quota.RunsOut, at)
+	}
+	f = ForecastAt(HourPace, spends, now.Add(-30*time.Minute), credits, quota, now, time.UTC)
+	if want := "not enough history: under an hour"; f.Basis != want {
+		t.Errorf("basis %q, want %q", f.Basis, want)
 	}
 }

@@ -25,10 +25,11 @@ type ForecastSource interface {
 	Bounds(se history.Series) (first, last history.Point, ok bool, err error)
 }
 
-// LoadForecasts forecasts the balance and the monthly quota of every
-// profile and org whose balance or quota was observed, in series order.
-// Observation began with the oldest point of any of its series.
-func LoadForecasts(src ForecastSource, now time.Time, zone *time.Location) ([]Forecast, error) {
+// LoadForecasts forecasts at pace (estimate.WeekPace for a report) the
+// balance and the monthly quota of every profile and org whose balance or
+// quota was observed, in series order. Observation began with the oldest
+// point of any of its series.
+func LoadForecasts(src ForecastSource, pace estimate.Pace, now time.Time, zone *time.Location) ([]Forecast, error) {
 	series, err := src.ListSeries()
 	if err != nil {
 		return nil, err
@@ -67,7 +68,7 @@ func LoadForecasts(src ForecastSource, now time.Time, zone *time.Location) ([]Fo
 			s.quota = l
 		}
 	}
-	rows, err := src.Rows(now.Add(-estimate.PaceDays*24*time.Hour), now)
+	rows, err := src.Rows(now.Add(-time.Duration(pace.Max)*pace.Unit), now)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func LoadForecasts(src ForecastSource, now time.Time, zone *time.Location) ([]Fo
 			continue // only rate limits seen: nothing that runs out for good
 		}
 		out = append(out, Forecast{Profile: w.profile, Org: w.org,
-			Forecast: estimate.ForecastAt(spends[w], s.since, s.credits, s.quota, now, zone)})
+			Forecast: estimate.ForecastAt(pace, spends[w], s.since, s.credits, s.quota, now, zone)})
 	}
 	return out, nil
 }
@@ -100,13 +101,14 @@ func (r Report) writeForecasts(b *strings.Builder) {
 }
 
 // forecastJSON is one forecast in JSON; like Columns, its names are a
-// stable interface. Times are RFC 3339; absent levels are null.
+// stable interface. Whatever the pace's unit, spans are in days and rates
+// per day. Times are RFC 3339; absent levels are null.
 type forecastJSON struct {
 	Profile       string       `json:"profile"`
 	Org           string       `json:"org"`
 	EnoughHistory bool         `json:"enough_history"`
-	HistoryDays   int          `json:"history_days"`
-	PaceDays      int          `json:"pace_days"`
+	HistoryDays   float64      `json:"history_days"` // whole pace units of history
+	PaceDays      float64      `json:"pace_days"`
 	CreditsPerDay float64      `json:"credits_per_day"`
 	WritesPerDay  float64      `json:"writes_per_day"`
 	Credits       *outlookJSON `json:"credits"`
@@ -124,8 +126,12 @@ type outlookJSON struct {
 }
 
 func forecastToJSON(f Forecast) forecastJSON {
-	return forecastJSON{Profile: f.Profile, Org: f.Org, EnoughHistory: f.Enough, HistoryDays: f.HistoryDays,
-		PaceDays: f.PaceDays, CreditsPerDay: f.CreditsPerDay, WritesPerDay: f.WritesPerDay,
+	days := 1.0 // per unit of the pace
+	if f.Pace.Unit > 0 {
+		days = float64(f.Pace.Unit) / float64(24*time.Hour)
+	}
+	return forecastJSON{Profile: f.Profile, Org: f.Org, EnoughHistory: f.Enough, HistoryDays: float64(f.History) * days,
+		PaceDays: float64(f.Units) * days, CreditsPerDay: f.CreditsPerUnit / days, WritesPerDay: f.WritesPerUnit / days,
 		Credits: outlookToJSON(f.Credits), Quota: outlookToJSON(f.Quota), Basis: f.Basis}
 }
 

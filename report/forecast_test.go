@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abtop-dev/abtop/estimate"
 	"github.com/abtop-dev/abtop/history"
 )
 
@@ -44,7 +45,7 @@ func TestForecastsFromHistory(t *testing.T) {
 	st.ObserveLimit(credits, 1900, 0, time.Time{})
 	st.ObserveLimit(quota, 360, 1000, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)) // buffered: read too
 
-	fs, err := LoadForecasts(st, now, time.UTC)
+	fs, err := LoadForecasts(st, estimate.WeekPace, now, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestForecastsFromHistory(t *testing.T) {
 		Forecasts []struct {
 			Profile       string  `json:"profile"`
 			EnoughHistory bool    `json:"enough_history"`
-			PaceDays      int     `json:"pace_days"`
+			PaceDays      float64 `json:"pace_days"`
 			CreditsPerDay float64 `json:"credits_per_day"`
 			WritesPerDay  float64 `json:"writes_per_day"`
 			Credits       *struct {

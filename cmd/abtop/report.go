@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/estimate"
 	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/report"
 	"github.com/charmbracelet/x/term"
@@ -78,7 +79,7 @@ func (a *app) runReport(f reportFlags) error {
 	if err != nil {
 		return err
 	}
-	if rep.Forecasts, err = report.LoadForecasts(st, now, zone); err != nil {
+	if rep.Forecasts, err = report.LoadForecasts(st, estimate.WeekPace, now, zone); err != nil {
 		return err
 	}
 	switch {
