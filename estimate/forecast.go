@@ -158,7 +158,7 @@ func runsOut(l Level, perDay float64) time.Time {
 	if days > 100*365 { // beyond any date worth printing (and time.Duration)
 		return time.Time{}
 	}
-	return l.Seen.Add(time.Duration(days * float64(day)))
+	return l.Seen.Add(time.Duration(days * float64(day))).Round(time.Second)
 }
 
 func creditsText(o Outlook, now time.Time) string {
