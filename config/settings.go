@@ -89,6 +89,18 @@ var envNames = func() map[string]string {
 	return out
 }()
 
+// EnvNames lists every environment variable the configuration reads, in
+// display order (tests clear them to isolate themselves).
+func EnvNames() []string {
+	var out []string
+	for _, s := range settings {
+		if s.env != "" {
+			out = append(out, s.env)
+		}
+	}
+	return out
+}
+
 // allowedIn lists the keys the file may hold at p, in display order.
 func allowedIn(p place) []string {
 	var out []string

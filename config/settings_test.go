@@ -26,6 +26,11 @@ func TestSettingsTable(t *testing.T) {
 	if got, want := allowedIn(inProfile), append(slices.Clone(plain), "keys", "alerts", "caps"); !slices.Equal(got, want) {
 		t.Errorf("a profile allows %v, want %v", got, want)
 	}
+	wantEnv := []string{"ABTOP_PROFILE", "ABTOP_TOKEN", "ABTOP_BASE_URL", "ABTOP_ALLOW_INSECURE_HTTP", "ABTOP_POLL_INTERVAL",
+		"ABTOP_TIMEOUT", "ABTOP_LIMITER", "ABTOP_JOURNAL", "ABTOP_OUT", "NO_COLOR"}
+	if got := EnvNames(); !slices.Equal(got, wantEnv) {
+		t.Errorf("EnvNames() = %v, want %v", got, wantEnv)
+	}
 	if FlagName("token") != "" || FlagName("base_url") != "--base-url" || EnvName("no_color") != "NO_COLOR" {
 		t.Errorf("token flag %q, base_url flag %q, no_color env %q", FlagName("token"), FlagName("base_url"), EnvName("no_color"))
 	}
