@@ -1,6 +1,6 @@
 // The config file: reading it, its shape, unknown keys, permissions and
 // profile selection. Resolution (flag > env > profile > top level >
-// default) is in load.go.
+// default) is in resolve.go, the keys it knows in settings.go.
 
 package config
 

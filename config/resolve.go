@@ -1,5 +1,6 @@
 // Resolution: each key's value and origin by precedence (flag > env >
-// profile > top level > default), parsed and bounded.
+// profile > top level > default), parsed and bounded; env names, flags,
+// defaults and bounds come from the settings table (settings.go).
 
 package config
 
