@@ -6,30 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
+
+	"github.com/abtop-dev/abtop/internal/syncbuf"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // noAPI is an API the test never reaches: the queue is not run, and a
 // pending job is canceled locally.
@@ -65,7 +49,7 @@ func TestOwnerPublishesAndObeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	batch := map[string]bool{added[0].Key: true, added[1].Key: true}
-	log := &lockedBuffer{}
+	log := &syncbuf.Buffer{}
 	o, err := Own(OwnerOptions{Dir: dir, Meta: Record{Org: "o", Source: "jobs.jsonl", Journal: j.Path()}, Queue: q, Batch: batch,
 		Share: func() string { return "shared locally · 2 processes" }, Log: log})
 	if err != nil {

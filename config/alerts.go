@@ -29,23 +29,10 @@ import (
 func (fd fileData) resolveAlerts(profile string) (alerts.Config, []Problem) {
 	cfg := alerts.Default()
 	var out []Problem
-	sections := []struct {
-		key, profile string
-		raw          any
-	}{{"alerts", "", fd.top["alerts"]}}
-	if p, ok := fd.profiles[profile]; ok {
-		sections = append(sections, struct {
-			key, profile string
-			raw          any
-		}{"profiles." + profile + ".alerts", profile, p["alerts"]})
-	}
-	for _, s := range sections {
-		if s.raw == nil {
-			continue
-		}
-		m, ok := s.raw.(map[string]any)
+	for _, s := range fd.sections("alerts", profile) {
+		m, ok := s.val.(map[string]any)
 		if !ok {
-			out = append(out, Problem{Where: fd.path, Key: s.key, Profile: s.profile, Msg: "must be a map of alert settings"})
+			out = append(out, Problem{Where: fd.path, Key: s.path, Profile: s.profile, Msg: "must be a map of alert settings"})
 			continue
 		}
 		known := alertKeys()
@@ -53,21 +40,21 @@ func (fd fileData) resolveAlerts(profile string) (alerts.Config, []Problem) {
 		for _, k := range sortedKeys(m) {
 			if !slices.Contains(known, k) {
 				// A misspelt threshold must not silently keep the default.
-				out = append(out, Problem{Where: fd.path, Key: scrub(s.key + "." + k), Profile: s.profile,
+				out = append(out, Problem{Where: fd.path, Key: scrub(s.path + "." + k), Profile: s.profile,
 					Msg: "unknown key (known: " + strings.Join(known, ", ") + ")"})
 				continue
 			}
 			valid[k] = m[k]
 		}
 		if k, err := decodeAlerts(valid, &cfg); err != nil {
-			out = append(out, Problem{Where: fd.path, Key: s.key + "." + k, Profile: s.profile, Msg: err.Error()})
+			out = append(out, Problem{Where: fd.path, Key: s.path + "." + k, Profile: s.profile, Msg: err.Error()})
 			continue
 		}
 		if err := cfg.Validate(); err != nil {
 			// Validate says "alerts.x: why": the key goes under the section.
-			key, msg := s.key, err.Error()
+			key, msg := s.path, err.Error()
 			if k, m, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(k, "alerts") {
-				key, msg = s.key+strings.TrimPrefix(k, "alerts"), m
+				key, msg = s.path+strings.TrimPrefix(k, "alerts"), m
 			}
 			out = append(out, Problem{Where: fd.path, Key: key, Profile: s.profile, Msg: msg})
 		}

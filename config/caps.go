@@ -24,24 +24,16 @@ var capKeys = []string{"daily_credits", "monthly_credits", "daily_jobs", "timezo
 func (r resolver) caps(origins map[string]Origin, ps []Problem) (caps.Caps, []Problem) {
 	c := caps.Caps{Zone: time.Local}
 	origins["caps"] = Origin{Source: SourceDefault}
-	sections := []struct {
-		prefix string
-		m      map[string]any
-	}{{"caps", r.fd.top}, {"profiles." + r.profile + ".caps", r.fd.profiles[r.profile]}}
-	for _, sec := range sections {
-		v, ok := sec.m["caps"]
-		if !ok || v == nil {
-			continue
-		}
-		origins["caps"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.prefix}
-		m, ok := v.(map[string]any)
+	for _, sec := range r.fd.sections("caps", r.profile) {
+		origins["caps"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.path}
+		m, ok := sec.val.(map[string]any)
 		if !ok {
-			ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix, Profile: r.profile, Msg: "must be a map: daily_credits, monthly_credits, daily_jobs, timezone"})
+			ps = append(ps, Problem{Where: r.fd.path, Key: sec.path, Profile: r.profile, Msg: "must be a map: " + strings.Join(capKeys, ", ")})
 			continue
 		}
 		for _, k := range sortedKeys(m) {
 			bad := func(msg string) {
-				ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix + "." + scrub(k), Profile: r.profile, Msg: msg})
+				ps = append(ps, Problem{Where: r.fd.path, Key: sec.path + "." + scrub(k), Profile: r.profile, Msg: msg})
 			}
 			switch k {
 			case "timezone":

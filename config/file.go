@@ -1,6 +1,6 @@
 // The config file: reading it, its shape, unknown keys, permissions and
 // profile selection. Resolution (flag > env > profile > top level >
-// default) is in load.go.
+// default) is in resolve.go, the keys it knows in settings.go.
 
 package config
 
@@ -126,14 +126,14 @@ func (fd fileData) shapeProblems() []Problem {
 
 func (fd fileData) unknownKeys() []Problem {
 	var out []Problem
-	allowedTop := append(slices.Clone(settingKeys), "default_profile", "profiles", "keys", "alerts", "caps")
+	allowedTop := allowedIn(inTop)
 	for _, k := range sortedKeys(fd.top) {
 		if !slices.Contains(allowedTop, k) {
 			// scrub: a token pasted as a key must not be echoed.
 			out = append(out, Problem{Where: fd.path, Key: scrub(k), Msg: "unknown key, ignored (known: " + strings.Join(allowedTop, ", ") + ")"})
 		}
 	}
-	allowedProfile := append(slices.Clone(settingKeys), "keys", "alerts", "caps")
+	allowedProfile := allowedIn(inProfile)
 	for _, name := range sortedKeys(fd.profiles) {
 		for _, k := range sortedKeys(fd.profiles[name]) {
 			if !slices.Contains(allowedProfile, k) {
@@ -164,8 +164,8 @@ func selectProfile(opts LoadOptions, getenv func(string) string, fd fileData) (s
 	if p, ok := opts.Flags["profile"]; ok && p != "" {
 		return strings.ToLower(p), Origin{Source: SourceFlag, Where: "flag --profile"}
 	}
-	if p := getenv("ABTOP_PROFILE"); p != "" {
-		return strings.ToLower(p), Origin{Source: SourceEnv, Where: "env ABTOP_PROFILE"}
+	if env := lookupSetting("profile").env; getenv(env) != "" {
+		return strings.ToLower(getenv(env)), Origin{Source: SourceEnv, Where: "env " + env}
 	}
 	if p, ok := fd.top["default_profile"].(string); ok && p != "" {
 		return strings.ToLower(p), Origin{Source: SourceFile, Where: fd.path + ": default_profile"}

@@ -53,32 +53,15 @@ type Report struct {
 	Origins map[string]Origin
 }
 
-// settingKeys are the keys allowed at top level and inside a profile, in
-// display order.
-var settingKeys = []string{"token", "base_url", "allow_insecure_http", "poll_interval", "timeout", "limiter", "journal", "out", "no_color"}
-
-// envNames maps a key to its environment variable.
-var envNames = map[string]string{
-	"profile":             "ABTOP_PROFILE",
-	"token":               "ABTOP_TOKEN",
-	"base_url":            "ABTOP_BASE_URL",
-	"allow_insecure_http": "ABTOP_ALLOW_INSECURE_HTTP",
-	"poll_interval":       "ABTOP_POLL_INTERVAL",
-	"timeout":             "ABTOP_TIMEOUT",
-	"limiter":             "ABTOP_LIMITER",
-	"journal":             "ABTOP_JOURNAL",
-	"out":                 "ABTOP_OUT",
-	"no_color":            "NO_COLOR",
-}
-
 // Keys returns the per-profile setting keys in display order.
 func Keys() []string { return slices.Clone(settingKeys) }
 
 // EnvName returns the environment variable that sets key ("" if none).
 func EnvName(key string) string { return envNames[key] }
 
-// FlagName returns the command-line flag for key, e.g. "--base-url".
-func FlagName(key string) string { return "--" + strings.ReplaceAll(key, "_", "-") }
+// FlagName returns the command-line flag for key, e.g. "--base-url" ("" if
+// none).
+func FlagName(key string) string { return lookupSetting(key).flag }
 
 // Load reads file, environment and flags, and returns the validated config
 // of the selected profile. On a *ValidationError the Config is still filled

@@ -1,5 +1,6 @@
 // Resolution: each key's value and origin by precedence (flag > env >
-// profile > top level > default), parsed and bounded.
+// profile > top level > default), parsed and bounded; env names, flags,
+// defaults and bounds come from the settings table (settings.go).
 
 package config
 
@@ -38,25 +39,21 @@ func (r resolver) lookup(key string) (raw, bool, *Problem) {
 		}
 		return raw{strings.TrimSpace(string(b)), Origin{Source: SourceFlag, Where: where}, "token"}, true, nil
 	}
+	s := lookupSetting(key)
 	if v, ok := r.opts.Flags[key]; ok {
-		return raw{v, Origin{Source: SourceFlag, Where: "flag " + FlagName(key)}, key}, true, nil
+		return raw{v, Origin{Source: SourceFlag, Where: "flag " + s.flag}, key}, true, nil
 	}
-	if env := envNames[key]; env != "" {
-		if v := r.getenv(env); v != "" {
+	if s.env != "" {
+		if v := r.getenv(s.env); v != "" {
 			if key == "no_color" {
 				v = "true" // https://no-color.org: any non-empty value
 			}
-			return raw{v, Origin{Source: SourceEnv, Where: "env " + env}, key}, true, nil
+			return raw{v, Origin{Source: SourceEnv, Where: "env " + s.env}, key}, true, nil
 		}
 	}
-	if p, ok := r.fd.profiles[r.profile]; ok {
-		if v, ok := p[key]; ok && v != nil {
-			k := "profiles." + r.profile + "." + key
-			return raw{v, Origin{Source: SourceFile, Where: r.fd.path + ": " + k}, k}, true, nil
-		}
-	}
-	if v, ok := r.fd.top[key]; ok && v != nil {
-		return raw{v, Origin{Source: SourceFile, Where: r.fd.path + ": " + key}, key}, true, nil
+	if secs := r.fd.sections(key, r.profile); len(secs) > 0 {
+		sec := secs[len(secs)-1] // the profile's beats the top level's
+		return raw{sec.val, Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.path}, sec.path}, true, nil
 	}
 	return raw{}, false, nil
 }
@@ -93,7 +90,8 @@ func (r resolver) boolean(key string, origins map[string]Origin, ps *[]Problem) 
 	rv, ok, _ := r.lookup(key)
 	if !ok {
 		origins[key] = Origin{Source: SourceDefault}
-		return false
+		def, _ := lookupSetting(key).def.(bool)
+		return def
 	}
 	origins[key] = rv.origin
 	switch v := rv.val.(type) {
@@ -111,7 +109,10 @@ func (r resolver) boolean(key string, origins map[string]Origin, ps *[]Problem) 
 	}
 }
 
-func (r resolver) duration(key string, def, lo, hi time.Duration, origins map[string]Origin, ps *[]Problem) time.Duration {
+// duration reads key with the default and bounds of its settings row.
+func (r resolver) duration(key string, origins map[string]Origin, ps *[]Problem) time.Duration {
+	row := lookupSetting(key)
+	def, _ := row.def.(time.Duration)
 	rv, ok, _ := r.lookup(key)
 	if !ok {
 		origins[key] = Origin{Source: SourceDefault}
@@ -123,7 +124,7 @@ func (r resolver) duration(key string, def, lo, hi time.Duration, origins map[st
 		*ps = append(*ps, r.problem(rv, fmt.Sprintf("%v is not a duration; want e.g. 5s, 1m30s (with a unit)", rv.val)))
 		return def
 	}
-	d, msg := parseBounded(s, lo, hi)
+	d, msg := parseBounded(s, row.lo, row.hi)
 	if msg != "" {
 		*ps = append(*ps, r.problem(rv, msg))
 		return def
@@ -138,8 +139,8 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 
 	cfg.AllowInsecureHTTP = r.boolean("allow_insecure_http", origins, &ps)
 	cfg.NoColor = r.boolean("no_color", origins, &ps)
-	cfg.PollInterval = r.duration("poll_interval", DefaultPollInterval, MinPollInterval, MaxPollInterval, origins, &ps)
-	cfg.Timeout = r.duration("timeout", DefaultTimeout, MinTimeout, MaxTimeout, origins, &ps)
+	cfg.PollInterval = r.duration("poll_interval", origins, &ps)
+	cfg.Timeout = r.duration("timeout", origins, &ps)
 
 	if sb := r.opts.Sandbox; sb != nil {
 		cfg.BaseURL, cfg.Token, cfg.TokenSource = sb.BaseURL, sb.Token, SourceSandbox
@@ -154,7 +155,7 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 			ps = append(ps, Problem{Where: "sandbox", Key: "token", Msg: msg})
 		}
 	} else {
-		cfg.BaseURL = DefaultBaseURL
+		cfg.BaseURL, _ = lookupSetting("base_url").def.(string)
 		if s, ok := r.str("base_url", origins, &ps); ok {
 			rv, _, _ := r.lookup("base_url")
 			if u, msg := validateBaseURL(s, cfg.AllowInsecureHTTP); msg != "" {
@@ -231,19 +232,11 @@ func keyRank(key string) int {
 func (r resolver) keys(origins map[string]Origin, ps []Problem) (map[string][]string, []Problem) {
 	out := map[string][]string{}
 	origins["keys"] = Origin{Source: SourceDefault}
-	sections := []struct {
-		prefix string
-		m      map[string]any
-	}{{"keys", r.fd.top}, {"profiles." + r.profile + ".keys", r.fd.profiles[r.profile]}}
-	for _, sec := range sections {
-		v, ok := sec.m["keys"]
-		if !ok || v == nil {
-			continue
-		}
-		origins["keys"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.prefix}
-		m, ok := v.(map[string]any)
+	for _, sec := range r.fd.sections("keys", r.profile) {
+		origins["keys"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.path}
+		m, ok := sec.val.(map[string]any)
 		if !ok {
-			ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix, Profile: r.profile, Msg: "must be a map of action → list of keys"})
+			ps = append(ps, Problem{Where: r.fd.path, Key: sec.path, Profile: r.profile, Msg: "must be a map of action → list of keys"})
 			continue
 		}
 		for _, action := range sortedKeys(m) {
@@ -255,14 +248,14 @@ func (r resolver) keys(origins map[string]Origin, ps []Problem) (map[string][]st
 				for _, k := range b {
 					s, ok := k.(string)
 					if !ok || s == "" {
-						ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix + "." + action, Profile: r.profile, Msg: fmt.Sprintf("%v is not a key name; quote it, e.g. \"1\"", k)})
+						ps = append(ps, Problem{Where: r.fd.path, Key: sec.path + "." + action, Profile: r.profile, Msg: fmt.Sprintf("%v is not a key name; quote it, e.g. \"1\"", k)})
 						continue
 					}
 					keys = append(keys, s)
 				}
 				out[action] = keys
 			default:
-				ps = append(ps, Problem{Where: r.fd.path, Key: sec.prefix + "." + action, Profile: r.profile, Msg: "must be a list of keys, e.g. [\"p\", \"space\"]"})
+				ps = append(ps, Problem{Where: r.fd.path, Key: sec.path + "." + action, Profile: r.profile, Msg: "must be a list of keys, e.g. [\"p\", \"space\"]"})
 			}
 		}
 	}

@@ -64,15 +64,7 @@ func (s *Store) Points(se Series, from, to time.Time, step time.Duration) ([]Poi
 	}
 	var all []Point
 	err := s.view(func(tx *bolt.Tx) error {
-		for _, t := range tiers {
-			b, err := seriesBucket(tx, t, se, false)
-			if err != nil {
-				return err
-			}
-			if b == nil {
-				continue
-			}
-			c := b.Cursor()
+		return eachTier(tx, se, func(t tier, c *bolt.Cursor) {
 			start := tsKey(from.Truncate(t.res))
 			for k, v := c.Seek(start); k != nil; k, v = c.Next() {
 				at, ok := keyTime(k)
@@ -83,8 +75,7 @@ func (s *Store) Points(se Series, from, to time.Time, step time.Duration) ([]Poi
 					all = append(all, p)
 				}
 			}
-		}
-		return nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -110,6 +101,21 @@ func (s *Store) Points(se Series, from, to time.Time, step time.Duration) ([]Poi
 		}
 	}
 	return out, nil
+}
+
+// eachTier calls fn with a cursor over the series' points in every tier
+// that holds any, finest first.
+func eachTier(tx *bolt.Tx, se Series, fn func(t tier, c *bolt.Cursor)) error {
+	for _, t := range tiers {
+		b, err := seriesBucket(tx, t, se, false)
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			fn(t, b.Cursor())
+		}
+	}
+	return nil
 }
 
 // Rows returns the tallies of [from, to), stored and buffered, oldest first

@@ -54,26 +54,21 @@ func New(now func() time.Time) *Metrics {
 	m := &Metrics{
 		reg:   prometheus.NewRegistry(),
 		state: newStateCollector(now),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "requests_total",
-			Help: "API requests answered, by HTTP status code (transport_error: no answer).",
-		}, []string{"profile", "code"}),
-		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "rate_limited_responses_total",
-			Help: "429 Too Many Requests responses drawn.",
-		}, []string{"profile"}),
-		retryAfter: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "retry_after_wait_seconds_total",
-			Help: "Seconds the scheduler waited because the server sent Retry-After.",
-		}, []string{"profile"}),
-		jobsFinished: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "jobs_finished_total",
-			Help: "Jobs of this process's queue that reached a final status.",
-		}, []string{"profile", "status"}),
-		creditsSpent: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "credits_spent_total",
-			Help: "Credits charged for jobs that succeeded (failed jobs are refunded).",
-		}, []string{"profile"}),
+		requests: counter("requests_total",
+			"API requests answered, by HTTP status code (transport_error: no answer).",
+			"profile", "code"),
+		rateLimited: counter("rate_limited_responses_total",
+			"429 Too Many Requests responses drawn.",
+			"profile"),
+		retryAfter: counter("retry_after_wait_seconds_total",
+			"Seconds the scheduler waited because the server sent Retry-After.",
+			"profile"),
+		jobsFinished: counter("jobs_finished_total",
+			"Jobs of this process's queue that reached a final status.",
+			"profile", "status"),
+		creditsSpent: counter("credits_spent_total",
+			"Credits charged for jobs that succeeded (failed jobs are refunded).",
+			"profile"),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: namespace, Name: "request_duration_seconds",
 			Help:    "API request latency, from send to the end of the body.",
@@ -84,6 +79,12 @@ func New(now func() time.Time) *Metrics {
 	m.reg.MustRegister(m.state, m.requests, m.rateLimited, m.retryAfter, m.jobsFinished, m.creditsSpent, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// counter is one of abtop's counters: its name (after abtop_), its help
+// and its labels.
+func counter(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
 }
 
 // Registry is where the metrics live (for tests and extra collectors).

@@ -71,21 +71,26 @@ func toJSON(l Line, withKey bool) jsonLine {
 	return j
 }
 
-// WriteJSON writes {"from","to","zone","by","rows":[…],"total":{…}}.
+// WriteJSON writes {"from","to","zone","by","rows":[…],"total":{…},
+// "forecasts":[…]}.
 func (r Report) WriteJSON(w io.Writer) error {
 	out := struct {
-		From  time.Time  `json:"from"`
-		To    time.Time  `json:"to"`
-		Zone  string     `json:"zone"`
-		By    By         `json:"by"`
-		Rows  []jsonLine `json:"rows"`
-		Total jsonLine   `json:"total"`
-	}{From: r.From, To: r.To, By: r.By, Rows: []jsonLine{}, Total: toJSON(Line{Tally: r.Total}, false)}
+		From      time.Time      `json:"from"`
+		To        time.Time      `json:"to"`
+		Zone      string         `json:"zone"`
+		By        By             `json:"by"`
+		Rows      []jsonLine     `json:"rows"`
+		Total     jsonLine       `json:"total"`
+		Forecasts []forecastJSON `json:"forecasts"`
+	}{From: r.From, To: r.To, By: r.By, Rows: []jsonLine{}, Total: toJSON(Line{Tally: r.Total}, false), Forecasts: []forecastJSON{}}
 	if r.Zone != nil {
 		out.Zone = r.Zone.String()
 	}
 	for _, l := range r.Lines {
 		out.Rows = append(out.Rows, toJSON(l, true))
+	}
+	for _, f := range r.Forecasts {
+		out.Forecasts = append(out.Forecasts, forecastToJSON(f))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -58,6 +58,9 @@ type Report struct {
 	By       By
 	Lines    []Line
 	Total    history.Tally
+	// Forecasts look back from now whatever the range (LoadForecasts);
+	// the caller sets them.
+	Forecasts []Forecast
 }
 
 // Source is what a report reads (history.Store).

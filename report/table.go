@@ -14,7 +14,7 @@ import (
 // WriteTable renders the report for a terminal of width cells (JOBS are
 // jobs created, DONE jobs finished; see the package comment): one line
 // per group with a bar of its share of credits (jobs when nothing was
-// spent), then the total. Names from the server are cleaned of control
+// spent), then the total, then each forecast with its basis. Names from the server are cleaned of control
 // characters before they reach the terminal.
 func (r Report) WriteTable(w io.Writer, width int) error {
 	zone := r.Zone
@@ -25,6 +25,7 @@ func (r Report) WriteTable(w io.Writer, width int) error {
 	fmt.Fprintf(&b, "%s → %s (%s)\n", r.From.In(zone).Format("2006-01-02 15:04"), r.To.In(zone).Format("2006-01-02 15:04"), zone)
 	if len(r.Lines) == 0 {
 		b.WriteString("no history in this range\n")
+		r.writeForecasts(&b)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -66,6 +67,7 @@ func (r Report) WriteTable(w io.Writer, width int) error {
 		line(rows[i], bar(measure(l, byCredits), peak, barW))
 	}
 	line(total, "")
+	r.writeForecasts(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -135,13 +135,10 @@ func parseInstant(value string, ref time.Time) (d time.Duration, note string, ok
 
 // fromNumber applies the numeric heuristic (see epochSecondsMin).
 func fromNumber(raw string, f float64, ref time.Time) (time.Duration, string, bool) {
+	if msg := unusableNumber(raw, f); msg != "" {
+		return 0, msg, false
+	}
 	switch {
-	case math.IsNaN(f) || math.IsInf(f, 0):
-		return 0, fmt.Sprintf("%s is not a finite number", quote(raw)), false
-	case f == -1:
-		return 0, fmt.Sprintf("%s is the \"unknown\" sentinel", quote(raw)), false
-	case f < 0:
-		return 0, fmt.Sprintf("%s is negative; ignored", quote(raw)), false
 	case f >= epochMillisMin:
 		if f > 1e15 { // beyond year 33658 in ms: garbage, and avoids overflow below
 			return 0, fmt.Sprintf("%s is out of range", quote(raw)), false

@@ -59,11 +59,8 @@ func parseCountValue(raw string) (int64, string, bool) {
 		return 0, fmt.Sprintf("%s is empty", quote(raw)), false
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		switch {
-		case n == -1:
-			return 0, fmt.Sprintf("%s is the \"unknown\" sentinel", quote(raw)), false
-		case n < 0:
-			return 0, fmt.Sprintf("%s is negative; ignored", quote(raw)), false
+		if msg := unusableNumber(raw, float64(n)); msg != "" {
+			return 0, msg, false
 		}
 		return n, "", true
 	} else if errors.Is(err, strconv.ErrRange) {
@@ -75,12 +72,8 @@ func parseCountValue(raw string) (int64, string, bool) {
 		return 0, fmt.Sprintf("%s is out of range", quote(raw)), false
 	case err != nil:
 		return 0, fmt.Sprintf("%s is not a number", quote(raw)), false
-	case math.IsNaN(f) || math.IsInf(f, 0):
-		return 0, fmt.Sprintf("%s is not a finite number", quote(raw)), false
-	case f == -1:
-		return 0, fmt.Sprintf("%s is the \"unknown\" sentinel", quote(raw)), false
-	case f < 0:
-		return 0, fmt.Sprintf("%s is negative; ignored", quote(raw)), false
+	case unusableNumber(raw, f) != "":
+		return 0, unusableNumber(raw, f), false
 	case f >= math.MaxInt64:
 		return 0, fmt.Sprintf("%s is out of range", quote(raw)), false
 	}
@@ -177,4 +170,19 @@ func thousands(v string) bool {
 		}
 	}
 	return true
+}
+
+// unusableNumber says why f, read from raw, is neither a count nor a wait:
+// not finite, the -1 "unknown" sentinel some servers send, or negative;
+// "" when it is usable.
+func unusableNumber(raw string, f float64) string {
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return fmt.Sprintf("%s is not a finite number", quote(raw))
+	case f == -1:
+		return fmt.Sprintf("%s is the \"unknown\" sentinel", quote(raw))
+	case f < 0:
+		return fmt.Sprintf("%s is negative; ignored", quote(raw))
+	}
+	return ""
 }

@@ -23,8 +23,7 @@ func isolateConfig(t *testing.T) string {
 	t.Setenv("HOME", dir)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	for _, k := range []string{"ABTOP_TOKEN", "ABTOP_BASE_URL", "ABTOP_PROFILE", "ABTOP_POLL_INTERVAL", "ABTOP_TIMEOUT",
-		"ABTOP_ALLOW_INSECURE_HTTP", "ABTOP_LIMITER", "ABTOP_JOURNAL", "NO_COLOR"} {
+	for _, k := range config.EnvNames() {
 		t.Setenv(k, "")
 	}
 	return dir

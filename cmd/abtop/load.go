@@ -25,16 +25,7 @@ func (a *app) state() *configState { return &a.conf }
 // flagKeys maps command-line flags to config keys. Any command may define
 // these flags: preRun binds whichever the running command has, so owners of
 // other commands need no wiring of their own.
-var flagKeys = map[string]string{
-	"profile":             "profile",
-	"base-url":            "base_url",
-	"no-color":            "no_color",
-	"poll-interval":       "poll_interval",
-	"timeout":             "timeout",
-	"limiter":             "limiter",
-	"journal":             "journal",
-	"allow-insecure-http": "allow_insecure_http",
-}
+var flagKeys = config.FlagKeys()
 
 // preRun runs before every command. It stays cheap (no file, no network):
 // it binds the config flags the command has and remembers the command for

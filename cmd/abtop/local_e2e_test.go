@@ -15,13 +15,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget/localbudget"
 	live "github.com/abtop-dev/abtop/batches"
 	"github.com/abtop-dev/abtop/sandbox"
+
+	"github.com/abtop-dev/abtop/internal/syncbuf"
 )
 
 // Three "abtop submit" processes with no --limiter share the budget
@@ -66,24 +67,6 @@ func localStatus(v any) *localbudget.Status {
 	return st
 }
 
-// syncBuffer is a bytes.Buffer a child process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // waitUntil polls cond every 20 ms until it holds or d passes.
 func waitUntil(d time.Duration, cond func() bool) bool {
 	for deadline := time.Now().Add(d); ; {
@@ -112,7 +95,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 	reqs := &requestLog{}
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 13, JobTimeScale: 0.01, Logger: slog.New(reqs)}, n)
 	var stdout bytes.Buffer
-	stderr := &syncBuffer{}
+	stderr := &syncbuf.Buffer{}
 	sub := e.cmd(t, "submit", "--json", e.jobs)
 	sub.Stdout, sub.Stderr = &stdout, stderr
 	if err := sub.Start(); err != nil {
@@ -236,7 +219,7 @@ func TestSubmitE2ELocalSigkill(t *testing.T) {
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 21, JobTimeScale: 0.01, Logger: slog.New(reqs)}, 0)
 	cmds := make([]*exec.Cmd, 2)
 	outs := make([]*bytes.Buffer, 2)
-	errs := make([]*syncBuffer, 2)
+	errs := make([]*syncbuf.Buffer, 2)
 	for p := range cmds {
 		var jobs bytes.Buffer
 		for i := range per {
@@ -250,7 +233,7 @@ func TestSubmitE2ELocalSigkill(t *testing.T) {
 		// the tracking tail that follows them
 		c := e.cmd(t, "submit", "--json", "--no-wait", file)
 		c.Env = append(c.Env, "ABTOP_JOURNAL="+filepath.Join(e.dir, fmt.Sprintf("queue-%d.db", p)))
-		outs[p], errs[p] = &bytes.Buffer{}, &syncBuffer{}
+		outs[p], errs[p] = &bytes.Buffer{}, &syncbuf.Buffer{}
 		c.Stdout, c.Stderr = outs[p], errs[p]
 		if err := c.Start(); err != nil {
 			t.Fatal(err)

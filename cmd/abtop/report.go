@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/estimate"
 	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/report"
 	"github.com/charmbracelet/x/term"
@@ -27,7 +28,14 @@ func newReportCmd(a *app) *cobra.Command {
 (charged minus refunds), writes, 429s drawn and the time spent waiting,
 grouped by day, model, profile or status. Days are cut in the caps' time
 zone of the profile (local time by default). Needs no token: nothing is
-asked of the API.`,
+asked of the API.
+
+Below the table (and under "forecasts" in JSON), each profile's credit
+balance and monthly quota are forecast at the pace of the last 7 days
+(fewer when history is shorter, none under 2 days), with that basis
+stated: "at the last 7 days' pace (212 credits/day, 40 writes/day)
+credits last ~9 days; monthly quota runs out on 12 Dec, before its reset
+on 31 Dec". CSV has no forecast.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runReport(f) },
 	}
@@ -54,7 +62,8 @@ func (a *app) runReport(f reportFlags) error {
 	if cfg, _ := a.loadConfig(); cfg.Caps.Zone != nil {
 		zone = cfg.Caps.Zone
 	}
-	r, err := report.ParseRange(f.since, f.from, f.to, time.Now(), zone)
+	now := time.Now()
+	r, err := report.ParseRange(f.since, f.from, f.to, now, zone)
 	if err != nil {
 		return err
 	}
@@ -68,6 +77,9 @@ func (a *app) runReport(f reportFlags) error {
 	}
 	rep, err := report.Load(st, r, by, zone)
 	if err != nil {
+		return err
+	}
+	if rep.Forecasts, err = report.LoadForecasts(st, estimate.WeekPace, now, zone); err != nil {
 		return err
 	}
 	switch {

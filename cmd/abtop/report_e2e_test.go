@@ -55,8 +55,12 @@ func TestReportE2EMatchesSandbox(t *testing.T) {
 		Throttled      int64   `json:"throttled"`
 	}
 	var rep struct {
-		Rows  []line `json:"rows"`
-		Total line   `json:"total"`
+		Rows      []line `json:"rows"`
+		Total     line   `json:"total"`
+		Forecasts []struct {
+			Profile string `json:"profile"`
+			Basis   string `json:"basis"`
+		} `json:"forecasts"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("report JSON %q: %v", stdout.String(), err)
@@ -74,6 +78,14 @@ func TestReportE2EMatchesSandbox(t *testing.T) {
 	}
 	if got["alpha"] != 17 || got["beta"] != 7 {
 		t.Errorf("jobs by profile %v, want alpha 17, beta 7", got)
+	}
+	// Minutes of history: each profile's forecast says why there is none.
+	bases := map[string]string{}
+	for _, f := range rep.Forecasts {
+		bases[f.Profile] = f.Basis
+	}
+	if want := "not enough history: under a day"; bases["alpha"] != want || bases["beta"] != want {
+		t.Errorf("forecasts %v, want %q for alpha and beta", bases, want)
 	}
 
 	stdout.Reset()

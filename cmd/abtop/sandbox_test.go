@@ -8,28 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer the command and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // Issue 3 acceptance: "abtop sandbox" answers
 // curl -si -H "Authorization: Bearer <token>" <url>/v1/balance with the
@@ -39,7 +22,7 @@ func TestSandboxCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	outR, outW := io.Pipe()
-	var errOut lockedBuffer
+	var errOut syncbuf.Buffer
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, []string{"sandbox", "--plan", "free", "--window", "10s", "--credits", "42"}, streams{In: strings.NewReader(""), Out: outW, Err: &errOut})
@@ -140,7 +123,7 @@ func TestSandboxCommandBadFlags(t *testing.T) {
 
 // The embedded sandbox serves a working token and logs nothing.
 func TestStartEmbeddedSandbox(t *testing.T) {
-	var errOut lockedBuffer
+	var errOut syncbuf.Buffer
 	a := newApp(streams{In: strings.NewReader(""), Out: io.Discard, Err: &errOut})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -67,13 +66,7 @@ func (s *stAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the developer's own config files.
 func stEnv(t *testing.T, baseURL string) {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	for _, k := range []string{"ABTOP_PROFILE", "ABTOP_POLL_INTERVAL", "ABTOP_TIMEOUT", "ABTOP_ALLOW_INSECURE_HTTP", "ABTOP_LIMITER", "ABTOP_JOURNAL", "NO_COLOR"} {
-		t.Setenv(k, "")
-	}
+	isolateConfig(t)
 	t.Setenv("ABTOP_TOKEN", stToken)
 	t.Setenv("ABTOP_BASE_URL", baseURL)
 }

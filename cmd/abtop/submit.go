@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient"
@@ -166,16 +165,13 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 
 	name := "the journal (--resume)"
 	if !f.resume {
-		in := a.in
-		name = "standard input"
-		if file != "" && file != "-" {
-			fh, err := os.Open(file)
-			if err != nil {
-				return fmt.Errorf("submit: %w", err)
-			}
-			defer fh.Close()
-			in, name = fh, file
-		} else if isTerminal(a.in) {
+		var in io.Reader
+		var done func()
+		if in, name, done, err = a.jobInput(file); err != nil {
+			return fmt.Errorf("submit: %w", err)
+		}
+		defer done()
+		if (file == "" || file == "-") && isTerminal(a.in) {
 			if len(batch) == 0 {
 				return errors.New("submit: no jobs: give a FILE or pipe JSON Lines into standard input")
 			}

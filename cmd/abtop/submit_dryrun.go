@@ -20,15 +20,11 @@ func (a *app) runDryRun(ctx context.Context, cfg config.Config, file string, f s
 	if f.resume {
 		return fmt.Errorf("submit: --dry-run estimates a FILE; it cannot be combined with --resume")
 	}
-	in, name := io.Reader(a.in), "standard input"
-	if file != "" && file != "-" {
-		fh, err := os.Open(file)
-		if err != nil {
-			return fmt.Errorf("submit: %w", err)
-		}
-		defer fh.Close()
-		in, name = fh, file
+	in, name, done, err := a.jobInput(file)
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
 	}
+	defer done()
 	sess, err := session.Open(ctx, session.Options{Config: cfg, Version: version, Log: limiterLog(a.errOut), History: a.historyPath(), ClockOffset: testClockOffset()})
 	if err != nil {
 		return err
@@ -74,4 +70,17 @@ func jsonOf(e estimate.Estimate) json.RawMessage {
 	var b bytes.Buffer
 	_ = e.WriteJSON(&b)
 	return bytes.TrimSpace(b.Bytes())
+}
+
+// jobInput opens the batch FILE, or standard input when file is "" or "-";
+// name says which in messages, done closes what was opened.
+func (a *app) jobInput(file string) (in io.Reader, name string, done func(), err error) {
+	if file == "" || file == "-" {
+		return a.in, "standard input", func() {}, nil
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return fh, file, func() { fh.Close() }, nil
 }

@@ -46,3 +46,20 @@ func TestSubmitSameFileTwiceWantsAgain(t *testing.T) {
 		t.Fatalf("--again: exit %d, created %d\n%s%s", code, sb.sb.Stats().JobsCreated, out, errOut)
 	}
 }
+
+// A FILE that cannot be opened is a clear error, with or without
+// --dry-run, and nothing is sent.
+func TestSubmitMissingFile(t *testing.T) {
+	isolateConfig(t)
+	sb := startOwnerSandbox(t)
+	t.Setenv("ABTOP_BASE_URL", sb.url)
+	t.Setenv("ABTOP_TOKEN", sb.token)
+	t.Setenv("ABTOP_JOURNAL", filepath.Join(t.TempDir(), "q.db"))
+	missing := filepath.Join(t.TempDir(), "missing.jsonl")
+	for _, args := range [][]string{{"submit", missing}, {"submit", "--dry-run", missing}} {
+		code, out, errOut := runCmd(t, nil, args...)
+		if code == 0 || !strings.Contains(errOut, "submit: open "+missing+": no such file") || sb.sb.Stats().JobsCreated != 0 {
+			t.Errorf("%q: exit %d, created %d\n%s%s", args, code, sb.sb.Stats().JobsCreated, out, errOut)
+		}
+	}
+}

@@ -73,6 +73,15 @@ const (
 // with every job accepted once, no Retry-After violation and at most a
 // 429 or so; unshared stores draw many.
 func RunBatch(t *testing.T, stores []budget.Store, now func() time.Time) Batch {
+	return RunBatchDuring(t, stores, now, nil)
+}
+
+// RunBatchDuring is RunBatch with during, if not nil, running alongside
+// the workers with a function that returns the requests the server has
+// accepted so far: the hook a test uses to break something mid-batch (stop
+// Redis once a window's worth went through, restart it later). The batch
+// ends when its jobs are sent and during has returned.
+func RunBatchDuring(t *testing.T, stores []budget.Store, now func() time.Time, during func(accepted func() int64)) Batch {
 	srv := &fixedWindowServer{start: now(), window: BatchWindow, limit: BatchLimit, count: map[int64]int64{}}
 	var left atomic.Int64
 	left.Store(BatchJobs)
@@ -80,6 +89,15 @@ func RunBatch(t *testing.T, stores []budget.Store, now func() time.Time) Batch {
 	defer cancel()
 	var wg sync.WaitGroup
 	begin := time.Now()
+	if during != nil {
+		wg.Go(func() {
+			during(func() int64 {
+				srv.mu.Lock()
+				defer srv.mu.Unlock()
+				return srv.ok
+			})
+		})
+	}
 	for _, s := range stores {
 		for range 2 {
 			wg.Go(func() {

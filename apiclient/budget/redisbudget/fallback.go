@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/budget"
+	"github.com/abtop-dev/abtop/caps"
 )
 
 // fallback is what a Store needs to keep deciding while Redis is away, and
@@ -21,6 +22,8 @@ type fallback struct {
 
 	// local is this process's share of last while degraded: limits ÷ peers.
 	local budget.State
+	// capBase is local's cap usage when it was made (see capsCarried).
+	capBase caps.Usage
 
 	// Units this process holds in flight, by who granted them: Redis or the
 	// local fallback. Settles go to whoever granted (Redis first: its grants
@@ -102,7 +105,7 @@ func (s *Store) degradeLocked(err error) {
 	for h, exp := range f.held {
 		loc.Slots[h] = exp
 	}
-	f.local = loc
+	f.local, f.capBase = loc, loc.CapUsage
 	f.localOut, f.localWrites = 0, 0
 	f.localWindow, f.localSpent = loc.WindowID, 0
 	s.opts.Logger.Warn("limiter degraded to a local share", "redis", s.shown, "org", s.org, "share", s.shareText(), "err", err)
@@ -254,6 +257,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 		released = append(released, h)
 	}
 	held := maps.Clone(f.held)
+	carried := f.capsCarried()
 	id := s.opts.ProcessID
 	s.mu.Unlock()
 
@@ -281,6 +285,7 @@ func (s *Store) reconnect(ctx context.Context) error {
 		if embargo.After(st.Embargo) {
 			st.Embargo = embargo
 		}
+		st.CapUsage = carried.Apply(st.CapUsage)
 		if st.Slots == nil {
 			st.Slots = map[string]time.Time{}
 		}
