@@ -197,11 +197,24 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			}
 		}
 	} else if len(batch) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
-		if len(held) > 0 {
-			// --resume was asked for, and the jobs that wait are another
-			// endpoint's: that is not a success
-			return exitError{code: 1}
+		// Every job is final in the journal, yet a batch ends with its
+		// files: a run killed after its last tracking read left them (and
+		// the manifest's last rewrite) undone. The latest batch is followed
+		// again, so its outcome, not an empty one, decides the exit status.
+		if keys, at := lastBatch(q.List()); len(keys) > 0 {
+			batch, enqueued = keys, at
+			what := "its outcome"
+			if f.follow.out != "" {
+				what = "its outcome and files in " + f.follow.out
+			}
+			fmt.Fprintf(a.errOut, "abtop: the %d job(s) of the latest batch in %s are final; checking %s\n", len(keys), journal.Path(), what)
+		} else {
+			fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
+			if len(held) > 0 {
+				// --resume was asked for, and the jobs that wait are another
+				// endpoint's: that is not a success
+				return exitError{code: 1}
+			}
 		}
 	}
 

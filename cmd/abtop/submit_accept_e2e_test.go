@@ -95,7 +95,7 @@ func TestSubmitKillResumeE2E(t *testing.T) {
 		go func() { done <- c.Wait() }()
 		select {
 		case err := <-done:
-			t.Logf("kill %d: ended by itself before %v (exit %d)", i+1, delay, exitCode(t, err))
+			t.Logf("kill %d: ended by itself before %v (exit %d)\n%s", i+1, delay, exitCode(t, err), stderr.String())
 			continue
 		case <-time.After(delay):
 		}
@@ -108,8 +108,11 @@ func TestSubmitKillResumeE2E(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	c := e.cmd(t, args...)
 	c.Stdout, c.Stderr = &stdout, &stderr
-	if code := exitCode(t, c.Run()); code != results.ExitOK && code != results.ExitJobsFailed {
-		t.Fatalf("final resume: exit %d\n%s", code, stderr.String())
+	began := time.Now()
+	code := exitCode(t, c.Run())
+	t.Logf("final resume: exit %d in %v\n%s%s", code, time.Since(began).Round(time.Millisecond), stdout.String(), stderr.String())
+	if code != results.ExitOK && code != results.ExitJobsFailed {
+		t.Fatalf("final resume: exit %d", code)
 	}
 	verifyOut(t, dir, n)
 	if st := e.sb.Stats(); st.DuplicateJobs != 0 || st.JobsCreated < int64(n) {

@@ -133,3 +133,21 @@ func latestBatch(jobs []queue.Job, keys map[string]bool) (time.Time, int) {
 	}
 	return last, len(seen)
 }
+
+// lastBatch is the keys of the most recently enqueued batch in jobs and
+// when it was enqueued; none when jobs is empty.
+func lastBatch(jobs []queue.Job) (map[string]bool, time.Time) {
+	var last time.Time
+	for _, j := range jobs {
+		if j.Enqueued.After(last) {
+			last = j.Enqueued
+		}
+	}
+	keys := map[string]bool{}
+	for _, j := range jobs {
+		if !last.IsZero() && j.Enqueued.Equal(last) {
+			keys[j.Key] = true
+		}
+	}
+	return keys, last
+}
