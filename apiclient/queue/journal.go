@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/abtop-dev/abtop/caps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/abtop-dev/abtop/caps"
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/apiclient/problem"
@@ -129,6 +132,9 @@ var bucketJobs = []byte("jobs")
 type Journal struct {
 	db   *bolt.DB
 	path string
+
+	mu     sync.Mutex // guards owners (journal_owners.go)
+	owners owners
 }
 
 // ErrJournalInUse: another process holds the journal (one queue per file).
@@ -153,7 +159,16 @@ func OpenJournalWait(path string, lockWait time.Duration) (*Journal, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
+	opts := &bolt.Options{Timeout: lockWait}
+	if runtime.GOOS != "windows" {
+		// Each time a write transaction outgrows the mapping, bbolt remaps
+		// and copies every node the transaction touched to the heap: a
+		// 100,000-job enqueue remapped a dozen times (840 MB copied). The
+		// reservation is address space only, except on Windows, where it
+		// would be the file's size.
+		opts.InitialMmapSize = 128 << 20
+	}
+	db, err := bolt.Open(path, 0o600, opts)
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("queue journal %s is %w", path, ErrJournalInUse)
@@ -161,13 +176,21 @@ func OpenJournalWait(path string, lockWait time.Duration) (*Journal, error) {
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucketJobs)
+		if _, err := tx.CreateBucketIfNotExists(bucketJobs); err != nil {
+			return err
+		}
+		_, err := tx.CreateBucketIfNotExists(bucketOwners)
 		return err
 	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("queue journal %s: %w", path, err)
 	}
-	return &Journal{db: db, path: path}, nil
+	j := &Journal{db: db, path: path}
+	if err := j.loadOwners(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("queue journal %s: %w", path, err)
+	}
+	return j, nil
 }
 
 // Path is the file.
@@ -187,12 +210,26 @@ func (j *Journal) Put(jobs ...Job) error {
 		jobs = slices.Clone(jobs)
 		slices.SortFunc(jobs, func(a, b Job) int { return strings.Compare(a.Key, b.Key) })
 	}
+	var added []Owner
 	err := j.db.Update(func(tx *bolt.Tx) error {
+		added = nil
+		tbl := &txOwners{j: j, tx: tx, added: &added}
 		b := tx.Bucket(bucketJobs)
+		// A page split while enqueueing is left 60 % full: a pending job's
+		// record grows to about 1.7 times its size by the time its job
+		// succeeded (id, times, outputs), so the page then holds the
+		// grown records without splitting again. Measured on 20,000 jobs
+		// tracked to their end: 262 bytes a job at 0.6; 323 at bbolt's
+		// 0.5 (half-empty pages); 705 at 0.9 (every page split again,
+		// leaving a full page and a nearly empty one).
+		b.FillPercent = 0.6
 		for _, job := range jobs {
-			data, err := encodeRecord(job)
+			data, err := encodeRecord(job, tbl)
 			if err != nil {
 				return err
+			}
+			if tbl.err != nil {
+				return tbl.err
 			}
 			if err := b.Put([]byte(job.Key), data); err != nil {
 				return err
@@ -200,6 +237,9 @@ func (j *Journal) Put(jobs ...Job) error {
 		}
 		return nil
 	})
+	if err == nil {
+		j.commitOwners(added)
+	}
 	if err != nil {
 		return fmt.Errorf("queue journal %s: writing %d job(s): %w", j.path, len(jobs), err)
 	}
@@ -226,8 +266,8 @@ func (j *Journal) Load() ([]Job, error) {
 	var bad []string
 	err := j.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
-			job, err := decodeRecord(v)
-			if err != nil || job.Key != string(k) {
+			job, err := decodeRecord(string(k), v, j)
+			if err != nil {
 				bad = append(bad, string(k))
 				return nil
 			}
