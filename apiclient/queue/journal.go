@@ -202,14 +202,15 @@ func (j *Journal) Close() error { return j.db.Close() }
 // Put writes jobs in one durable transaction. Records are keyed by their
 // Key; Seq is a field so reordering rewrites two records, not the file.
 func (j *Journal) Put(jobs ...Job) error {
-	if len(jobs) > 1 {
-		// bbolt inserts into one in-memory node per page and splits
-		// only at commit: 100,000 random keys in one transaction shifted
-		// that node's slice on every insert (47 s). In key order each
-		// insert appends.
-		jobs = slices.Clone(jobs)
-		slices.SortFunc(jobs, func(a, b Job) int { return strings.Compare(a.Key, b.Key) })
+	// bbolt inserts into one in-memory node per page and splits only at
+	// commit: 100,000 random keys in one transaction shifted that node's
+	// slice on every insert (47 s). In key order each insert appends. The
+	// order is of indices: a copy of 100,000 jobs is 45 MB.
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
 	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(jobs[a].Key, jobs[b].Key) })
 	var added []Owner
 	err := j.db.Update(func(tx *bolt.Tx) error {
 		added = nil
@@ -223,8 +224,9 @@ func (j *Journal) Put(jobs ...Job) error {
 		// 0.5 (half-empty pages); 705 at 0.9 (every page split again,
 		// leaving a full page and a nearly empty one).
 		b.FillPercent = 0.6
-		for _, job := range jobs {
-			data, err := encodeRecord(job, tbl)
+		for _, i := range order {
+			job := &jobs[i]
+			data, err := encodeRecord(*job, tbl)
 			if err != nil {
 				return err
 			}
