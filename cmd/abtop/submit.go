@@ -145,7 +145,8 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	// are the new ones' (or, with --resume, the latest resumed batch's).
 	var enqueued time.Time
 	batch := map[string]bool{}
-	for _, j := range q.List() {
+	jobs := q.List() // one copy: the queue does not run before Finish
+	for _, j := range jobs {
 		if !j.State.Final() {
 			batch[j.Key] = true
 		}
@@ -201,7 +202,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		// files: a run killed after its last tracking read left them (and
 		// the manifest's last rewrite) undone. The latest batch is followed
 		// again, so its outcome, not an empty one, decides the exit status.
-		if keys, at := lastBatch(q.List()); len(keys) > 0 {
+		if keys, at := lastBatch(jobs); len(keys) > 0 {
 			batch, enqueued = keys, at
 			what := "its outcome"
 			if f.follow.out != "" {
@@ -228,7 +229,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 
 	if enqueued.IsZero() {
 		var n int
-		if enqueued, n = latestBatch(q.List(), batch); n > 1 && f.follow.out != "" {
+		if enqueued, n = latestBatch(jobs, batch); n > 1 && f.follow.out != "" {
 			fmt.Fprintf(a.errOut, "abtop: %d earlier batches are unfinished; --out follows the latest (\"abtop results\" fetches the others)\n", n)
 		}
 	}

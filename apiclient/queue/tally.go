@@ -1,0 +1,16 @@
+package queue
+
+// Tally counts by state the jobs whose keys are in keys, without copying
+// them: a progress line redrawn five times a second over a 100,000-job
+// batch must not copy 45 MB of jobs each time (List does).
+func (q *Queue) Tally(keys map[string]bool) map[State]int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	c := make(map[State]int, len(states))
+	for k := range keys {
+		if j, ok := q.jobs[k]; ok {
+			c[j.State]++
+		}
+	}
+	return c
+}
