@@ -14,3 +14,14 @@ func (q *Queue) Tally(keys map[string]bool) map[State]int {
 	}
 	return c
 }
+
+// Each calls fn with every job in queue order, under the queue's lock and
+// without copying the queue (List copies 45 MB for 100,000 jobs). fn gets
+// a copy of one job; it must not keep the lock waiting nor call the queue.
+func (q *Queue) Each(fn func(Job)) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, k := range q.order {
+		fn(*q.jobs[k])
+	}
+}

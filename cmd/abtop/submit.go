@@ -145,12 +145,13 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	// are the new ones' (or, with --resume, the latest resumed batch's).
 	var enqueued time.Time
 	batch := map[string]bool{}
-	jobs := q.List() // one copy: the queue does not run before Finish
-	for _, j := range jobs {
+	var jobs []jobRef // what picking the batch needs, not a copy of every job
+	q.Each(func(j queue.Job) {
+		jobs = append(jobs, jobRef{key: j.Key, enqueued: j.Enqueued})
 		if !j.State.Final() {
 			batch[j.Key] = true
 		}
-	}
+	})
 	if len(batch) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
 	}
