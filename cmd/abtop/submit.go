@@ -57,7 +57,9 @@ whole batch, through the same budget) and, with --out DIR, downloads every
 output file into DIR (verified against its size and sha256, never a partial
 file under its final name) and keeps DIR/manifest.jsonl, one line per input
 line. --no-wait returns once every job is created; "abtop results" finishes
-later.
+later. A --resume that finds every job final follows the latest batch again
+(with --out, fetching the files it still lacks): its outcome, not "nothing
+to do", is the exit status.
 
 Exit status: 0 every job succeeded and every file is on disk, verified
 (with --no-wait: every job was created); 1 abtop could not run; 2 the input
