@@ -25,3 +25,24 @@ func (q *Queue) Each(fn func(Job)) {
 		fn(*q.jobs[k])
 	}
 }
+
+// Rows copies, in queue order, the jobs whose keys are in keys (every job
+// when keys is nil) without their inputs: what a published batch shows,
+// sized once, without a copy of the whole queue first.
+func (q *Queue) Rows(keys map[string]bool) []Job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := len(q.order)
+	if keys != nil {
+		n = min(n, len(keys))
+	}
+	out := make([]Job, 0, n)
+	for _, k := range q.order {
+		if keys == nil || keys[k] {
+			j := *q.jobs[k]
+			j.Input = nil
+			out = append(out, j)
+		}
+	}
+	return out
+}
