@@ -51,27 +51,30 @@ const maxArray = 1 << 30
 // failed read only.
 func Parse(r io.Reader, models []apiclient.Model) ([]Job, []Problem, error) {
 	br := bufio.NewReaderSize(r, 64*1024)
-	var entries []rawEntry
+	c := newChecker(models)
+	var jobs []Job
 	var probs []Problem
+	// Each entry is checked as it is read, and only its input is kept: a
+	// 100,000-line file is not held a second time as raw lines.
+	emit := func(e rawEntry) {
+		j, msg := c.check(e)
+		if msg != "" {
+			probs = append(probs, Problem{Line: e.line, Msg: msg})
+			return
+		}
+		jobs = append(jobs, j)
+	}
+	var read []Problem
 	var err error
 	if isArray(br) {
-		entries, probs, err = readArray(br)
+		read, err = readArray(br, emit)
 	} else {
-		entries, probs, err = readLines(br, MaxLine)
+		read, err = readLines(br, MaxLine, emit)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the jobs: %w", err)
 	}
-	c := newChecker(models)
-	var jobs []Job
-	for _, e := range entries {
-		j, msg := c.check(e)
-		if msg != "" {
-			probs = append(probs, Problem{Line: e.line, Msg: msg})
-			continue
-		}
-		jobs = append(jobs, j)
-	}
+	probs = append(probs, read...)
 	sortProblems(probs)
 	return jobs, probs, nil
 }
@@ -90,18 +93,18 @@ func isArray(br *bufio.Reader) bool {
 	return len(head) > 0 && head[0] == '['
 }
 
-// readLines splits JSON Lines; blank lines and lines starting with # are
+// readLines splits JSON Lines and hands each entry to emit (its data is
+// valid only during the call); blank lines and lines starting with # are
 // skipped.
-func readLines(br *bufio.Reader, maxLine int) ([]rawEntry, []Problem, error) {
-	var out []rawEntry
+func readLines(br *bufio.Reader, maxLine int, emit func(rawEntry)) ([]Problem, error) {
 	var probs []Problem
 	for line := 1; ; line++ {
 		text, size, err := readLine(br, maxLine)
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, nil, err
+			return nil, err
 		}
 		if size == 0 && errors.Is(err, io.EOF) {
-			return out, probs, nil
+			return probs, nil
 		}
 		switch {
 		case text == nil && size > 0:
@@ -120,10 +123,10 @@ func readLines(br *bufio.Reader, maxLine int) ([]rawEntry, []Problem, error) {
 				probs = append(probs, Problem{Line: line, Msg: "not valid JSON: " + strings.TrimPrefix(uerr.Error(), "json: ")})
 				break
 			}
-			out = append(out, rawEntry{line: line, data: append(json.RawMessage(nil), text...)})
+			emit(rawEntry{line: line, data: text})
 		}
 		if errors.Is(err, io.EOF) {
-			return out, probs, nil
+			return probs, nil
 		}
 	}
 }
@@ -132,13 +135,20 @@ func readLines(br *bufio.Reader, maxLine int) ([]rawEntry, []Problem, error) {
 // as read. A line whose content exceeds maxLine comes back as nil text with
 // its full size: it is read to its end but never held, so a multi-gigabyte
 // line costs no more memory than a short one. err is io.EOF at the last
-// line (size 0 when there was nothing left).
+// line (size 0 when there was nothing left). A line that fits the
+// reader's buffer comes back as that buffer (valid until the next read).
 func readLine(br *bufio.Reader, maxLine int) (text []byte, size int64, err error) {
 	var buf []byte
 	tooLong := false
 	for {
 		frag, err := br.ReadSlice('\n')
 		size += int64(len(frag))
+		if size == int64(len(frag)) && !errors.Is(err, bufio.ErrBufferFull) {
+			if len(bytes.TrimRight(frag, "\r\n")) > maxLine {
+				return nil, size, err
+			}
+			return bytes.TrimRight(frag, "\r\n"), size, err // the whole line in one read
+		}
 		if !tooLong {
 			// the limit is on content: a trailing \r\n is not counted
 			if len(buf)+len(bytes.TrimRight(frag, "\r\n")) > maxLine {
@@ -160,14 +170,18 @@ func readLine(br *bufio.Reader, maxLine int) (text []byte, size int64, err error
 	}
 }
 
-// readArray reads one JSON array, keeping each element's line number.
-func readArray(r io.Reader) ([]rawEntry, []Problem, error) {
+// readArray reads one JSON array and hands each element, with its line
+// number, to emit.
+func readArray(r io.Reader, emit func(rawEntry)) ([]Problem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxArray))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out, probs := splitArray(data)
-	return out, probs, nil
+	for _, e := range out {
+		emit(e)
+	}
+	return probs, nil
 }
 
 // splitArray splits a JSON array held in data by element.

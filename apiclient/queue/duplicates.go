@@ -11,6 +11,10 @@ import (
 // submit asks before sending them.
 func (q *Queue) Duplicates(nj []NewJob) int {
 	q.mu.Lock()
+	if len(q.jobs) == 0 { // a first batch: nothing to compare 100,000 inputs with
+		q.mu.Unlock()
+		return 0
+	}
 	seen := make(map[string]bool, len(q.jobs))
 	for _, j := range q.jobs {
 		// a canceled job, or one the server refused, was never paid for

@@ -1,8 +1,12 @@
 package queue
 
 import (
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,5 +48,22 @@ func TestJournalIsExclusive(t *testing.T) {
 	defer j.Close()
 	if _, err := OpenJournalWait(path, 20*time.Millisecond); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("second open: %v, want 'in use'", err)
+	}
+}
+
+// Load returns jobs by Seq, equal Seqs in key order, whatever order the
+// records sit in.
+func TestSortBySeq(t *testing.T) {
+	for _, seqs := range [][]int64{nil, {1}, {3, 1, 2}, {5, 4, 3, 2, 1}, {2, 2, 1, 1, 3, 0, 7, 6, 6}} {
+		jobs := make([]Job, len(seqs))
+		for i, s := range seqs {
+			jobs[i] = Job{Key: fmt.Sprint(i), Seq: s}
+		}
+		want := slices.Clone(jobs)
+		slices.SortStableFunc(want, func(a, b Job) int { return cmp.Compare(a.Seq, b.Seq) })
+		sortBySeq(jobs)
+		if !reflect.DeepEqual(jobs, want) {
+			t.Errorf("%v: got %v, want %v", seqs, jobs, want)
+		}
 	}
 }

@@ -66,7 +66,7 @@ func (j *Journal) DiscardUnfinished(match func(Owner) bool) (int, error) {
 		b := tx.Bucket(bucketJobs)
 		var drop [][]byte
 		if err := b.ForEach(func(k, v []byte) error {
-			job, err := decodeRecord(v) // records are stored through the journal's codec
+			job, err := decodeRecord(string(k), v, j) // records are stored through the journal's codec
 			if err == nil && job.State.Unfinished() && match(job.Owner) {
 				drop = append(drop, append([]byte(nil), k...))
 			}

@@ -123,17 +123,17 @@ func Open(o QueueOptions) (*Queue, error) {
 	q.trk = newTrackState()
 	var foreign []Job
 	for i := range jobs {
-		j := jobs[i]
+		j := &jobs[i] // the queue keeps the loaded slice: no second copy of 100,000 jobs
 		q.nextSeq = max(q.nextSeq, j.Seq+1)
 		if !j.Owner.Same(o.Owner) {
 			// another endpoint's or organization's job: not ours to send,
 			// cancel, retry or show; it stays in the journal as it is
-			foreign = append(foreign, j)
+			foreign = append(foreign, *j)
 			continue
 		}
-		q.jobs[j.Key] = &j
+		q.jobs[j.Key] = j
 		q.order = append(q.order, j.Key)
-		q.trk.index(j)
+		q.trk.index(*j)
 	}
 	q.held = heldBy(foreign)
 	return q, nil

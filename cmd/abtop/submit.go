@@ -57,7 +57,9 @@ whole batch, through the same budget) and, with --out DIR, downloads every
 output file into DIR (verified against its size and sha256, never a partial
 file under its final name) and keeps DIR/manifest.jsonl, one line per input
 line. --no-wait returns once every job is created; "abtop results" finishes
-later.
+later. A --resume that finds every job final follows the latest batch again
+(with --out, fetching the files it still lacks): its outcome, not "nothing
+to do", is the exit status.
 
 Exit status: 0 every job succeeded and every file is on disk, verified
 (with --no-wait: every job was created); 1 abtop could not run; 2 the input
@@ -154,11 +156,13 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	// are the new ones' (or, with --resume, the latest resumed batch's).
 	var enqueued time.Time
 	batch := map[string]bool{}
-	for _, j := range q.List() {
+	var jobs []jobRef // what picking the batch needs, not a copy of every job
+	q.Each(func(j queue.Job) {
+		jobs = append(jobs, jobRef{key: j.Key, enqueued: j.Enqueued})
 		if !j.State.Final() {
 			batch[j.Key] = true
 		}
-	}
+	})
 	if len(batch) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
 	}
@@ -203,11 +207,24 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			}
 		}
 	} else if len(batch) == 0 {
-		fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
-		if len(held) > 0 {
-			// --resume was asked for, and the jobs that wait are another
-			// endpoint's: that is not a success
-			return exitError{code: 1}
+		// Every job is final in the journal, yet a batch ends with its
+		// files: a run killed after its last tracking read left them (and
+		// the manifest's last rewrite) undone. The latest batch is followed
+		// again, so its outcome, not an empty one, decides the exit status.
+		if keys, at := lastBatch(jobs); len(keys) > 0 {
+			batch, enqueued = keys, at
+			what := "its outcome"
+			if f.follow.out != "" {
+				what = "its outcome and files in " + f.follow.out
+			}
+			fmt.Fprintf(a.errOut, "abtop: the %d job(s) of the latest batch in %s are final; checking %s\n", len(keys), journal.Path(), what)
+		} else {
+			fmt.Fprintf(a.errOut, "abtop: nothing to resume for %s in %s\n", describeOwner(mine), journal.Path())
+			if len(held) > 0 {
+				// --resume was asked for, and the jobs that wait are another
+				// endpoint's: that is not a success
+				return exitError{code: 1}
+			}
 		}
 	}
 
@@ -221,7 +238,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 
 	if enqueued.IsZero() {
 		var n int
-		if enqueued, n = latestBatch(q.List(), batch); n > 1 && f.follow.out != "" {
+		if enqueued, n = latestBatch(jobs, batch); n > 1 && f.follow.out != "" {
 			fmt.Fprintf(a.errOut, "abtop: %d earlier batches are unfinished; --out follows the latest (\"abtop results\" fetches the others)\n", n)
 		}
 	}

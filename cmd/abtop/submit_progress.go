@@ -74,19 +74,15 @@ func (p *progress) run(ctx context.Context, events <-chan queue.Event) {
 }
 
 func (p *progress) draw(final bool) {
-	done, total, failed := 0, 0, 0
-	for _, j := range p.q.List() {
-		if !p.batch[j.Key] {
-			continue
-		}
-		total++
-		if !j.State.Unfinished() {
-			done++
-		}
-		if j.State == queue.StateFailed {
-			failed++
+	done, total := 0, 0
+	tally := p.q.Tally(p.batch)
+	for st, n := range tally {
+		total += n
+		if !st.Unfinished() {
+			done += n
 		}
 	}
+	failed := tally[queue.StateFailed]
 	el := time.Since(p.start)
 	rate := 0.0
 	if el > 0 {

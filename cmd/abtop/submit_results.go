@@ -118,18 +118,42 @@ func batchAt(t time.Time) func(queue.Job) bool {
 	return func(j queue.Job) bool { return j.Enqueued.Equal(t) }
 }
 
+// jobRef is what choosing a batch reads of a journal job.
+type jobRef struct {
+	key      string
+	enqueued time.Time
+}
+
 // latestBatch is when the most recent batch holding one of keys was
 // enqueued, and how many batches hold them.
-func latestBatch(jobs []queue.Job, keys map[string]bool) (time.Time, int) {
+func latestBatch(jobs []jobRef, keys map[string]bool) (time.Time, int) {
 	var last time.Time
 	seen := map[int64]bool{}
 	for _, j := range jobs {
-		if keys[j.Key] {
-			seen[j.Enqueued.UnixNano()] = true
-			if j.Enqueued.After(last) {
-				last = j.Enqueued
+		if keys[j.key] {
+			seen[j.enqueued.UnixNano()] = true
+			if j.enqueued.After(last) {
+				last = j.enqueued
 			}
 		}
 	}
 	return last, len(seen)
+}
+
+// lastBatch is the keys of the most recently enqueued batch in jobs and
+// when it was enqueued; none when jobs is empty.
+func lastBatch(jobs []jobRef) (map[string]bool, time.Time) {
+	var last time.Time
+	for _, j := range jobs {
+		if j.enqueued.After(last) {
+			last = j.enqueued
+		}
+	}
+	keys := map[string]bool{}
+	for _, j := range jobs {
+		if !last.IsZero() && j.enqueued.Equal(last) {
+			keys[j.key] = true
+		}
+	}
+	return keys, last
 }
