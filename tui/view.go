@@ -214,37 +214,10 @@ func (m *Model) chart(w, rows int) (string, []string) {
 			top = float64(*l.Limit)
 		}
 	}
-	area := chart.Area(rem, cw, rows, top)
-	out := make([]string, 0, rows+1)
-	topLabel := "max"
-	if top > 0 {
-		topLabel = format.Count(int64(top))
-	}
-	for i, l := range area {
-		lab := "     │"
-		switch i {
-		case 0:
-			lab = text.FitRight(topLabel, 5) + "┤"
-		case len(area) - 1:
-			lab = "    0┤"
-		}
-		out = append(out, st.Dim.Render(lab)+st.Accent.Render(l))
-	}
+	out := chartRows(chart.Area(rem, cw, rows, top), top, st)
 	// one sparkline cell per two buckets, aligned with the area above
 	pairs, marks, peak := chart.Pair(rpm[:n], thr[:n])
-	cells := len(pairs)
-	spark := []rune(chart.Sparkline(pairs, cw, 0))
-	var sb strings.Builder
-	sb.WriteString(st.Dim.Render(" sent▕"))
-	off := cw - cells // the sparkline is right-aligned like the area
-	for i, r := range spark {
-		if i >= off && marks[i-off] {
-			sb.WriteString(st.Critical.Render("✕"))
-		} else {
-			sb.WriteRune(r)
-		}
-	}
-	out = append(out, sb.String())
+	out = append(out, sparkRow(" sent▕", []rune(chart.Sparkline(pairs, cw, 0)), marks, cw-len(pairs), st))
 	// one measure per row, each named with its own scale: the area is the
 	// requests left on the limit's axis, the bottom row what was sent
 	axis := ""

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"math"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -46,35 +45,9 @@ func (m *Model) zoomChart(w, rows int) (string, []string) {
 	// keep the newest 2×cw buckets: right-aligned, like the live chart
 	n := min(len(c.Remaining), 2*cw) &^ 1
 	off := len(c.Remaining) - n
-	area := chart.Area(c.Remaining[off:off+n], cw, rows, c.Limit)
-	out := make([]string, 0, rows+1)
-	top := "max"
-	if c.Limit > 0 {
-		top = format.Count(int64(c.Limit))
-	}
-	for i, l := range area {
-		lab := "     │"
-		switch i {
-		case 0:
-			lab = text.FitRight(top, 5) + "┤"
-		case len(area) - 1:
-			lab = "    0┤"
-		}
-		out = append(out, st.Dim.Render(lab)+st.Accent.Render(l))
-	}
+	out := chartRows(chart.Area(c.Remaining[off:off+n], cw, rows, c.Limit), c.Limit, st)
 	pairs, marks, peak := chart.Pair(c.Jobs[off:off+n], c.Throttled[off:off+n])
-	spark := []rune(chart.Sparkline(pairs, cw, 0))
-	var sb strings.Builder
-	sb.WriteString(st.Dim.Render("jobs ▕"))
-	gap := cw - len(pairs)
-	for i, r := range spark {
-		if i >= gap && marks[i-gap] {
-			sb.WriteString(st.Critical.Render("✕"))
-		} else {
-			sb.WriteRune(r)
-		}
-	}
-	out = append(out, sb.String())
+	out = append(out, sparkRow("jobs ▕", []rune(chart.Sparkline(pairs, cw, 0)), marks, cw-len(pairs), st))
 	title += " (peak " + format.Count(int64(math.Round(peak))) + ") · ✕ 429 · z zoom"
 	return title, out
 }
