@@ -91,6 +91,13 @@ type Reached struct {
 	Lifts time.Time
 	Never bool
 	Zone  *time.Location
+	// Shared is set when the job fits the cap but not this process's share
+	// of it while the shared store is unreachable (see OverShare): waiting
+	// for the store helps, raising the cap is not needed. Share is that
+	// share of the period's remaining, ShareUsed what this process has
+	// reserved against it.
+	Shared           bool
+	Share, ShareUsed float64
 }
 
 // period returns the day and month keys of now in zone.
@@ -215,6 +222,10 @@ func (r Reached) Message(now time.Time) string {
 	}
 	if r.Never {
 		return fmt.Sprintf("%s is below this job's price %s: raise the cap", what, amount(r.Price))
+	}
+	if r.Shared {
+		return fmt.Sprintf("%s · cap share while Redis is away: %s here, %s used, this job %s · goes on when Redis is back",
+			what, amount(r.Share), amount(r.ShareUsed), amount(r.Price))
 	}
 	s := what + " reached"
 	if r.Lifts.IsZero() {

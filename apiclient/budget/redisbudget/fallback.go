@@ -22,8 +22,12 @@ type fallback struct {
 
 	// local is this process's share of last while degraded: limits ÷ peers.
 	local budget.State
-	// capBase is local's cap usage when it was made (see capsCarried).
+	// capBase is local's cap usage when it was made (see capsCarried);
+	// each cap's share is of what it had left then (see overCapShare).
 	capBase caps.Usage
+	// retry is how soon a job over its cap share asks again: the heartbeat,
+	// which may have reconnected by then.
+	retry time.Duration
 
 	// Units this process holds in flight, by who granted them: Redis or the
 	// local fallback. Settles go to whoever granted (Redis first: its grants
@@ -106,6 +110,7 @@ func (s *Store) degradeLocked(err error) {
 		loc.Slots[h] = exp
 	}
 	f.local, f.capBase = loc, loc.CapUsage
+	f.retry = s.opts.HeartbeatEvery
 	f.localOut, f.localWrites = 0, 0
 	f.localWindow, f.localSpent = loc.WindowID, 0
 	s.opts.Logger.Warn("limiter degraded to a local share", "redis", s.shown, "org", s.org, "share", s.shareText(), "err", err)
@@ -132,7 +137,14 @@ func (f *fallback) spentIn(w time.Time) int64 {
 }
 
 func (f *fallback) reserve(r budget.Request) budget.Grant {
-	g := f.local.Reserve(r)
+	next := f.local.Clone()
+	g := next.Reserve(r)
+	if g.OK {
+		if w, over := f.overCapShare(r, next.CapUsage); over {
+			return w // f.local unchanged: nothing was taken
+		}
+	}
+	f.local = next
 	if g.OK {
 		if !f.localWindow.Equal(f.local.WindowID) {
 			f.localWindow, f.localSpent = f.local.WindowID, 0
@@ -156,8 +168,12 @@ func (f *fallback) cancel(g budget.Grant) {
 		return
 	}
 	// A Redis grant canceled while Redis is away: settle it there later
-	// (without the refund: conservative).
+	// (without the refund: conservative). Its cap reservation, counted in
+	// the usage the local share started from, is given back here, so
+	// capsCarried hands the release to Redis at reconnect (the owed settle
+	// carries units only: released once).
 	f.owe(g.Cost, g.Write)
+	f.local.CapUsage = caps.Release(f.local.CapUsage, g.Cap)
 }
 
 // owe records units granted by Redis whose settle could not reach it.
