@@ -27,11 +27,11 @@ func TestStallDeadline(t *testing.T) {
 	}{
 		{"too few answers: the client's own timeout", repeat(100*ms, latencyMinSeen-1), 0},
 		{"fast answers: the floor", repeat(10*ms, latencyMinSeen), stallFloor},
-		{"4x the 90th percentile", repeat(400*ms, latencyMinSeen), 1600 * ms},
+		{"4x the 90th percentile", repeat(800*ms, latencyMinSeen), 3200 * ms},
 		{"a few slow ones above the 90th percentile do not count",
-			append(repeat(400*ms, 60), 5*time.Second, 5*time.Second, 5*time.Second, 5*time.Second), 1600 * ms},
-		{"more than a tenth given up at 1.6 s: the next deadline is 4x longer",
-			append(repeat(400*ms, 50), repeat(1600*ms, 14)...), 6400 * ms},
+			append(repeat(800*ms, 60), 5*time.Second, 5*time.Second, 5*time.Second, 5*time.Second), 3200 * ms},
+		{"more than a tenth given up at 3.2 s: the next deadline is 4x longer",
+			append(repeat(800*ms, 50), repeat(3200*ms, 14)...), 12800 * ms},
 		{"only the last 64 count", append(repeat(3*time.Second, 64), repeat(100*ms, 64)...), stallFloor},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,8 +89,8 @@ func TestAStalledAttemptIsGivenUpAtItsDeadline(t *testing.T) {
 		if held != stallFloor || attempts != 2 {
 			t.Errorf("%d attempts, the stalled one held %v; want 2, held %v", attempts, held, stallFloor)
 		}
-		if len(waits) != 1 || !strings.Contains(waits[0], "no response within 1s") {
-			t.Errorf("retry lines %q, want one saying no response within 1s", waits)
+		if len(waits) != 1 || !strings.Contains(waits[0], "no response within 2s") {
+			t.Errorf("retry lines %q, want one saying no response within 2s", waits)
 		}
 	})
 }
