@@ -64,7 +64,8 @@ type Outlook struct {
 	// names the limit already ("last ~9 days"). Empty without enough history.
 	Words []string
 	// PaceWords is the pace it stands on, longest first ("at the last
-	// hour's pace (568.2 credits/hour)", "at the last hour's pace").
+	// hour's pace (568.2 credits/hour)", "… (568.2/hour)", "at the last
+	// hour's pace").
 	PaceWords []string
 }
 
@@ -135,16 +136,16 @@ func ForecastAt(p Pace, spends []Spend, since time.Time, credits, quota *Level, 
 		span = fmt.Sprintf("the last %d %ss'", f.Units, unit)
 	}
 	at := "at " + span + " pace"
-	credRate := format.Credits(f.CreditsPerUnit) + "/" + unit
-	writeRate := format.Number(f.WritesPerUnit) + " writes/" + unit
-	pace := at + " (" + credRate
+	credRate, writeRate := format.Number(f.CreditsPerUnit), format.Number(f.WritesPerUnit)
+	credits1, writes1 := format.Credits(f.CreditsPerUnit), writeRate+" writes"
+	pace := at + " (" + credits1 + "/" + unit
 	if quota != nil {
-		pace += ", " + writeRate
+		pace += ", " + writes1 + "/" + unit
 	}
 	var parts []string
 	if o := f.Credits; o != nil {
 		o.RunsOut = runsOut(o.Level, f.CreditsPerUnit*unitsPerDay)
-		o.Words, o.PaceWords = creditsWords(*o, now), []string{at + " (" + credRate + ")", at}
+		o.Words, o.PaceWords = creditsWords(*o, now), paceWords(at, credits1, credRate, unit)
 		parts = append(parts, o.Words[0])
 	}
 	if o := f.Quota; o != nil {
@@ -153,7 +154,7 @@ func ForecastAt(p Pace, spends []Spend, since time.Time, credits, quota *Level, 
 		} else if out := runsOut(o.Level, f.WritesPerUnit*unitsPerDay); !out.IsZero() && (o.Reset.IsZero() || out.Before(o.Reset)) {
 			o.RunsOut, o.BeforeReset = out, !o.Reset.IsZero()
 		}
-		o.Words, o.PaceWords = quotaWords(*o, now, zone), []string{at + " (" + writeRate + ")", at}
+		o.Words, o.PaceWords = quotaWords(*o, now, zone), paceWords(at, writes1, writeRate, unit)
 		parts = append(parts, o.Words[0])
 	}
 	f.Basis = pace + ") " + strings.Join(parts, "; ")

@@ -132,9 +132,9 @@ func TestForecastWordsPerLimit(t *testing.T) {
 		got, want []string
 	}{
 		{f.Credits.Words, []string{"credits last ~3 days", "last ~3 days"}},
-		{f.Credits.PaceWords, []string{"at the last hour's pace (30 credits/hour)", "at the last hour's pace"}},
+		{f.Credits.PaceWords, []string{"at the last hour's pace (30 credits/hour)", "at the last hour's pace (30/hour)", "at the last hour's pace"}},
 		{f.Quota.Words, []string{"monthly quota runs out on 11 Dec, before its reset on 1 Jan 2027", "runs out on 11 Dec, before its reset", "runs out on 11 Dec"}},
-		{f.Quota.PaceWords, []string{"at the last hour's pace (5 writes/hour)", "at the last hour's pace"}},
+		{f.Quota.PaceWords, []string{"at the last hour's pace (5 writes/hour)", "at the last hour's pace (5/hour)", "at the last hour's pace"}},
 	} {
 		if strings.Join(c.got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("words\n got %q\nwant %q", c.got, c.want)

@@ -47,6 +47,13 @@ func quotaWords(o Outlook, now time.Time, zone *time.Location) []string {
 	return []string{"monthly quota " + out + ", before its reset on " + date(o.Reset, now, zone), out + ", before its reset", out}
 }
 
+// paceWords is one limit's pace: "at the last hour's pace (568.2
+// credits/hour)", without the unit, and without the rate.
+// rate is "568.2 credits", bare "568.2".
+func paceWords(at, rate, bare, unit string) []string {
+	return []string{at + " (" + rate + "/" + unit + ")", at + " (" + bare + "/" + unit + ")", at}
+}
+
 // date is "12 Dec", with the year when it is not now's.
 func date(t, now time.Time, zone *time.Location) string {
 	t = t.In(zone)
