@@ -105,7 +105,6 @@ func quota(in Input, st styles.Styles) Gauge {
 		brief = "resets " + in.Now.Add(resetIn).Format("2 Jan")
 	}
 	fc := s.QuotaForecast()
-	base := g.Level // the level of the numbers alone, before any pace
 	pace := st.Dim.Render("~ pace: not enough history yet")
 	g.Brief = []string{brief}
 	switch {
@@ -127,13 +126,14 @@ func quota(in Input, st styles.Styles) Gauge {
 	}
 	g.Lines = []string{resetLine, pace}
 	if o := outlook(in.Forecast, quotaOf); o != nil && rem > 0 {
-		// the history's pace, with its basis, in place of the session's
-		g.Level = base
+		// the history's pace, with its basis, in place of the session's;
+		// a warning from either stands (the history counts only what
+		// abtop sent, the session sees every drop of the quota)
 		lvl := styles.Calm
 		if o.BeforeReset || (!o.RunsOut.IsZero() && !o.RunsOut.After(in.Now)) {
 			lvl = styles.Warning
-			g.Level = max(g.Level, lvl)
 		}
+		g.Level = max(g.Level, lvl)
 		lines, b := forecastLines(o, lvl, st)
 		g.setLines(append([][]string{{resetLine}}, lines...))
 		g.Brief = []string{b[0], brief}
@@ -176,9 +176,12 @@ func credits(in Input, st styles.Styles) Gauge {
 	g.Lines = []string{spend}
 	g.Brief = []string{brief}
 	if o := outlook(in.Forecast, creditsOf); o != nil {
-		// the history's pace, with its basis, in place of the session's
-		g.Level = creditsLevel(o, in.Now)
-		lines, b := forecastLines(o, g.Level, st)
+		// the history's pace, with its basis, in place of the session's;
+		// a warning from either stands (the history counts only what
+		// abtop spent, the balance drops for everyone's jobs)
+		lvl := creditsLevel(o, in.Now)
+		g.Level = max(g.Level, lvl)
+		lines, b := forecastLines(o, lvl, st)
 		g.setLines(lines)
 		g.Brief = b
 	}
