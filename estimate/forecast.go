@@ -2,7 +2,6 @@ package estimate
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -59,6 +58,15 @@ type Outlook struct {
 	RunsOut     time.Time
 	BeforeReset bool // the quota runs out before its reset
 	ResetSince  bool // the quota reset after it was last seen: no forecast
+	// Words is this outlook alone, longest first, for a view that shows
+	// each limit apart (the dashboard's gauges): the first is Basis's own
+	// clause ("credits last ~9 days"), the others shorter for a view that
+	// names the limit already ("last ~9 days"). Empty without enough history.
+	Words []string
+	// PaceWords is the pace it stands on, longest first ("at the last
+	// hour's pace (568.2 credits/hour)", "… (568.2/hour)", "at the last
+	// hour's pace").
+	PaceWords []string
 }
 
 // Forecast is the outlook of the credit balance and the monthly quota at
@@ -127,14 +135,18 @@ func ForecastAt(p Pace, spends []Spend, since time.Time, credits, quota *Level, 
 	if f.Units > 1 {
 		span = fmt.Sprintf("the last %d %ss'", f.Units, unit)
 	}
-	pace := fmt.Sprintf("at %s pace (%s/%s", span, format.Credits(f.CreditsPerUnit), unit)
+	at := "at " + span + " pace"
+	credRate, writeRate := format.Number(f.CreditsPerUnit), format.Number(f.WritesPerUnit)
+	credits1, writes1 := format.Credits(f.CreditsPerUnit), writeRate+" writes"
+	pace := at + " (" + credits1 + "/" + unit
 	if quota != nil {
-		pace += fmt.Sprintf(", %s writes/%s", format.Number(f.WritesPerUnit), unit)
+		pace += ", " + writes1 + "/" + unit
 	}
 	var parts []string
 	if o := f.Credits; o != nil {
 		o.RunsOut = runsOut(o.Level, f.CreditsPerUnit*unitsPerDay)
-		parts = append(parts, creditsText(*o, now))
+		o.Words, o.PaceWords = creditsWords(*o, now), paceWords(at, credits1, credRate, unit)
+		parts = append(parts, o.Words[0])
 	}
 	if o := f.Quota; o != nil {
 		if !o.Reset.IsZero() && !o.Reset.After(now) {
@@ -142,7 +154,8 @@ func ForecastAt(p Pace, spends []Spend, since time.Time, credits, quota *Level, 
 		} else if out := runsOut(o.Level, f.WritesPerUnit*unitsPerDay); !out.IsZero() && (o.Reset.IsZero() || out.Before(o.Reset)) {
 			o.RunsOut, o.BeforeReset = out, !o.Reset.IsZero()
 		}
-		parts = append(parts, quotaText(*o, now, zone))
+		o.Words, o.PaceWords = quotaWords(*o, now, zone), paceWords(at, writes1, writeRate, unit)
+		parts = append(parts, o.Words[0])
 	}
 	f.Basis = pace + ") " + strings.Join(parts, "; ")
 	return f
@@ -159,47 +172,6 @@ func runsOut(l Level, perDay float64) time.Time {
 		return time.Time{}
 	}
 	return l.Seen.Add(time.Duration(days * float64(day))).Round(time.Second)
-}
-
-func creditsText(o Outlook, now time.Time) string {
-	if o.RunsOut.IsZero() {
-		return "credits do not run out"
-	}
-	left := o.RunsOut.Sub(now)
-	switch {
-	case left <= 0:
-		return "credits are spent by now"
-	case left < time.Hour:
-		return "credits last under an hour"
-	case left < 2*day:
-		return fmt.Sprintf("credits last ~%d hours", int(math.Round(left.Hours())))
-	}
-	return fmt.Sprintf("credits last ~%d days", int(math.Round(left.Hours()/24)))
-}
-
-func quotaText(o Outlook, now time.Time, zone *time.Location) string {
-	switch {
-	case o.ResetSince:
-		return "monthly quota reset since it was last seen"
-	case o.RunsOut.IsZero() && o.Reset.IsZero():
-		return "monthly quota does not run out"
-	case o.RunsOut.IsZero():
-		return "monthly quota lasts until its reset on " + date(o.Reset, now, zone)
-	}
-	s := "monthly quota runs out on " + date(maxTime(o.RunsOut, now), now, zone)
-	if o.BeforeReset {
-		s += ", before its reset on " + date(o.Reset, now, zone)
-	}
-	return s
-}
-
-// date is "12 Dec", with the year when it is not now's.
-func date(t, now time.Time, zone *time.Location) string {
-	t = t.In(zone)
-	if t.Year() != now.In(zone).Year() {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("2 Jan")
 }
 
 func historyAge(since, now time.Time, n int, unit, oneUnit string) string {

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,5 +116,35 @@ func TestForecastAtTheLastHoursPace(t *testing.T) {
 	f = ForecastAt(HourPace, spends, now.Add(-30*time.Minute), credits, quota, now, time.UTC)
 	if want := "not enough history: under an hour"; f.Basis != want {
 		t.Errorf("basis %q, want %q", f.Basis, want)
+	}
+}
+
+// The gauges show each limit's outlook and pace apart, in the words of
+// the Basis (the longest), then shorter ones that leave out the limit's
+// name and the rate.
+func TestForecastWordsPerLimit(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	spends := []Spend{{At: now.Add(-40 * time.Minute), Credits: 30, Writes: 5}}
+	credits := &Level{Remaining: 1900, Seen: now}
+	quota := &Level{Remaining: 1000, Limit: 5000, Seen: now, Reset: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	f := ForecastAt(HourPace, spends, now.Add(-5*time.Hour), credits, quota, now, time.UTC)
+	for _, c := range []struct {
+		got, want []string
+	}{
+		{f.Credits.Words, []string{"credits last ~3 days", "last ~3 days"}},
+		{f.Credits.PaceWords, []string{"at the last hour's pace (30 credits/hour)", "at the last hour's pace (30/hour)", "at the last hour's pace"}},
+		{f.Quota.Words, []string{"monthly quota runs out on 11 Dec, before its reset on 1 Jan 2027", "runs out on 11 Dec, before its reset", "runs out on 11 Dec"}},
+		{f.Quota.PaceWords, []string{"at the last hour's pace (5 writes/hour)", "at the last hour's pace (5/hour)", "at the last hour's pace"}},
+	} {
+		if strings.Join(c.got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("words\n got %q\nwant %q", c.got, c.want)
+		}
+	}
+	if !strings.HasSuffix(f.Basis, f.Credits.Words[0]+"; "+f.Quota.Words[0]) {
+		t.Errorf("the basis %q is not made of the outlooks' words", f.Basis)
+	}
+	f = ForecastAt(HourPace, spends, now.Add(-30*time.Minute), credits, quota, now, time.UTC)
+	if f.Credits.Words != nil || f.Quota.PaceWords != nil {
+		t.Errorf("words without enough history: %q %q", f.Credits.Words, f.Quota.PaceWords)
 	}
 }

@@ -148,3 +148,18 @@ func outlookToJSON(o *estimate.Outlook) *outlookJSON {
 	}
 	return j
 }
+
+// LoadForecast is LoadForecasts for one profile and org (the dashboard's
+// own); ok is false when neither its balance nor its quota was observed.
+func LoadForecast(src ForecastSource, profile, org string, pace estimate.Pace, now time.Time, zone *time.Location) (f estimate.Forecast, ok bool, err error) {
+	all, err := LoadForecasts(src, pace, now, zone)
+	if err != nil {
+		return f, false, err
+	}
+	for _, one := range all {
+		if one.Profile == profile && one.Org == org {
+			return one.Forecast, true, nil
+		}
+	}
+	return f, false, nil
+}

@@ -60,6 +60,13 @@ func TestForecastsFromHistory(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("forecasts\n got %q\nwant %q", got, want)
 	}
+	// the dashboard's: one profile and org, or none when not observed
+	if one, ok, err := LoadForecast(st, "new", "org_2", estimate.WeekPace, now, time.UTC); err != nil || !ok || one.Basis != fs[1].Basis {
+		t.Errorf("LoadForecast(new, org_2) = %q, %v, %v", one.Basis, ok, err)
+	}
+	if _, ok, err := LoadForecast(st, "rates", "org_3", estimate.WeekPace, now, time.UTC); err != nil || ok {
+		t.Errorf("LoadForecast of rate limits only: ok %v, %v", ok, err)
+	}
 
 	rep := Build(nil, Range{From: now.Add(-time.Hour), To: now}, ByDay, time.UTC)
 	rep.Forecasts = fs

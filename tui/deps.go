@@ -17,6 +17,7 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/caps"
+	"github.com/abtop-dev/abtop/estimate"
 	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/tui/data"
 )
@@ -96,6 +97,13 @@ type ChartSource interface {
 	Chart(ctx context.Context, span time.Duration, n int, now time.Time) (history.Chart, error)
 }
 
+// ForecastSource is the history store as the gauges' forecast reads it:
+// this profile's balance and quota at pace, looking back from now; ok is
+// false when neither was observed. Only ever called from a tea.Cmd.
+type ForecastSource interface {
+	Forecast(ctx context.Context, pace estimate.Pace, now time.Time) (f estimate.Forecast, ok bool, err error)
+}
+
 // Previewer is a Queue that can estimate a file before loading it (the
 // dry run's two reads, no write): the dashboard shows the estimate after
 // the first enter and loads the file on the second. PreviewFile returns
@@ -153,6 +161,9 @@ type Options struct {
 	// History feeds the chart when it is zoomed out to a span the live
 	// chart does not hold (z); nil: the live chart only.
 	History ChartSource
+	// Forecast is the credits and quota gauges' forecast from the history
+	// (it outlives restarts); nil: the gauges use the session's own pace.
+	Forecast ForecastSource
 	// Alerts carries the alerts that fired (banner, bell, notification);
 	// nil when not wired.
 	Alerts <-chan Alert

@@ -51,8 +51,8 @@ func (m *Model) plan() plan {
 		p.tableRows = max(1, rest-4)
 		return p
 	}
-	// header, gauge boxes (5), binding, footer
-	rest := h - 1 - 5 - 1 - 1
+	// header, gauge boxes (5, or 6 with the forecast), binding, footer
+	rest := h - 1 - m.boxRows() - 1 - 1
 	switch {
 	case h >= 40:
 		p.chartRows = 4

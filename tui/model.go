@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"github.com/abtop-dev/abtop/caps"
+	"github.com/abtop-dev/abtop/estimate"
 	"github.com/abtop-dev/abtop/history"
 	"time"
 
@@ -74,6 +75,9 @@ type Model struct {
 	zoom       int            // 0: the live chart; i: history.Zooms[i-1] from the history
 	zoomed     history.Chart  // the last history read for zoom
 	zoomErr    error
+
+	forecast    *estimate.Forecast // the history's (forecast.go); nil: the session's own pace
+	forecastErr string             // the last read's error, said once
 
 	focus        pane
 	showLog      bool
@@ -162,6 +166,7 @@ func (m *Model) Init() tea.Cmd {
 	if q := m.opts.Queue; q != nil {
 		cmds = append(cmds, queueInitCmd(q), listenQueue(q.Events()))
 	}
+	cmds = append(cmds, m.forecastInit())
 	return tea.Batch(cmds...)
 }
 
@@ -169,6 +174,9 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.now = m.clock()
 	if cmd, ok := m.onBatchMsg(msg); ok {
+		return m, cmd
+	}
+	if cmd, ok := m.onForecastMsg(msg); ok {
 		return m, cmd
 	}
 	switch msg := msg.(type) {

@@ -178,7 +178,7 @@ func (m *Model) headerInfo() header.Info {
 }
 
 func (m *Model) gaugeInput() gauges.Input {
-	in := gauges.Input{S: m.usage, Now: m.now, PollInterval: m.opts.PollInterval, Running: m.running(), Caps: m.caps}
+	in := gauges.Input{S: m.usage, Now: m.now, PollInterval: m.opts.PollInterval, Running: m.running(), Caps: m.caps, Forecast: m.forecast}
 	switch {
 	case m.queue.Concurrency > 0:
 		in.Concurrency, in.ConcFrom = m.queue.Concurrency, "queue"

@@ -147,6 +147,7 @@ func (a *app) openDashboard(ctx context.Context, cfg config.Config, primary bool
 	}
 	if sess.History != nil {
 		opts.History = historyChart{sess}
+		opts.Forecast = historyForecast{sess}
 	}
 	if q := sess.Queue; q != nil {
 		qa := newQueueAdapter(ctx, q, sess.Store, mon, cfg.Out)

@@ -125,6 +125,19 @@ func quota(in Input, st styles.Styles) Gauge {
 		resetLine = st.Dim.Render(resetLine)
 	}
 	g.Lines = []string{resetLine, pace}
+	if o := outlook(in.Forecast, quotaOf); o != nil && rem > 0 {
+		// the history's pace, with its basis, in place of the session's;
+		// a warning from either stands (the history counts only what
+		// abtop sent, the session sees every drop of the quota)
+		lvl := styles.Calm
+		if o.BeforeReset || (!o.RunsOut.IsZero() && !o.RunsOut.After(in.Now)) {
+			lvl = styles.Warning
+		}
+		g.Level = max(g.Level, lvl)
+		lines, b := forecastLines(o, lvl, st)
+		g.setLines(append([][]string{{resetLine}}, lines...))
+		g.Brief = []string{b[0], brief}
+	}
 	g.Short = "quota " + g.Value
 	return g
 }
@@ -156,20 +169,30 @@ func credits(in Input, st styles.Styles) Gauge {
 	case fc.OK:
 		spend = "~ no spend lately"
 	}
-	if c.Value <= 0 {
-		g.Level = styles.Critical
-	}
 	brief := spend
 	if fc.Consuming {
 		brief = "~ empty in " + format.Duration(fc.EmptyIn)
 	}
+	g.Lines = []string{spend}
+	g.Brief = []string{brief}
+	if o := outlook(in.Forecast, creditsOf); o != nil {
+		// the history's pace, with its basis, in place of the session's;
+		// a warning from either stands (the history counts only what
+		// abtop spent, the balance drops for everyone's jobs)
+		lvl := creditsLevel(o, in.Now)
+		g.Level = max(g.Level, lvl)
+		lines, b := forecastLines(o, lvl, st)
+		g.setLines(lines)
+		g.Brief = b
+	}
+	if c.Value <= 0 {
+		g.Level = styles.Critical
+	}
 	if !s.Last402.IsZero() && in.Now.Sub(s.Last402) < recentHit {
 		g.Level = styles.Critical
-		spend = st.Critical.Render("✖ 402: not enough credits for the next job")
-		brief = st.Critical.Render("✖ 402 " + format.Age(in.Now.Sub(s.Last402)) + " ago")
+		g.Lines, g.Shorter = []string{st.Critical.Render("✖ 402: not enough credits for the next job")}, nil
+		g.Brief = []string{st.Critical.Render("✖ 402 " + format.Age(in.Now.Sub(s.Last402)) + " ago")}
 	}
-	g.Brief = []string{brief}
-	g.Lines = []string{spend}
 	g.Short = "credits " + g.Value
 	return g
 }

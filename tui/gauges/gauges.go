@@ -5,10 +5,11 @@
 package gauges
 
 import (
-	"github.com/abtop-dev/abtop/caps"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/usage"
+	"github.com/abtop-dev/abtop/caps"
+	"github.com/abtop-dev/abtop/estimate"
 	"github.com/abtop-dev/abtop/internal/format"
 	"github.com/abtop-dev/abtop/tui/styles"
 	"github.com/abtop-dev/abtop/tui/usagestate"
@@ -24,6 +25,10 @@ type Input struct {
 	ConcFrom     string // where Concurrency came from: "queue", "plan default"
 	// Caps are the profile's spending caps and their use (Caps gauges).
 	Caps []caps.Line
+	// Forecast is the history store's forecast of the balance and the
+	// quota (forecast.go); nil, or without enough history, when the
+	// gauges use the session's own pace.
+	Forecast *estimate.Forecast
 }
 
 // ID names a gauge for code; its Title is for people and may change.
@@ -53,7 +58,11 @@ type Gauge struct {
 	Value string   // the headline figure, plain text
 	Used  float64  // fraction used in [0,1]; < 0 when unknown (no bar)
 	Lines []string // detail lines (styled)
-	Short string   // one-line summary for compact layouts (plain)
+	// Shorter holds shorter wordings of some detail lines, by index,
+	// longest first: a view too narrow for Lines[i] shows the longest of
+	// them that fits (see linesIn).
+	Shorter map[int][]string
+	Short   string // one-line summary for compact layouts (plain)
 	// Brief is what the compact layout adds after the value, most
 	// important first (styled): a countdown, a forecast, a 429.
 	Brief []string

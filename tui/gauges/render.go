@@ -72,7 +72,7 @@ func Boxes(gs []Gauge, w int, now time.Time, st styles.Styles) []string {
 		h = max(h, len(g.Lines)+1)
 	}
 	for i, g := range gs {
-		lines := append([]string{headline(g, ws[i]-2, st)}, g.Lines...)
+		lines := append([]string{headline(g, ws[i]-2, st)}, g.linesIn(ws[i]-2)...)
 		blocks[i] = frame.BoxFoot(title(g, st), g.Source(now), lines, ws[i], h+2, st.Border, st.Title, st.Dim)
 	}
 	return frame.Row(blocks...)
@@ -93,7 +93,7 @@ func Stacked(gs []Gauge, w int, detail bool, st styles.Styles) []string {
 			continue
 		}
 		out = append(out, head+text.Cut(headline(g, w-label-2, st), w-label-2))
-		for _, l := range g.Lines {
+		for _, l := range g.linesIn(w - label - 2) {
 			out = append(out, strings.Repeat(" ", label+2)+text.Cut(l, w-label-2))
 		}
 	}
