@@ -100,6 +100,11 @@ type trackState struct {
 	heard      map[string]time.Time // key → last news or mention (local clock)
 	asked      map[string]time.Time // key → last GET
 	cursor     time.Time            // newest updated_at seen by a list read
+	// rewind is the oldest updated_at of a job that entered tracking
+	// since the last list read was planned (rewindAll: one with no time):
+	// the next read starts there if that is before the cursor (index).
+	rewind    time.Time
+	rewindAll bool
 	lastList   time.Time            // last list read started
 	lastListOK time.Time            // last list read answered
 	interval   time.Duration
@@ -120,12 +125,19 @@ func (t *trackState) index(j Job) {
 		t.byID[j.JobID] = j.Key
 	}
 	if j.Active() {
-		if _, was := t.active[j.Key]; !was && !t.cursor.IsZero() && !j.ServerUpdated.After(t.cursor) {
+		if _, was := t.active[j.Key]; !was {
 			// A job that enters tracking after the cursor passed its last
 			// change (its create answer came late, or is a replay of the
-			// first one) would never be in a list read again: read from
-			// its time once (isNews drops what was seen already).
-			t.cursor = j.ServerUpdated
+			// first one) would never be in a list read again: the next
+			// read starts from its time (isNews drops what was seen
+			// already). Noted, not set: a read in flight now moves the
+			// cursor when it ends, and may have passed the job unknown.
+			switch u := j.ServerUpdated; {
+			case u.IsZero():
+				t.rewindAll = true
+			case t.rewind.IsZero() || u.Before(t.rewind):
+				t.rewind = u
+			}
 		}
 		t.active[j.Key] = struct{}{}
 		return
@@ -241,6 +253,15 @@ func (q *Queue) planTick(now time.Time) tickPlan {
 		p.list = true
 	}
 	p.since = t.cursor
+	if p.list {
+		switch {
+		case t.rewindAll:
+			p.since = time.Time{} // from the oldest active job
+		case !t.rewind.IsZero() && t.rewind.Before(p.since):
+			p.since = t.rewind
+		}
+		t.rewind, t.rewindAll = time.Time{}, false
+	}
 	if p.since.IsZero() {
 		p.since = oldest // first read, or resumed: from the oldest unfinished job
 	}
