@@ -95,18 +95,18 @@ type TrackStats struct {
 
 // trackState is tracking's memory; guarded by Queue.mu.
 type trackState struct {
-	byID       map[string]string    // server job id → key
-	active     map[string]struct{}  // keys of Active jobs
-	heard      map[string]time.Time // key → last news or mention (local clock)
-	asked      map[string]time.Time // key → last GET
-	cursor     time.Time            // newest updated_at seen by a list read
+	byID   map[string]string    // server job id → key
+	active map[string]struct{}  // keys of Active jobs
+	heard  map[string]time.Time // key → last news or mention (local clock)
+	asked  map[string]time.Time // key → last GET
+	cursor time.Time            // newest updated_at seen by a list read
 	// rewind is the oldest updated_at of a job that entered tracking
 	// since the last list read was planned (rewindAll: one with no time):
 	// the next read starts there if that is before the cursor (index).
-	rewind    time.Time
-	rewindAll bool
-	lastList   time.Time            // last list read started
-	lastListOK time.Time            // last list read answered
+	rewind     time.Time
+	rewindAll  bool
+	lastList   time.Time // last list read started
+	lastListOK time.Time // last list read answered
 	interval   time.Duration
 	deliveries bool
 	stats      TrackStats
