@@ -15,19 +15,14 @@ import (
 func TestQueueAlerts(t *testing.T) {
 	var s sendAll
 	e := newEngine(t, Default(), filepath.Join(t.TempDir(), StateFile), &s)
-	jobs := []queue.Job{
-		{Key: "k1", State: queue.StateSucceeded},
-		{Key: "k2", State: queue.StateRunning},
-		{Key: "k3", State: queue.StateFailed, RetriedAs: "k4"},
-		{Key: "k4", State: queue.StateFailed},
-	}
-	e.batchFinished("acme", jobs, t0)
+	t1 := batchTally{first: "k1", jobs: 4, ok: 1, failed: 1, open: 1} // k3 failed, rerun as k4 (running)
+	e.batchFinished("acme", t1, t0)
 	if len(s.got) != 0 {
 		t.Fatalf("fired %q while a job runs", s.keys())
 	}
-	jobs[1].State = queue.StateSucceeded
-	e.batchFinished("acme", jobs, t0.Add(time.Second))
-	e.batchFinished("acme", jobs, t0.Add(2*time.Second)) // the same batch, seen again
+	t1.open, t1.ok = 0, 2 // k2 succeeded; k4 failed (k3's failure counts once, as k4)
+	e.batchFinished("acme", t1, t0.Add(time.Second))
+	e.batchFinished("acme", t1, t0.Add(2*time.Second)) // the same batch, seen again
 	if s.keys() != "batch_finished" || s.got[0].Text != "acme: batch k1×4 finished: 2 succeeded, 1 failed, 0 canceled" {
 		t.Fatalf("fired %q (%v), want one batch_finished with 2 succeeded, 1 failed", s.keys(), s.got)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/abtop-dev/abtop/alerts"
 	"github.com/abtop-dev/abtop/apiclient"
@@ -73,10 +74,23 @@ func (p *profileAlerts) follow(ctx context.Context, q *queue.Queue) (stop func()
 	return unsub, ch
 }
 
-// wait lets the channels finish what they are sending.
-func (p *profileAlerts) wait() {
-	if p != nil {
-		p.d.Wait()
+// alertsGrace bounds how long an exiting process waits for its alerts to
+// be delivered (each channel has its own, longer timeout; a hung webhook
+// must not hold a finished submit or a quit dashboard for long).
+const alertsGrace = 5 * time.Second
+
+// wait lets the channels finish what they are sending, for at most grace.
+func (p *profileAlerts) wait(grace time.Duration) {
+	if p == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() { p.d.Wait(); close(done) }()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
 	}
 }
 

@@ -158,8 +158,8 @@ func (a *app) openDashboard(ctx context.Context, cfg config.Config, primary bool
 		d.runErr = make(chan error, 2)
 		go func() { d.runErr <- q.Run(ctx, false) }()
 		go func() { d.runErr <- q.Follow(ctx) }()
-		stopAlerts, _ := profAlerts.follow(ctx, q) // failed jobs, caps, a batch's end
-		d.closers = append(d.closers, stopAlerts)
+		stopAlerts, alertsDone := profAlerts.follow(ctx, q) // failed jobs, caps, a batch's end
+		d.closers = append(d.closers, func() { stopAlerts(); <-alertsDone; profAlerts.wait(alertsGrace) })
 		if qa.out != nil {
 			d.closers = append(d.closers, qa.out.close) // the manifests as far as they got, once the queue stopped
 		}

@@ -129,6 +129,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		tty = a.errOut
 	}
 	pa := a.alertsFor(cfg, cfg.Alerts, slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn})), tty)
+	defer pa.wait(alertsGrace) // what was fired is sent before exiting, on every path
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
 		Observers: []func(apiclient.Observation){pa.observe},
@@ -270,7 +271,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 		close(followDone)
 	}
 	stopAlerts, alertsDone := pa.follow(ctx, q)
-	defer func() { stopAlerts(); <-alertsDone; pa.wait() }() // the batch's end is sent before exiting
+	defer func() { stopAlerts(); <-alertsDone }() // the batch's end is fired before the wait above
 	var runErr error
 	if f.follow.noWait {
 		runErr = q.Run(ctx, true)
