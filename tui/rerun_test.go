@@ -37,6 +37,8 @@ func TestROnAServerFailedRowRerunsThatJob(t *testing.T) {
 		{Key: "k-server", ID: "job_ran_and_failed", Model: "flux-dev", State: data.StateFailed, Enqueued: t0.Add(-2 * time.Second),
 			Problem: &problem.Problem{Status: 500, Code: problem.CodeInternalError, Title: "Internal error"}},
 		{Key: "k-create", Model: "flux-dev", State: data.StateFailed, Enqueued: t0.Add(-time.Second), Err: "connection refused"},
+		{Key: "k-invalid", ID: "job_refused_input", Model: "flux-dev", State: data.StateFailed, Enqueued: t0,
+			Problem: &problem.Problem{Status: 422, Code: problem.CodeValidationFailed, Title: "Validation failed"}},
 	}
 	m.Update(queueInitMsg{jobs: jobs, state: data.QueueState{Concurrency: 10}})
 
@@ -79,9 +81,12 @@ func TestROnAServerFailedRowRerunsThatJob(t *testing.T) {
 		t.Fatalf("a refused rerun does not say why:\n%s", v)
 	}
 
-	selectKey("k-create")
-	press("r")
-	if got := q.Calls(); got[len(got)-1] != "retry" {
-		t.Fatalf("r on a job whose creation failed: calls %v, want the failed creations put back", got)
+	for _, k := range []string{"k-create", "k-invalid"} {
+		selectKey(k)
+		n := len(q.Calls())
+		press("r")
+		if got := q.Calls(); len(got) != n+1 || got[n] != "retry" {
+			t.Fatalf("r on %s: calls %v, want the failed creations put back (a rerun would fail the same way)", k, got)
+		}
 	}
 }
