@@ -56,13 +56,6 @@ type Report struct {
 // Keys returns the per-profile setting keys in display order.
 func Keys() []string { return slices.Clone(settingKeys) }
 
-// EnvName returns the environment variable that sets key ("" if none).
-func EnvName(key string) string { return envNames[key] }
-
-// FlagName returns the command-line flag for key, e.g. "--base-url" ("" if
-// none).
-func FlagName(key string) string { return lookupSetting(key).flag }
-
 // Load reads file, environment and flags, and returns the validated config
 // of the selected profile. On a *ValidationError the Config is still filled
 // as far as possible (for `config show`); other errors (unreadable or

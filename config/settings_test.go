@@ -31,8 +31,8 @@ func TestSettingsTable(t *testing.T) {
 	if got := EnvNames(); !slices.Equal(got, wantEnv) {
 		t.Errorf("EnvNames() = %v, want %v", got, wantEnv)
 	}
-	if FlagName("token") != "" || FlagName("base_url") != "--base-url" || EnvName("no_color") != "NO_COLOR" {
-		t.Errorf("token flag %q, base_url flag %q, no_color env %q", FlagName("token"), FlagName("base_url"), EnvName("no_color"))
+	if lookupSetting("token").flag != "" || lookupSetting("base_url").flag != "--base-url" || envNames["no_color"] != "NO_COLOR" {
+		t.Errorf("token flag %q, base_url flag %q, no_color env %q", lookupSetting("token").flag, lookupSetting("base_url").flag, envNames["no_color"])
 	}
 }
 
