@@ -166,8 +166,9 @@ func (m *Model) showOwn() tea.Cmd {
 }
 
 // onBatchMsg handles the picker's messages, and the own queue's events
-// while another batch is shown (they are dropped: the own queue is
-// reloaded whole on the way back); ok is false for any other message.
+// while another batch is shown (their rows and state are dropped: the own
+// queue's jobs are reloaded whole on the way back; their file news and
+// log lines are kept); ok is false for any other message.
 func (m *Model) onBatchMsg(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case batchListMsg:
@@ -208,6 +209,9 @@ func (m *Model) onBatchMsg(msg tea.Msg) (tea.Cmd, bool) {
 	case queueMsg:
 		if m.shown == nil {
 			return nil, false
+		}
+		for _, e := range msg {
+			m.onQueueNews(e) // files and log lines; the rows come whole on the way back
 		}
 		if own := m.shown.own; own != nil {
 			return listenQueue(own.Events()), true

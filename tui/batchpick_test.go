@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -169,5 +170,49 @@ func TestBatchPickerDropsAStaleBatchsEvents(t *testing.T) {
 	screen := ansi.Strip(m.Render())
 	if strings.Contains(screen, "late-from-b1") || !strings.Contains(screen, "model-of-b3") {
 		t.Fatalf("after switching to b3:\n%s", screen)
+	}
+}
+
+// The own queue's file and download news while another batch is shown
+// still land: the reload on the way back sends the rows, not the files,
+// so a file verified meanwhile would stay "downloading" and enter would
+// refuse it. Its job rows are dropped (the pane shows the other batch).
+func TestBatchPickerKeepsTheOwnFileNews(t *testing.T) {
+	own := newFakeQueue([]data.Job{twoFileJob()})
+	var opened []string
+	m := New(Options{Profile: "default", Monitor: &fakeMonitor{}, Queue: own, Batches: threeBatches(), NoColor: true,
+		Now:    func() time.Time { return t0 },
+		Opener: func(p string) error { opened = append(opened, p); return nil }})
+	m.Update(windowSizeMsg(160, 48))
+	m.Update(queueInitMsg{jobs: own.Jobs()})
+	m.Update(queueMsg{{Downloads: &data.Downloads{Dir: "/out", FilesTotal: 2}},
+		fileNews(0, data.Output{Path: "a.png", Abs: "/out/a.png", Status: data.FilePending})})
+
+	_, cmd := m.Update(keyMsg("b"))
+	drive(m, cmd)
+	_, cmd = m.Update(keyMsg("enter")) // b1
+	drive(m, cmd)
+	row := data.Job{Key: "k-own-2", Model: "model-of-own-2", State: data.StatePending}
+	m.Update(queueMsg{{Job: &row}, {Downloads: &data.Downloads{Dir: "/out", FilesTotal: 2, FilesDone: 1}},
+		fileNews(0, data.Output{Path: "a.png", Abs: "/out/a.png", Bytes: 1_234_567, Status: data.FileVerified})})
+	if strings.Contains(plain(m), "model-of-own-2") {
+		t.Fatal("the own queue's job row landed in another batch's pane")
+	}
+
+	_, cmd = m.Update(keyMsg("b"))
+	drive(m, cmd)
+	m.Update(keyMsg("home"))
+	_, cmd = m.Update(keyMsg("enter"))
+	drive(m, cmd)
+	v := plain(m)
+	if !strings.Contains(v, "a.png · 1.2 MB · ✓ verified") || strings.Contains(v, "◷ downloading") || !strings.Contains(v, "downloads 1/2 files") {
+		t.Fatalf("back on the own queue, the file verified meanwhile is not shown so:\n%s", v)
+	}
+	_, cmd = m.Update(keyMsg("enter"))
+	for _, msg := range run(cmd) {
+		m.Update(msg)
+	}
+	if fmt.Sprint(opened) != "[/out/a.png]" {
+		t.Fatalf("enter opened %v, want [/out/a.png]:\n%s", opened, plain(m))
 	}
 }

@@ -9,8 +9,9 @@ type area struct {
 	pane       pane
 	x, y, w, h int
 	// table is the screen line of the jobs table's heading (the first
-	// line jobs.View draws) in a jobs area; -1 elsewhere.
-	table int
+	// line jobs.View draws) in a jobs area; -1 elsewhere. tableH is the
+	// height jobs.View was given: the lines below are not the table's.
+	table, tableH int
 }
 
 // hits collects the areas of one frame. A nil *hits records nothing, so
@@ -21,15 +22,19 @@ type hits struct {
 	areas []area
 }
 
-// add records a pane at x, y (y relative to top) of w×h cells; table is
-// the jobs table's heading line relative to the area's top, or -1.
-func (hs *hits) add(p pane, x, y, w, h, table int) {
+// add records a pane at x, y (y relative to top) of w×h cells.
+func (hs *hits) add(p pane, x, y, w, h int) { hs.addJobs(p, x, y, w, h, -1, 0) }
+
+// addJobs records the jobs pane: add's, with the table's heading line
+// relative to the area's top (-1: none) and the height jobs.View drew
+// it in.
+func (hs *hits) addJobs(p pane, x, y, w, h, table, tableH int) {
 	if hs == nil {
 		return
 	}
 	a := area{pane: p, x: x, y: hs.top + y, w: w, h: h, table: -1}
 	if table >= 0 {
-		a.table = a.y + table
+		a.table, a.tableH = a.y+table, tableH
 	}
 	hs.areas = append(hs.areas, a)
 }

@@ -47,7 +47,7 @@ func (m *Model) onClick(msg tea.MouseClickMsg) {
 	if a.table < 0 {
 		return
 	}
-	row, ok := m.jobs.RowAt(msg.Y - a.table)
+	row, ok := m.jobs.RowAt(msg.Y-a.table, a.tableH)
 	if !ok {
 		return
 	}

@@ -179,3 +179,29 @@ func TestMouseKeyTogglesCapture(t *testing.T) {
 		t.Fatalf("footer does not say the mouse is on:\n%s", s[strings.LastIndex(s, "\n"):])
 	}
 }
+
+// A click on the jobs box's bottom border selects nothing: the row that
+// would come next is not drawn (the table holds more jobs than fit).
+func TestClickOnTheJobsBorderSelectsNothing(t *testing.T) {
+	for _, sz := range [][2]int{{160, 48}, {100, 30}} {
+		t.Run(sizeName(sz), func(t *testing.T) {
+			m, _ := scenario(sz[0], sz[1], true, 40)
+			_, head := cellOf(t, m, "STATE")
+			lines := strings.Split(plain(m), "\n")
+			border := -1
+			for y := head + 1; y < len(lines) && border < 0; y++ {
+				if strings.HasPrefix(lines[y], "╰") {
+					border = y
+				}
+			}
+			if border < 0 {
+				t.Fatalf("no bottom border under the table:\n%s", plain(m))
+			}
+			before, _ := m.jobs.Selected()
+			click(m, 5, border)
+			if now, _ := m.jobs.Selected(); now.Key != before.Key {
+				t.Fatalf("a click on the border (line %d) selected hidden %s (was %s)", border, now.Key, before.Key)
+			}
+		})
+	}
+}

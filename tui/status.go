@@ -31,6 +31,18 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 	if e.State != nil {
 		m.queue = cleanState(*e.State)
 	}
+	m.onQueueNews(e)
+}
+
+// onQueueNews applies what an event says besides the jobs pane's rows and
+// state: file and download news, and the request log's line. The own
+// queue's events bring it while another batch is shown too: the reload
+// on the way back brings rows, not files.
+func (m *Model) onQueueNews(e QueueEvent) {
+	at := e.At
+	if at.IsZero() {
+		at = m.now
+	}
 	m.onFileNews(e)
 	if e.Note != "" {
 		lvl := styles.Unknown

@@ -244,7 +244,8 @@ func (m *Model) lowerWide(w int, p plan, hs *hits) []string {
 	}
 	qw := w - p.side
 	title, bar := m.queueTitle(qw - 2)
-	body := append([]string{bar}, m.jobs.View(qw-2, p.lower-p.bottom-3, m.now, st, m.focus == paneJobs)...)
+	tableH := p.lower - p.bottom - 3
+	body := append([]string{bar}, m.jobs.View(qw-2, tableH, m.now, st, m.focus == paneJobs)...)
 	qTitle := title
 	if m.focus == paneJobs {
 		qTitle = "▸ " + title
@@ -254,18 +255,18 @@ func (m *Model) lowerWide(w int, p plan, hs *hits) []string {
 	const tableAt = 2
 	switch {
 	case p.side > 0:
-		hs.add(paneJobs, 0, 0, qw, len(queue), tableAt)
-		hs.add(m.sidePane(), qw, 0, p.side, p.lower, -1)
+		hs.addJobs(paneJobs, 0, 0, qw, len(queue), tableAt, tableH)
+		hs.add(m.sidePane(), qw, 0, p.side, p.lower)
 		return frame.Row(queue, m.sideBox(p.side, p.lower))
 	case p.bottom > 0:
-		hs.add(paneJobs, 0, 0, qw, len(queue), tableAt)
-		hs.add(m.sidePane(), 0, len(queue), w, p.bottom, -1)
+		hs.addJobs(paneJobs, 0, 0, qw, len(queue), tableAt, tableH)
+		hs.add(m.sidePane(), 0, len(queue), w, p.bottom)
 		return append(queue, m.sideBox(w, p.bottom)...)
 	case m.focus == paneDetail || m.focus == paneLog:
-		hs.add(m.sidePane(), 0, 0, w, p.lower, -1)
+		hs.add(m.sidePane(), 0, 0, w, p.lower)
 		return m.sideBox(w, p.lower)
 	}
-	hs.add(paneJobs, 0, 0, qw, len(queue), tableAt)
+	hs.addJobs(paneJobs, 0, 0, qw, len(queue), tableAt, tableH)
 	return queue
 }
 
@@ -291,15 +292,16 @@ func (m *Model) lowerCompact(w int, p plan, hs *hits) []string {
 	}
 	switch {
 	case m.focus == paneLog && m.showLog:
-		hs.add(paneLog, 0, 0, w, p.lower, -1)
+		hs.add(paneLog, 0, 0, w, p.lower)
 		return append([]string{st.Title.Render("▸ Requests & errors") + st.Dim.Render(" (l closes)")}, m.log.View(w, p.lower-1, st)...)
 	case m.focus == paneDetail:
-		hs.add(paneDetail, 0, 0, w, p.lower, -1)
+		hs.add(paneDetail, 0, 0, w, p.lower)
 		return append([]string{st.Title.Render("▸ Job detail") + st.Dim.Render(" (tab: next pane)")}, m.detailLines(w, p.lower-1)...)
 	}
 	pl := m.progress(w)
-	out := append([]string{pl[0], pl[1]}, m.jobs.View(w, p.lower-2, m.now, st, true)...)
-	hs.add(paneJobs, 0, 0, w, p.lower, len(pl)) // the table's heading is under the progress lines
+	tableH := p.lower - 2
+	out := append([]string{pl[0], pl[1]}, m.jobs.View(w, tableH, m.now, st, true)...)
+	hs.addJobs(paneJobs, 0, 0, w, p.lower, len(pl), tableH) // the table's heading is under the progress lines
 	return out
 }
 

@@ -36,13 +36,12 @@ func (a *app) runDashboard(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	cfg := cfgs[0]
 	// Without a terminal a full-screen program would garble the output:
-	// print the one-shot summary instead.
+	// print the one-shot summaries instead.
 	if !isTerminal(a.out) || !isTerminal(a.in) {
-		fmt.Fprintln(a.errOut, "abtop: not a terminal; printing a one-shot summary (the same as \"abtop status\")")
-		return a.runStatus(ctx, cfg, false)
+		return a.printSummaries(ctx, cfgs)
 	}
+	cfg := cfgs[0]
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

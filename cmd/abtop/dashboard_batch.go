@@ -36,7 +36,10 @@ func newBatchAdapter(ctx context.Context, dir, journal string) *batchAdapter {
 // followBatch presents the batch f follows until ctx ends.
 func followBatch(ctx context.Context, f *live.Follower) *batchAdapter {
 	a := &batchAdapter{f: f, events: make(chan data.Event, 1024)}
-	a.poll(ctx)
+	// The first reading is kept, not sent: nobody listens yet (a batch of
+	// more jobs than the buffer holds would block here until ctx ended),
+	// and the TUI loads it whole through Jobs and State.
+	a.cur, _, a.ok = f.Poll()
 	go func() {
 		defer close(a.events)
 		t := time.NewTicker(followEvery)

@@ -180,3 +180,41 @@ func (a *app) openDashboard(ctx context.Context, cfg config.Config, primary bool
 	}
 	return d, nil
 }
+
+// printSummaries is the dashboard without a terminal: each profile's
+// one-shot summary as "abtop status" prints it, headed by the profile's
+// name (a failed summary prints nothing on stdout: its heading says which
+// is missing), in the order given. A profile whose summary fails does not
+// hide the others': it is named on stderr and the exit status says so.
+func (a *app) printSummaries(ctx context.Context, cfgs []config.Config) error {
+	what := "a one-shot summary"
+	if len(cfgs) > 1 {
+		what += " of each profile"
+	}
+	fmt.Fprintf(a.errOut, "abtop: not a terminal; printing %s (the same as \"abtop status\")\n", what)
+	if len(cfgs) == 1 {
+		return a.runStatus(ctx, cfgs[0], false)
+	}
+	var failed error
+	for i, cfg := range cfgs {
+		if i > 0 {
+			fmt.Fprintln(a.out)
+		}
+		fmt.Fprintf(a.out, "── profile %s ──\n", cfg.Profile)
+		err := a.runStatus(ctx, cfg, false)
+		if err == nil {
+			continue
+		}
+		var ee exitError
+		if errors.As(err, &ee) {
+			fmt.Fprintf(a.errOut, "abtop: profile %s: no summary (said above)\n", cfg.Profile)
+		} else {
+			fmt.Fprintf(a.errOut, "abtop: profile %s: %v\n", cfg.Profile, err)
+			ee = exitError{code: 1}
+		}
+		if failed == nil {
+			failed = ee
+		}
+	}
+	return failed
+}
