@@ -129,35 +129,53 @@ func (b *Batch) Progress() Progress { return b.prog.snapshot() }
 
 // Expect gives lines not final yet their manifest lines, so the manifest
 // has one line per input line from the start.
+//
+// The check and the write are one step under b.mu (Add records a key and
+// its line under it too): an Expect that checked before a concurrent Add
+// and wrote after it would turn the final line back to pending, for good.
+// Lock order: b.mu, then the manifest's.
 func (b *Batch) Expect(p Pending) {
 	b.mu.Lock()
 	_, done := b.seen[p.Key]
-	b.mu.Unlock()
-	if done {
-		return
+	if !done {
+		b.man.set(Entry{Line: p.Line, Model: p.Model, Input: p.Input, Key: p.Key, JobID: p.JobID, Status: p.State, retry: p.Retry})
 	}
-	b.man.set(Entry{Line: p.Line, Model: p.Model, Input: p.Input, Key: p.Key, JobID: p.JobID, Status: p.State, retry: p.Retry})
-	b.kick()
+	b.mu.Unlock()
+	if !done {
+		b.kick()
+	}
 }
 
 // Add records a finished job and queues its files. The same job added
 // again (a journal replay after a live event) is ignored.
+//
+// The key and its line are recorded in one step under b.mu (see Expect);
+// the news of its files goes out after, and before any is queued, so a
+// display hears "queued" before "verified".
 func (b *Batch) Add(f Finished) {
+	e := entryOf(f)
 	b.mu.Lock()
 	if b.closing || b.seen[f.Key] == f.Status {
 		b.mu.Unlock()
 		return
 	}
 	b.seen[f.Key] = f.Status
-	b.mu.Unlock()
-
-	e := entryOf(f)
 	var tasks []task
+	var refused []string
 	if f.Status == StatusSucceeded {
-		tasks = b.plan(f, &e)
+		tasks, refused = b.plan(f, &e)
 	}
 	b.man.set(e)
+	b.mu.Unlock()
+
 	b.kick()
+	for _, reason := range refused {
+		b.prog.update(func(p *Progress) { p.FilesTotal++; p.FilesFailed++ })
+		b.log("file refused", "job", apiclient.Printable(f.JobID), "reason", reason)
+	}
+	for i, out := range e.Outputs {
+		b.tell(f.Key, i, out)
+	}
 	if len(tasks) == 0 {
 		return
 	}
@@ -186,12 +204,12 @@ func entryOf(f Finished) Entry {
 	return e
 }
 
-// plan names every file of a succeeded job and returns the fetches; a
-// file that cannot be named or listed is recorded as failed in e.
-func (b *Batch) plan(f Finished, e *Entry) []task {
+// plan names every file of a succeeded job and returns the fetches and
+// why any file was refused; a file that cannot be named is recorded as
+// failed in e. The caller holds b.mu, and plan calls out to nobody.
+func (b *Batch) plan(f Finished, e *Entry) (tasks []task, refused []string) {
 	files := append([]apiclient.OutputFile(nil), f.Files...)
 	job := &jobFiles{f: f, links: files}
-	var tasks []task
 	for i, of := range files {
 		out := Output{ContentType: of.ContentType, Bytes: of.SizeBytes, SHA256: of.SHA256}
 		name, err := b.opts.Name.Name(NameFields{Line: f.Line, Model: SafePart(f.Model), N: i + 1,
@@ -201,22 +219,19 @@ func (b *Batch) plan(f Finished, e *Entry) []task {
 		}
 		if err != nil {
 			out.Error = err.Error()
-			b.prog.update(func(p *Progress) { p.FilesTotal++; p.FilesFailed++ })
-			b.log("file refused", "job", apiclient.Printable(f.JobID), "reason", err.Error())
+			refused = append(refused, err.Error())
 		} else {
 			out.Path = filepath.ToSlash(name)
 			tasks = append(tasks, task{job: job, idx: i, name: name})
 		}
 		e.Outputs = append(e.Outputs, out)
-		b.tell(f.Key, i, out)
 	}
-	return tasks
+	return tasks, refused
 }
 
-// claim reserves a name for one file, so two files never share one.
+// claim reserves a name for one file, so two files never share one. The
+// caller holds b.mu.
 func (b *Batch) claim(name, owner string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	if o, ok := b.names[name]; ok && o != owner {
 		return fmt.Errorf("name %q is already another file's (--name must tell files apart)", filepath.ToSlash(name))
 	}

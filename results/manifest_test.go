@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/results"
 )
 
@@ -133,6 +134,52 @@ func TestExitCode(t *testing.T) {
 	for _, c := range cases {
 		if got := results.ExitCode(c.o); got != c.want {
 			t.Errorf("ExitCode(%+v) = %d, want %d", c.o, got, c.want)
+		}
+	}
+}
+
+// A final job's line never goes back to not final: the dashboard calls Add
+// from its event forwarder and Expect from reconciles at the same time, and
+// an Expect that checked before the Add and wrote after it used to leave
+// the line "running" without its outputs, for good. Each round races one
+// Add against two Expects per key; before the fix every round of 1,000
+// keys had 12 to 500 lines wrong, with or without -race, so two rounds
+// fail reliably.
+func TestExpectNeverUndoesAdd(t *testing.T) {
+	const rounds, keys = 2, 1000
+	for r := range rounds {
+		dir := t.TempDir()
+		b, err := results.Open(context.Background(), results.Options{Dir: dir, Tries: 1,
+			Sleep: func(context.Context, time.Duration) error { return nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := apiclient.OutputFile{Slot: apiclient.SlotImages, File: apiclient.File{ContentType: "image/png", SizeBytes: 3, SHA256: strings.Repeat("0", 64)}}
+		var wg sync.WaitGroup
+		for i := range keys {
+			key := fmt.Sprintf("r%dk%04d", r, i)
+			pending := results.Pending{Key: key, Line: i + 1, Model: "sdxl", State: "running"}
+			wg.Go(func() { b.Expect(pending) })
+			wg.Go(func() {
+				b.Add(results.Finished{Key: key, Line: i + 1, Model: "sdxl", Status: results.StatusSucceeded, Files: []apiclient.OutputFile{file}})
+			})
+			wg.Go(func() { b.Expect(pending) })
+		}
+		wg.Wait()
+		if _, err := b.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		es := readManifest(t, dir)
+		bad := 0
+		for _, e := range es {
+			if e.Status != results.StatusSucceeded || len(e.Outputs) != 1 || e.Outputs[0].Error == "" {
+				if bad++; bad == 1 {
+					t.Errorf("round %d: line %d is %s with outputs %+v, want succeeded with its one file's failure", r, e.Line, e.Status, e.Outputs)
+				}
+			}
+		}
+		if bad > 0 || len(es) != keys {
+			t.Fatalf("round %d: %d of %d lines wrong (%d lines)", r, bad, keys, len(es))
 		}
 	}
 }

@@ -18,9 +18,11 @@ import (
 // use it too"). Each file loaded with o gets a directory of its own,
 // DIR/<file>-<time>/, with its manifest, as "abtop submit FILE --out" into
 // it would make; jobs added one by one with a share DIR/added/, named by
-// job id (they have no line). Jobs from earlier sessions are left to
-// "abtop results". It tells the dashboard of each file and of the counters
-// through emit; the downloading itself is package results'.
+// job id (they have no line). A name that exists already (an earlier
+// session's DIR/added, a file loaded twice within a second) gets a suffix
+// instead: -2, -3… (results.NewDir). Jobs from earlier sessions are left
+// to "abtop results". It tells the dashboard of each file and of the
+// counters through emit; the downloading itself is package results'.
 type dashOut struct {
 	ctx  context.Context
 	dir  string
@@ -29,10 +31,14 @@ type dashOut struct {
 	// fetcher downloads (never with the API token); nil: a plain one.
 	fetcher *download.Fetcher
 
+	// opening guards added: typed's look for it and its open are one
+	// step, so two quick adds share one batch.
+	opening sync.Mutex
+	added   *results.Batch
+
 	mu      sync.Mutex
 	byTime  map[int64]*results.Batch // enqueue time → the batch its jobs download into
 	batches []*results.Batch
-	added   *results.Batch
 	poke    chan struct{}
 }
 
@@ -47,15 +53,20 @@ func newDashOut(ctx context.Context, dir string, q *queue.Queue, emit func(data.
 	return o
 }
 
-// open starts a batch in DIR/sub named by name ("": the default layout).
+// open starts a batch in a new directory DIR/sub (or sub-2…, see
+// results.NewDir), its files named by name ("": the default layout).
 func (o *dashOut) open(sub, name string) (*results.Batch, error) {
 	namer, err := results.ParseName(name)
 	if err != nil {
 		return nil, err
 	}
+	dir, err := results.NewDir(o.dir, sub)
+	if err != nil {
+		return nil, err
+	}
 	var b *results.Batch
 	ready := make(chan struct{})
-	b, err = results.Open(o.ctx, results.Options{Dir: filepath.Join(o.dir, sub), Name: namer, Fetcher: o.fetcher,
+	b, err = results.Open(o.ctx, results.Options{Dir: dir, Name: namer, Fetcher: o.fetcher,
 		Refresh: results.QueueRefresh(o.q),
 		OnFile: func(n results.FileNews) {
 			<-ready // b is set
@@ -98,17 +109,9 @@ func (o *dashOut) loaded(path string, jobs []queue.Job) error {
 
 // typed registers a job added with the form.
 func (o *dashOut) typed(jobs []queue.Job) error {
-	o.mu.Lock()
-	b := o.added
-	o.mu.Unlock()
-	if b == nil {
-		var err error
-		if b, err = o.open("added", addedName); err != nil {
-			return err
-		}
-		o.mu.Lock()
-		o.added = b
-		o.mu.Unlock()
+	b, err := o.addedBatch()
+	if err != nil {
+		return err
 	}
 	o.mu.Lock()
 	for _, j := range jobs {
@@ -116,6 +119,21 @@ func (o *dashOut) typed(jobs []queue.Job) error {
 	}
 	o.mu.Unlock()
 	return nil
+}
+
+// addedBatch is the batch of the jobs added with the form, opened on the
+// first one.
+func (o *dashOut) addedBatch() (*results.Batch, error) {
+	o.opening.Lock()
+	defer o.opening.Unlock()
+	if o.added == nil {
+		b, err := o.open("added", addedName)
+		if err != nil {
+			return nil, err
+		}
+		o.added = b
+	}
+	return o.added, nil
 }
 
 func (o *dashOut) batchOf(j queue.Job) *results.Batch {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -164,4 +168,144 @@ func contains(ss []data.State, s data.State) bool {
 		}
 	}
 	return false
+}
+
+// testDashOut is a dashOut over a temporary directory with no queue: the
+// tests below only register jobs and write manifests, nothing downloads.
+func testDashOut(t *testing.T) *dashOut {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	return newDashOut(ctx, t.TempDir(), nil, func(data.Event) bool { return true })
+}
+
+func pendingJobs(at time.Time, keys ...string) []queue.Job {
+	jobs := make([]queue.Job, len(keys))
+	for i, k := range keys {
+		jobs[i] = queue.Job{Key: k, Line: i + 1, Model: "sdxl", Input: []byte(`{"prompt":"p"}`), State: queue.StatePending, Enqueued: at}
+	}
+	return jobs
+}
+
+// manifestKeys returns the keys of DIR/manifest.jsonl's lines, in order.
+func manifestKeys(t *testing.T, dir string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, results.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for line := range strings.Lines(string(raw)) {
+		var e results.Entry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("%s: %v: %q", dir, err, line)
+		}
+		keys = append(keys, e.Key)
+	}
+	return keys
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// Jobs added with the form at the same moment share one batch in
+// DIR/added: two batches opened there would write one manifest.jsonl (the
+// last rewrite keeping only its own lines) and clean each other's
+// temporary files. Before the fix two of eight concurrent adds opened a
+// batch each in about two rounds of three; ten rounds fail reliably.
+func TestDashOutTypedAddsShareOneBatch(t *testing.T) {
+	const rounds, n = 10, 8
+	at := time.Date(2026, 11, 30, 0, 15, 0, 0, time.Local)
+	for r := range rounds {
+		o := testDashOut(t)
+		var all []queue.Job
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		errs := make([]error, n)
+		for i := range n {
+			jobs := pendingJobs(at.Add(time.Duration(i)), fmt.Sprintf("k%d", i))
+			jobs[0].Line = 0 // a typed job has no line
+			all = append(all, jobs...)
+			wg.Go(func() { <-start; errs[i] = o.typed(jobs) })
+		}
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		o.reconcile(all)
+		o.close()
+		if got := dirNames(t, o.dir); !slices.Equal(got, []string{"added"}) {
+			t.Fatalf("round %d: directories %v, want [added]", r, got)
+		}
+		keys := manifestKeys(t, filepath.Join(o.dir, "added"))
+		slices.Sort(keys)
+		if want := []string{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"}; !slices.Equal(keys, want) {
+			t.Fatalf("round %d: DIR/added's manifest has %v, want %v (%d batches opened)", r, keys, want, len(o.batches))
+		}
+	}
+}
+
+// A file loaded twice within one second gets two directories, the second
+// with a suffix, each with the whole manifest of its own load.
+func TestDashOutLoadsWithinOneSecond(t *testing.T) {
+	o := testDashOut(t)
+	at := time.Date(2026, 11, 30, 0, 15, 0, 0, time.Local)
+	path := filepath.Join(t.TempDir(), "kites.jsonl")
+	if err := o.loaded(path, pendingJobs(at, "a1", "a2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.loaded(path, pendingJobs(at.Add(300*time.Millisecond), "b1", "b2")); err != nil {
+		t.Fatal(err)
+	}
+	o.close()
+	first, second := "kites-20261130-001500", "kites-20261130-001500-2"
+	if got := dirNames(t, o.dir); !slices.Equal(got, []string{first, second}) {
+		t.Fatalf("directories %v, want [%s %s]", got, first, second)
+	}
+	if got := manifestKeys(t, filepath.Join(o.dir, first)); !slices.Equal(got, []string{"a1", "a2"}) {
+		t.Errorf("first load's manifest has %v, want [a1 a2]", got)
+	}
+	if got := manifestKeys(t, filepath.Join(o.dir, second)); !slices.Equal(got, []string{"b1", "b2"}) {
+		t.Errorf("second load's manifest has %v, want [b1 b2]", got)
+	}
+}
+
+// An earlier session's DIR/added is left as it is (its manifest lists
+// files on disk): this session's typed jobs go to DIR/added-2.
+func TestDashOutLeavesAnEarlierSessionsDir(t *testing.T) {
+	o := testDashOut(t)
+	earlier := filepath.Join(o.dir, "added", results.ManifestName)
+	if err := os.MkdirAll(filepath.Dir(earlier), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const old = `{"line":0,"idempotency_key":"old"}` + "\n"
+	if err := os.WriteFile(earlier, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jobs := pendingJobs(time.Date(2026, 11, 30, 0, 15, 0, 0, time.Local), "new")
+	jobs[0].Line = 0 // a typed job has no line
+	if err := o.typed(jobs); err != nil {
+		t.Fatal(err)
+	}
+	o.reconcile(jobs)
+	o.close()
+	if got, err := os.ReadFile(earlier); err != nil || string(got) != old {
+		t.Errorf("the earlier manifest is now %q (%v), want it untouched", got, err)
+	}
+	if got := manifestKeys(t, filepath.Join(o.dir, "added-2")); !slices.Equal(got, []string{"new"}) {
+		t.Errorf("DIR/added-2's manifest has %v, want [new]", got)
+	}
 }
