@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -23,6 +24,12 @@ type batchAdapter struct {
 	mu  sync.Mutex
 	cur live.Record
 	ok  bool
+	// asked is the pause or resume last sent to the owner, and when: until
+	// the owner publishes a record after it, the record still says what
+	// was true before, and shown as such it flipped the pane back (a
+	// second space then paused again instead of resuming).
+	asked   string // live.OpPause, live.OpResume or ""
+	askedAt time.Time
 }
 
 // followEvery is how often the published batch is read: with the owner's
@@ -103,7 +110,17 @@ func (a *batchAdapter) Jobs() []data.Job {
 func (a *batchAdapter) State() data.QueueState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return batchState(a.cur, a.ok)
+	st := batchState(a.cur, a.ok)
+	if a.asked != "" && a.ok && a.cur.Updated.Before(a.askedAt) {
+		// the owner has not published since: show what was asked
+		st.Paused = a.asked == live.OpPause
+		if st.Paused {
+			st.Reason = "paused: asked of pid " + strconv.Itoa(a.cur.PID)
+		} else {
+			st.Reason = ""
+		}
+	}
+	return st
 }
 
 // batchState is the queue state the dashboard shows for another
@@ -148,5 +165,14 @@ func (a *batchAdapter) command(c live.Command) error {
 	if !ok {
 		return live.ErrEnded
 	}
-	return live.Send(a.f.Dir(), id, c)
+	at := time.Now().UTC()
+	if err := live.Send(a.f.Dir(), id, c); err != nil {
+		return err
+	}
+	if c.Op == live.OpPause || c.Op == live.OpResume {
+		a.mu.Lock()
+		a.asked, a.askedAt = c.Op, at
+		a.mu.Unlock()
+	}
+	return nil
 }

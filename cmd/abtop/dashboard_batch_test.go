@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -56,5 +57,37 @@ func TestFollowBatchOfManyJobsReturnsAtOnce(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// A pause asked of another process's batch shows at once and stays shown
+// until the owner publishes after it: a record published before (a
+// heartbeat, a job's end) must not flip the pane back to running, where a
+// second space paused again instead of resuming.
+func TestBatchPauseAskedShowsUntilTheOwnerPublishes(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	rec := func(at time.Time, state string) live.Record {
+		return live.Record{ID: "b1", PID: 42, Source: "jobs.jsonl", State: state, Updated: at, Counts: live.Counts{Total: 10}}
+	}
+	a := &batchAdapter{cur: rec(t0, live.StateRunning), ok: true, asked: live.OpPause, askedAt: t0.Add(time.Second)}
+	if st := a.State(); !st.Paused {
+		t.Fatalf("right after the pause was asked: %+v, want paused", st)
+	}
+	a.cur = rec(t0.Add(500*time.Millisecond), live.StateRunning) // a heartbeat from before the command
+	if st := a.State(); !st.Paused {
+		t.Fatalf("a record published before the command flipped it back: %+v", st)
+	}
+	a.cur = rec(t0.Add(2*time.Second), live.StatePaused)
+	a.cur.Paused = "by the dashboard (pid 7)"
+	if st := a.State(); !st.Paused || !strings.Contains(st.Reason, "by the dashboard") {
+		t.Fatalf("the owner's own record: %+v, want its pause and reason", st)
+	}
+	a.asked, a.askedAt = live.OpResume, t0.Add(3*time.Second)
+	if st := a.State(); st.Paused {
+		t.Fatalf("right after the resume was asked: %+v, want running", st)
+	}
+	a.cur = rec(t0.Add(4*time.Second), live.StatePaused) // the owner paused again after (e.g. a cap)
+	if st := a.State(); !st.Paused {
+		t.Fatalf("the owner's later record says paused: %+v, want it trusted", st)
 	}
 }
