@@ -188,6 +188,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		q, ctx := m.opts.Queue, m.ctx
+		m.pauseAsked = m.now
 		if m.queue.Paused {
 			return actionCmd(actResume, func() (int, error) { return 0, q.Resume(ctx) })
 		}

@@ -60,6 +60,9 @@ type Model struct {
 	log   logview.Model
 	queue QueueState
 	out   outputs // the output files and downloads (outputs.go)
+	// pauseAsked is when a pause or resume was last asked: state events
+	// said before it do not undo it (onQueueEvent).
+	pauseAsked time.Time
 
 	pollGen    int
 	inFlight   bool

@@ -29,7 +29,15 @@ func (m *Model) onQueueEvent(e QueueEvent) {
 		m.jobs.Upsert(cleanJob(*e.Job), at)
 	}
 	if e.State != nil {
-		m.queue = cleanState(*e.State)
+		st := cleanState(*e.State)
+		if !e.At.IsZero() && e.At.Before(m.pauseAsked) {
+			// said before the last pause or resume was asked (an event
+			// waiting in the channel, a record published earlier): its
+			// running/paused is stale, and shown it made the next space
+			// ask the same again instead of the opposite
+			st.Paused, st.Reason = m.queue.Paused, m.queue.Reason
+		}
+		m.queue = st
 	}
 	m.onQueueNews(e)
 }

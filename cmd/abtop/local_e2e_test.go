@@ -141,7 +141,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 	held, _ := live.Get(dir, rec.ID)
 	tm.keys("Space")
 	if !waitUntil(2*time.Second, func() bool { return strings.Contains(stderr.String(), "resumed by the dashboard (pid ") }) {
-		t.Fatalf("the submit never said it was resumed; stderr:\n%s", stderr.String())
+		t.Fatalf("the submit never said it was resumed; stderr:\n%s\nscreen:\n%s", stderr.String(), tm.screen())
 	}
 	t.Logf("paused at %d/%d", held.Counts.Finished, n)
 
