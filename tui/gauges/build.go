@@ -56,7 +56,7 @@ func rate(in Input, st styles.Styles) Gauge {
 		own += fmt.Sprintf(" · %d limits", n)
 	}
 	line2 := st.Dim.Render(own)
-	if !s.Last429.IsZero() && in.Now.Sub(s.Last429) < recentHit {
+	if !s.Last429.IsZero() && in.Now.Sub(s.Last429) < usagestate.RecentHit {
 		// critical while the bar may look fine: say why, in place of the
 		// monitor's own cost (back when the 429 is a minute old)
 		g.Level = styles.Critical
@@ -188,7 +188,7 @@ func credits(in Input, st styles.Styles) Gauge {
 	if c.Value <= 0 {
 		g.Level = styles.Critical
 	}
-	if !s.Last402.IsZero() && in.Now.Sub(s.Last402) < recentHit {
+	if !s.Last402.IsZero() && in.Now.Sub(s.Last402) < usagestate.RecentHit {
 		g.Level = styles.Critical
 		g.Lines, g.Shorter = []string{st.Critical.Render("✖ 402: not enough credits for the next job")}, nil
 		g.Brief = []string{st.Critical.Render("✖ 402 " + format.Age(in.Now.Sub(s.Last402)) + " ago")}

@@ -88,9 +88,6 @@ func (g Gauge) Source(now time.Time) string {
 	return "from " + g.From + " · " + format.Age(now.Sub(g.At)) + " ago"
 }
 
-// recentHit is how long a 429/402 keeps a gauge critical.
-const recentHit = time.Minute
-
 func (in Input) stale(at time.Time) bool {
 	p := in.PollInterval
 	if p <= 0 {
