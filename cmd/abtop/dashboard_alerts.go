@@ -54,7 +54,7 @@ func (a *app) alertsFor(cfg config.Config, ac alerts.Config, log *slog.Logger, t
 
 func (p *profileAlerts) observe(o apiclient.Observation) {
 	if p != nil {
-		p.engine.Observer(p.profile)(o)
+		p.engine.Observe(alerts.ReadingOf(p.profile, o.Status, o.Snapshot))
 	}
 }
 

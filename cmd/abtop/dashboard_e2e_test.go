@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,27 @@ func (tm *tmuxTerm) run(args ...string) string {
 		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
 	return string(out)
+}
+
+// startTmux runs command in a detached tmux session "abtop" of w×h cells
+// on a tmux server of the test's own (name), killed when the test ends.
+func startTmux(t *testing.T, name string, w, h int, command string) *tmuxTerm {
+	t.Helper()
+	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-%s-%d", name, os.Getpid())}
+	tm.run("new-session", "-d", "-s", "abtop", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), command)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	return tm
+}
+
+// envCommand is an `env -i` prefix giving a command in tmux exactly env
+// and a TERM, each quoted for the shell.
+func envCommand(env []string) string {
+	var b strings.Builder
+	b.WriteString("env -i TERM=xterm-256color ")
+	for _, kv := range env {
+		fmt.Fprintf(&b, "%q ", kv)
+	}
+	return b.String()
 }
 
 func (tm *tmuxTerm) screen() string { return tm.run("capture-pane", "-p", "-t", "abtop") }
@@ -123,10 +145,7 @@ func TestDashboardE2E(t *testing.T) {
 	env := fmt.Sprintf("env -i PATH=%q HOME=%q XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q TERM=xterm-256color NO_COLOR=1 "+
 		"ABTOP_BASE_URL=%q ABTOP_TOKEN=%q ABTOP_JOURNAL=%q ABTOP_POLL_INTERVAL=1s",
 		os.Getenv("PATH"), dir, filepath.Join(dir, "cfg"), filepath.Join(dir, "state"), srv.URL, tok, filepath.Join(dir, "queue.db"))
-	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-e2e-%d", os.Getpid())}
-	tm.run("new-session", "-d", "-s", "abtop", "-x", "100", "-y", "30",
-		env+" "+bin+" 2>"+filepath.Join(dir, "stderr")+"; echo ABTOP-EXIT=$?; sleep 60")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	tm := startTmux(t, "e2e", 100, 30, env+" "+bin+" 2>"+filepath.Join(dir, "stderr")+"; echo ABTOP-EXIT=$?; sleep 60")
 
 	// the gauges show the sandbox's numbers (40 requests per window) and update
 	tm.waitFor("first data", 10*time.Second, `\d+/40 req left`, `25,000/25,000 left`, `● live`)

@@ -54,10 +54,7 @@ func TestDashboardSeveralProfilesE2E(t *testing.T) {
 	}
 	env := fmt.Sprintf("env -i PATH=%q HOME=%q XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q TERM=xterm-256color NO_COLOR=1 ABTOP_POLL_INTERVAL=1s",
 		os.Getenv("PATH"), dir, filepath.Join(dir, "cfg"), filepath.Join(dir, "state"))
-	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-e2e-multi-%d", os.Getpid())}
-	tm.run("new-session", "-d", "-s", "abtop", "-x", "120", "-y", "32",
-		env+" "+bin+" --profile work,home 2>"+filepath.Join(dir, "stderr")+"; echo ABTOP-EXIT=$?; sleep 60")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	tm := startTmux(t, "e2e-multi", 120, 32, env+" "+bin+" --profile work,home 2>"+filepath.Join(dir, "stderr")+"; echo ABTOP-EXIT=$?; sleep 60")
 
 	tm.waitFor("both profiles live", 10*time.Second, `▸ work +rate \d+/40`, `\n +home +rate \d+/10`, `profile work`)
 	tm.keys("v")

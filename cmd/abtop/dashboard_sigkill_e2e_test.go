@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"log/slog"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -37,18 +35,14 @@ func TestDashboardSigkillLeavesTheSubmitTheBudgetE2E(t *testing.T) {
 
 	// the dashboard first, on its own journal (it runs a queue of its own
 	// and polls), then the submit beside it
-	var env strings.Builder
-	env.WriteString("env -i TERM=xterm-256color ")
-	for _, kv := range sub.Env {
+	env := append([]string(nil), sub.Env...)
+	for i, kv := range env {
 		if strings.HasPrefix(kv, "ABTOP_JOURNAL=") {
-			kv = "ABTOP_JOURNAL=" + filepath.Join(e.dir, "dashboard.db")
+			env[i] = "ABTOP_JOURNAL=" + filepath.Join(e.dir, "dashboard.db")
 		}
-		fmt.Fprintf(&env, "%q ", kv)
 	}
-	env.WriteString("ABTOP_POLL_INTERVAL=1s ") // the header counts the processes sharing at each poll
-	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-e2e-kill-%d", os.Getpid())}
-	tm.run("new-session", "-d", "-s", "abtop", "-x", "120", "-y", "30", env.String()+abtopBinary(t)+"; sleep 60")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	env = append(env, "ABTOP_POLL_INTERVAL=1s") // the header counts the processes sharing at each poll
+	tm := startTmux(t, "e2e-kill", 120, 30, envCommand(env)+abtopBinary(t)+"; sleep 60")
 	tm.waitFor("the dashboard up", 10*time.Second, `● live`)
 
 	if err := sub.Start(); err != nil {

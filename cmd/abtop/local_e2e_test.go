@@ -119,15 +119,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 		t.Fatalf("the submit never published its batch; stderr:\n%s", stderr.String())
 	}
 
-	var env strings.Builder
-	env.WriteString("env -i TERM=xterm-256color ")
-	for _, kv := range sub.Env {
-		fmt.Fprintf(&env, "%q ", kv)
-	}
-	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-e2e-watch-%d", os.Getpid())}
-	tm.run("new-session", "-d", "-s", "abtop", "-x", "120", "-y", "30",
-		env.String()+abtopBinary(t)+" 2>"+filepath.Join(e.dir, "dash-stderr")+"; echo ABTOP-EXIT=$?; sleep 60")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	tm := startTmux(t, "e2e-watch", 120, 30, envCommand(sub.Env)+abtopBinary(t)+" 2>"+filepath.Join(e.dir, "dash-stderr")+"; echo ABTOP-EXIT=$?; sleep 60")
 
 	owner := fmt.Sprintf(`Queue of pid %d · jobs\.jsonl · (\d+)/%d sent`, rec.PID, n)
 	tm.waitFor("the submit's batch shown", 10*time.Second, owner, `shared locally · 2 processes`)

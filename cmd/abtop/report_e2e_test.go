@@ -135,10 +135,7 @@ func dashboardShowsHistory(t *testing.T, e *e2e, profile string) {
 	env := fmt.Sprintf("env -i PATH=%q HOME=%q XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q TERM=xterm-256color NO_COLOR=1 "+
 		"ABTOP_BASE_URL=%q ABTOP_TOKEN=%q ABTOP_JOURNAL=%q ABTOP_POLL_INTERVAL=1s",
 		os.Getenv("PATH"), e.dir, filepath.Join(e.dir, "cfg"), filepath.Join(e.dir, "state"), e.url, e.token, filepath.Join(e.dir, profile+".db"))
-	tm := &tmuxTerm{t: t, sock: fmt.Sprintf("abtop-hist-%d", os.Getpid())}
-	tm.run("new-session", "-d", "-s", "abtop", "-x", "120", "-y", "40",
-		env+" "+abtopBinary(t)+" --profile "+profile+"; sleep 60")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	tm := startTmux(t, "hist", 120, 40, env+" "+abtopBinary(t)+" --profile "+profile+"; sleep 60")
 	tm.waitFor("first data", 10*time.Second, `● live`)
 	tm.keys("z", "z")
 	s := tm.waitFor("1-hour chart", 10*time.Second, `History · last 1h`, `jobs created \(peak [1-9]`)
