@@ -14,16 +14,7 @@ import (
 // a terminal, the first summary); a profile that does not load
 // is named; the two flags together, or with --sandbox, are refused.
 func TestDashboardProfilesFromFlags(t *testing.T) {
-	team := httptest.NewServer(&stAPI{reset: "30", plan: "team"})
-	defer team.Close()
-	free := httptest.NewServer(&stAPI{reset: "30", plan: "free"})
-	defer free.Close()
-	stEnv(t, "")
-	t.Setenv("ABTOP_BASE_URL", "")
-	cfgDir := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "abtop")
-	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	team, free, cfgDir := twoPlanServers(t)
 	file := fmt.Sprintf("profiles:\n  work:\n    base_url: %s\n  home:\n    base_url: %s\n", team.URL, free.URL)
 	if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(file), 0o600); err != nil {
 		t.Fatal(err)
@@ -64,16 +55,7 @@ func TestDashboardProfilesFromFlags(t *testing.T) {
 // "abtop status" prints for it, headed by its name), in the order given,
 // not the first one's alone.
 func TestDashboardWithoutTerminalPrintsEveryProfile(t *testing.T) {
-	team := httptest.NewServer(&stAPI{reset: "30", plan: "team"})
-	defer team.Close()
-	free := httptest.NewServer(&stAPI{reset: "30", plan: "free"})
-	defer free.Close()
-	stEnv(t, "")
-	t.Setenv("ABTOP_BASE_URL", "")
-	cfgDir := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "abtop")
-	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	team, free, cfgDir := twoPlanServers(t)
 	gone := httptest.NewServer(&stAPI{reset: "30", plan: "team"})
 	gone.Close() // a profile whose server does not answer
 	file := fmt.Sprintf("profiles:\n  work:\n    base_url: %s\n  home:\n    base_url: %s\n  gone:\n    base_url: %s\n", team.URL, free.URL, gone.URL)
@@ -112,4 +94,22 @@ func TestDashboardWithoutTerminalPrintsEveryProfile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twoPlanServers starts a team and a free organization's fake API for the
+// test and returns them with the config directory of a fresh environment
+// (no base URL from the environment: each profile names its own).
+func twoPlanServers(t *testing.T) (team, free *httptest.Server, cfgDir string) {
+	t.Helper()
+	team = httptest.NewServer(&stAPI{reset: "30", plan: "team"})
+	t.Cleanup(team.Close)
+	free = httptest.NewServer(&stAPI{reset: "30", plan: "free"})
+	t.Cleanup(free.Close)
+	stEnv(t, "")
+	t.Setenv("ABTOP_BASE_URL", "")
+	cfgDir = filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "abtop")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return team, free, cfgDir
 }
