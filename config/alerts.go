@@ -116,8 +116,7 @@ func containsProblem(ps []Problem, p Problem) bool {
 // Profiles lists the profiles of the config file, sorted; a file without
 // profiles (or no file) has only the selected one: what Load would use.
 func Profiles(opts LoadOptions) ([]string, error) {
-	getenv := orOSGetenv(opts.Getenv)
-	path, explicit, err := ResolveFile(opts.ConfigFile, getenv)
+	path, explicit, err := ResolveFile(opts.ConfigFile, nil)
 	if err != nil {
 		return []string{DefaultProfile}, nil
 	}
@@ -126,8 +125,11 @@ func Profiles(opts LoadOptions) ([]string, error) {
 		return nil, err
 	}
 	if len(fd.profiles) == 0 {
-		p, _ := selectProfile(opts, getenv, fd)
-		return []string{p}, nil
+		src, err := newSource(opts, fd, true)
+		if err != nil {
+			return nil, err
+		}
+		return []string{src.profile}, nil
 	}
 	return sortedKeys(fd.profiles), nil
 }

@@ -22,7 +22,7 @@ func TestAlertsSection(t *testing.T) {
 		a.CreditsDaysBelow != 3 || !a.Desktop {
 		t.Fatalf("acme alerts %+v", a)
 	}
-	cfg, _, err = Load(LoadOptions{Flags: map[string]string{"profile": "beta"}})
+	cfg, _, err = Load(LoadOptions{Flags: flagSet(t, map[string]string{"profile": "beta"})})
 	if err != nil || cfg.Alerts.CreditsBelow != 0 || len(cfg.Alerts.QuotaUsedPercent) != 2 {
 		t.Fatalf("beta alerts %+v %v", cfg.Alerts, err)
 	}

@@ -33,7 +33,7 @@ func TestCaps(t *testing.T) {
 			if tt.profile != "" {
 				flags["profile"] = tt.profile
 			}
-			cfg, _, err := Load(LoadOptions{Flags: flags})
+			cfg, _, err := Load(LoadOptions{Flags: flagSet(t, flags)})
 			got := strings.Join(problemStrings(err), "\n")
 			if tt.problem == "" && err != nil || tt.problem != "" && !strings.Contains(got, tt.problem) {
 				t.Fatalf("problems %q (err %v), want %q", got, err, tt.problem)

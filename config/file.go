@@ -1,6 +1,6 @@
 // The config file: reading it, its shape, unknown keys, permissions and
-// profile selection. Resolution (flag > env > profile > top level >
-// default) is in resolve.go, the keys it knows in settings.go.
+// profiles. Precedence (flag > env > profile > top level > default) is
+// viper's (source.go), the keys it knows are in settings.go.
 
 package config
 
@@ -30,19 +30,17 @@ type fileData struct {
 // as if no flag or env var overrode it (abtop config validate checks the
 // file, not only the values in effect now). seen are the problems already
 // reported.
-func (fd fileData) profileSectionProblems(getenv func(string) string, seen []Problem) []Problem {
-	fileOnly := func(k string) string {
-		if strings.HasPrefix(k, "ABTOP_") || k == "NO_COLOR" {
-			return ""
-		}
-		return getenv(k)
-	}
+func (fd fileData) profileSectionProblems(seen []Problem) ([]Problem, error) {
 	var out []Problem
 	for _, name := range sortedKeys(fd.profiles) {
 		if !profileNameRE.MatchString(name) {
 			continue
 		}
-		r := resolver{getenv: fileOnly, fd: fd, profile: name}
+		src, err := newSource(LoadOptions{Profile: name}, fd, false)
+		if err != nil {
+			return nil, err
+		}
+		r := resolver{src: src, fd: fd, profile: src.profile}
 		_, ps := r.resolve(map[string]Origin{})
 		for _, p := range ps {
 			// Only what lives in that profile's own section: shared values
@@ -52,7 +50,7 @@ func (fd fileData) profileSectionProblems(getenv func(string) string, seen []Pro
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 func readFile(path string, explicit bool) (fileData, error) {
@@ -66,9 +64,7 @@ func readFile(path string, explicit bool) (fileData, error) {
 		}
 		return fd, fmt.Errorf("config file %s: %w", path, err)
 	}
-	// A delimiter that cannot occur in a key keeps dots in profile names
-	// from splitting them into nested maps.
-	v := viper.NewWithOptions(viper.KeyDelimiter("\x00"))
+	v := viper.NewWithOptions(viper.KeyDelimiter(keyDelim))
 	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
 	if err := v.ReadInConfig(); err != nil {
@@ -158,19 +154,6 @@ func permissionWarning(path string, fd fileData) []Problem {
 		return nil
 	}
 	return []Problem{{Where: path, Msg: fmt.Sprintf("holds a token but is readable by others (mode %04o); run chmod 600 %s", st.Mode().Perm(), path)}}
-}
-
-func selectProfile(opts LoadOptions, getenv func(string) string, fd fileData) (string, Origin) {
-	if p, ok := opts.Flags["profile"]; ok && p != "" {
-		return strings.ToLower(p), Origin{Source: SourceFlag, Where: "flag --profile"}
-	}
-	if env := lookupSetting("profile").env; getenv(env) != "" {
-		return strings.ToLower(getenv(env)), Origin{Source: SourceEnv, Where: "env " + env}
-	}
-	if p, ok := fd.top["default_profile"].(string); ok && p != "" {
-		return strings.ToLower(p), Origin{Source: SourceFile, Where: fd.path + ": default_profile"}
-	}
-	return DefaultProfile, Origin{Source: SourceDefault}
 }
 
 // checkProfile: "default" always exists (the top-level values); any other

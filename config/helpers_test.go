@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // tok is a well-formed token whose body is 48 copies of c.
@@ -50,4 +52,32 @@ func problemStrings(err error) []string {
 		out = append(out, p.String())
 	}
 	return out
+}
+
+// flagSet is a command line that gave kv (config key → value): every flag
+// of the settings table declared with its type, as cmd/abtop declares
+// them, and those of kv set.
+func flagSet(t *testing.T, kv map[string]string) *pflag.FlagSet {
+	t.Helper()
+	fs := pflag.NewFlagSet("abtop", pflag.ContinueOnError)
+	for _, s := range settings {
+		if s.flag == "" {
+			continue
+		}
+		if _, isBool := s.def.(bool); isBool {
+			fs.Bool(s.flag[2:], false, "")
+		} else {
+			fs.String(s.flag[2:], "", "")
+		}
+	}
+	for k, v := range kv {
+		s := lookupSetting(k)
+		if s.flag == "" {
+			t.Fatalf("%s has no flag", k)
+		}
+		if err := fs.Set(s.flag[2:], v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fs
 }

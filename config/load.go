@@ -5,21 +5,25 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // LoadOptions is what the command line gives Load: plain values only.
 type LoadOptions struct {
 	// ConfigFile is --config ("" = the default location, which may be missing).
 	ConfigFile string
-	// Flags holds the flags the user set, keyed by config key: "profile",
-	// "base_url", "poll_interval", "timeout", "limiter", "journal",
-	// "allow_insecure_http", "no_color". Values are parsed like env values.
-	Flags map[string]string
+	// Flags are the running command's flags (nil: none). Each setting
+	// whose flag (settings.go) is among them is bound to it; a flag the
+	// user gave beats every other source. Values are parsed like env
+	// values.
+	Flags *pflag.FlagSet
+	// Profile, when set, is the profile to load whatever chooses one: one
+	// name of --profile a,b (the flag's value, one at a time).
+	Profile string
 	// TokenFile is --token-file: the token is read from this file, because
 	// a token on argv is visible to every user of the machine.
 	TokenFile string
-	// Getenv replaces os.Getenv (tests); nil means os.Getenv.
-	Getenv func(string) string
 	// Sandbox, when set, beats every other source for the base URL and the
 	// token (used by --sandbox).
 	Sandbox *SandboxOverride
@@ -61,9 +65,8 @@ func Keys() []string { return slices.Clone(settingKeys) }
 // as far as possible (for `config show`); other errors (unreadable or
 // malformed file) leave it empty.
 func Load(opts LoadOptions) (Config, Report, error) {
-	getenv := orOSGetenv(opts.Getenv)
 	rep := Report{Origins: map[string]Origin{}}
-	path, explicit, err := ResolveFile(opts.ConfigFile, getenv)
+	path, explicit, err := ResolveFile(opts.ConfigFile, nil)
 	rep.File, rep.Explicit = path, explicit
 	var fd fileData
 	var problems []Problem
@@ -81,9 +84,14 @@ func Load(opts LoadOptions) (Config, Report, error) {
 		problems = append(problems, fd.shapeProblems()...)
 	}
 
-	profile, pOrigin := selectProfile(opts, getenv, fd)
+	src, err := newSource(opts, fd, true)
+	if err != nil {
+		return Config{}, rep, err
+	}
+	profile := src.profile
+	pOrigin, _ := src.origin("profile")
 	rep.Origins["profile"] = pOrigin
-	r := resolver{opts: opts, getenv: getenv, fd: fd, profile: profile}
+	r := resolver{src: src, tokenFile: opts.TokenFile, sandbox: opts.Sandbox, fd: fd, profile: profile}
 	profileMsg := fd.checkProfile(profile)
 	if profileMsg != "" {
 		problems = append(problems, Problem{Where: pOrigin.Where, Key: "profile", Msg: profileMsg})
@@ -109,7 +117,11 @@ func Load(opts LoadOptions) (Config, Report, error) {
 	problems = append(problems, ps...)
 
 	if opts.AllProfiles {
-		problems = append(problems, fd.profileSectionProblems(getenv, problems)...)
+		ps, err := fd.profileSectionProblems(problems)
+		if err != nil {
+			return cfg, rep, err
+		}
+		problems = append(problems, ps...)
 		problems = append(problems, fd.alertProblems(problems)...)
 	}
 	if len(problems) > 0 {

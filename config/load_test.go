@@ -27,7 +27,8 @@ func TestPrecedence(t *testing.T) {
 			get: func(c Config) string { return c.Limiter }},
 		{name: "journal", def: "STATE/abtop/queue.db", file: "/file/q.db", env: "/env/q.db", flag: "/flag/q.db",
 			get: func(c Config) string { return c.JournalPath }},
-		{name: "out", def: "", file: "/file/out", env: "/env/out", flag: "/flag/out",
+		// out has no global flag (submit and results take --out DIR).
+		{name: "out", def: "", file: "/file/out", env: "/env/out",
 			get: func(c Config) string { return c.Out }},
 		{name: "allow_insecure_http", def: "false", file: "true", env: "false", flag: "true",
 			get: func(c Config) string { return fmt.Sprint(c.AllowInsecureHTTP) }},
@@ -39,9 +40,13 @@ func TestPrecedence(t *testing.T) {
 	levels := []Source{SourceDefault, SourceFile, SourceEnv, SourceFlag}
 	for _, k := range keys {
 		for _, upTo := range levels {
+			if upTo == SourceFlag && k.flag == "" {
+				continue
+			}
 			t.Run(k.name+"/"+string(upTo), func(t *testing.T) {
 				dir := isolate(t)
-				opts := LoadOptions{Flags: map[string]string{}}
+				var opts LoadOptions
+				flags := map[string]string{}
 				want := strings.ReplaceAll(k.def, "STATE", filepath.Join(dir, "state"))
 				// Every other key gets a valid value from the file so only
 				// the key under test varies.
@@ -69,10 +74,11 @@ func TestPrecedence(t *testing.T) {
 						}
 						opts.TokenFile = p
 					} else {
-						opts.Flags[k.name] = k.flag
+						flags[k.name] = k.flag
 					}
 					want = k.flag
 				}
+				opts.Flags = flagSet(t, flags)
 				cfg, rep, err := Load(opts)
 				if k.name == "token" && upTo == SourceDefault {
 					if err == nil || !strings.Contains(err.Error(), "token: not set") {
@@ -144,11 +150,11 @@ func TestProfileSelection(t *testing.T) {
 			dir := isolate(t)
 			writeConfig(t, fmt.Sprintf(profilesYAML, tok("t"), tok("a"), tok("o")))
 			t.Setenv("ABTOP_PROFILE", tt.env)
-			opts := LoadOptions{Flags: map[string]string{}}
+			flags := map[string]string{}
 			if tt.flag != "" {
-				opts.Flags["profile"] = tt.flag
+				flags["profile"] = tt.flag
 			}
-			cfg, _, err := Load(opts)
+			cfg, _, err := Load(LoadOptions{Flags: flagSet(t, flags)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +177,7 @@ func TestProfileSelection(t *testing.T) {
 func TestUnknownProfileListsKnownOnes(t *testing.T) {
 	isolate(t)
 	writeConfig(t, fmt.Sprintf(profilesYAML, tok("t"), tok("a"), tok("o")))
-	_, _, err := Load(LoadOptions{Flags: map[string]string{"profile": "nope"}})
+	_, _, err := Load(LoadOptions{Flags: flagSet(t, map[string]string{"profile": "nope"})})
 	want := `flag --profile: profile: unknown profile "nope"`
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "acme, default, empty, other") {
 		t.Fatalf("got %v, want %q listing acme, default, empty, other", err, want)
@@ -183,7 +189,7 @@ func TestSandboxBeatsEverything(t *testing.T) {
 	writeConfig(t, "token: "+tok("f")+"\nbase_url: https://file.example\n")
 	t.Setenv("ABTOP_TOKEN", tok("e"))
 	cfg, rep, err := Load(LoadOptions{
-		Flags:   map[string]string{"base_url": "https://flag.example"},
+		Flags:   flagSet(t, map[string]string{"base_url": "https://flag.example"}),
 		Sandbox: &SandboxOverride{BaseURL: "http://127.0.0.1:4321/", Token: tok("s")},
 	})
 	if err != nil {

@@ -1,6 +1,6 @@
-// Resolution: each key's value and origin by precedence (flag > env >
-// profile > top level > default), parsed and bounded; env names, flags,
-// defaults and bounds come from the settings table (settings.go).
+// Resolution: each key's value, parsed and bounded, and its origin. Which
+// value wins is viper's (source.go); the bounds come from the settings
+// table (settings.go).
 
 package config
 
@@ -14,7 +14,7 @@ import (
 )
 
 // Values from a source before parsing: env and flags give strings, the file
-// gives YAML types.
+// gives YAML types, defaults the table's types.
 type raw struct {
 	val    any
 	origin Origin
@@ -22,40 +22,26 @@ type raw struct {
 }
 
 type resolver struct {
-	opts    LoadOptions
-	getenv  func(string) string
-	fd      fileData
-	profile string
+	src       *source
+	tokenFile string // --token-file: the token's flag names a file
+	sandbox   *SandboxOverride
+	fd        fileData
+	profile   string
 }
 
-// lookup finds key by precedence flag > env > file profile > file top level;
-// ok is false when only the default applies.
-func (r resolver) lookup(key string) (raw, bool, *Problem) {
-	if key == "token" && r.opts.TokenFile != "" {
-		where := "flag --token-file " + r.opts.TokenFile
-		b, err := os.ReadFile(expandHome(r.opts.TokenFile, r.getenv))
+// lookup finds key's value; its origin is SourceDefault when nothing
+// set it.
+func (r resolver) lookup(key string) (raw, *Problem) {
+	if key == "token" && r.tokenFile != "" {
+		where := "flag --token-file " + r.tokenFile
+		b, err := os.ReadFile(expandHome(r.tokenFile, os.Getenv))
 		if err != nil {
-			return raw{}, false, &Problem{Where: "flag --token-file", Key: "token", Profile: r.profile, Msg: fmt.Sprintf("cannot read the token: %v", err)}
+			return raw{origin: Origin{Source: SourceFlag, Where: where}, key: key}, &Problem{Where: "flag --token-file", Key: "token", Profile: r.profile, Msg: fmt.Sprintf("cannot read the token: %v", err)}
 		}
-		return raw{strings.TrimSpace(string(b)), Origin{Source: SourceFlag, Where: where}, "token"}, true, nil
+		return raw{strings.TrimSpace(string(b)), Origin{Source: SourceFlag, Where: where}, "token"}, nil
 	}
-	s := lookupSetting(key)
-	if v, ok := r.opts.Flags[key]; ok {
-		return raw{v, Origin{Source: SourceFlag, Where: "flag " + s.flag}, key}, true, nil
-	}
-	if s.env != "" {
-		if v := r.getenv(s.env); v != "" {
-			if key == "no_color" {
-				v = "true" // https://no-color.org: any non-empty value
-			}
-			return raw{v, Origin{Source: SourceEnv, Where: "env " + s.env}, key}, true, nil
-		}
-	}
-	if secs := r.fd.sections(key, r.profile); len(secs) > 0 {
-		sec := secs[len(secs)-1] // the profile's beats the top level's
-		return raw{sec.val, Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.path}, sec.path}, true, nil
-	}
-	return raw{}, false, nil
+	val, o, written := r.src.value(key)
+	return raw{val, o, written}, nil
 }
 
 func (r resolver) problem(rv raw, msg string) Problem {
@@ -66,33 +52,29 @@ func (r resolver) problem(rv raw, msg string) Problem {
 	return Problem{Where: where, Key: rv.key, Profile: r.profile, Msg: msg}
 }
 
-func (r resolver) str(key string, origins map[string]Origin, ps *[]Problem) (string, bool) {
-	rv, ok, p := r.lookup(key)
+// str returns key's value when something set it to a string; set is
+// false when only the default applies (or the value was refused).
+func (r resolver) str(key string, origins map[string]Origin, ps *[]Problem) (string, raw, bool) {
+	rv, p := r.lookup(key)
 	if p != nil {
 		*ps = append(*ps, *p)
-		return "", false
-	}
-	if !ok {
-		origins[key] = Origin{Source: SourceDefault}
-		return "", false
+		return "", rv, false
 	}
 	origins[key] = rv.origin
+	if rv.origin.Source == SourceDefault {
+		return "", rv, false
+	}
 	s, isStr := rv.val.(string)
 	if !isStr {
 		// Never echo the value: it could be a token.
 		*ps = append(*ps, r.problem(rv, fmt.Sprintf("must be a string (got a YAML %T)", rv.val)))
-		return "", false
+		return "", rv, false
 	}
-	return strings.TrimSpace(s), true
+	return strings.TrimSpace(s), rv, true
 }
 
 func (r resolver) boolean(key string, origins map[string]Origin, ps *[]Problem) bool {
-	rv, ok, _ := r.lookup(key)
-	if !ok {
-		origins[key] = Origin{Source: SourceDefault}
-		def, _ := lookupSetting(key).def.(bool)
-		return def
-	}
+	rv, _ := r.lookup(key)
 	origins[key] = rv.origin
 	switch v := rv.val.(type) {
 	case bool:
@@ -109,27 +91,27 @@ func (r resolver) boolean(key string, origins map[string]Origin, ps *[]Problem) 
 	}
 }
 
-// duration reads key with the default and bounds of its settings row.
+// duration reads key within the bounds of its settings row; a refused
+// value leaves the row's default.
 func (r resolver) duration(key string, origins map[string]Origin, ps *[]Problem) time.Duration {
 	row := lookupSetting(key)
 	def, _ := row.def.(time.Duration)
-	rv, ok, _ := r.lookup(key)
-	if !ok {
-		origins[key] = Origin{Source: SourceDefault}
-		return def
-	}
+	rv, _ := r.lookup(key)
 	origins[key] = rv.origin
-	s, isStr := rv.val.(string)
-	if !isStr {
+	switch v := rv.val.(type) {
+	case time.Duration: // the default
+		return v
+	case string:
+		d, msg := parseBounded(v, row.lo, row.hi)
+		if msg != "" {
+			*ps = append(*ps, r.problem(rv, msg))
+			return def
+		}
+		return d
+	default:
 		*ps = append(*ps, r.problem(rv, fmt.Sprintf("%v is not a duration; want e.g. 5s, 1m30s (with a unit)", rv.val)))
 		return def
 	}
-	d, msg := parseBounded(s, row.lo, row.hi)
-	if msg != "" {
-		*ps = append(*ps, r.problem(rv, msg))
-		return def
-	}
-	return d
 }
 
 // resolve computes the profile's config and every problem in it.
@@ -142,7 +124,7 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 	cfg.PollInterval = r.duration("poll_interval", origins, &ps)
 	cfg.Timeout = r.duration("timeout", origins, &ps)
 
-	if sb := r.opts.Sandbox; sb != nil {
+	if sb := r.sandbox; sb != nil {
 		cfg.BaseURL, cfg.Token, cfg.TokenSource = sb.BaseURL, sb.Token, SourceSandbox
 		origins["base_url"] = Origin{Source: SourceSandbox}
 		origins["token"] = Origin{Source: SourceSandbox}
@@ -156,8 +138,7 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 		}
 	} else {
 		cfg.BaseURL, _ = lookupSetting("base_url").def.(string)
-		if s, ok := r.str("base_url", origins, &ps); ok {
-			rv, _, _ := r.lookup("base_url")
+		if s, rv, ok := r.str("base_url", origins, &ps); ok {
 			if u, msg := validateBaseURL(s, cfg.AllowInsecureHTTP); msg != "" {
 				ps = append(ps, r.problem(rv, msg))
 				cfg.BaseURL = s
@@ -165,13 +146,12 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 				cfg.BaseURL = u
 			}
 		}
-		if t, ok := r.str("token", origins, &ps); ok {
-			rv, _, _ := r.lookup("token")
+		if t, rv, ok := r.str("token", origins, &ps); ok {
 			cfg.Token, cfg.TokenSource = t, rv.origin.Source
 			if msg := ValidateToken(t); msg != "" {
 				ps = append(ps, r.problem(rv, msg))
 			}
-		} else if _, set, _ := r.lookup("token"); !set && r.opts.TokenFile == "" {
+		} else if rv.origin.Source == SourceDefault {
 			where := ""
 			if r.fd.top != nil {
 				where = r.fd.path
@@ -180,37 +160,34 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 		}
 	}
 
-	if s, ok := r.str("limiter", origins, &ps); ok && s != "" {
-		rv, _, _ := r.lookup("limiter")
+	if s, rv, ok := r.str("limiter", origins, &ps); ok && s != "" {
 		if msg := validateLimiter(s); msg != "" {
 			ps = append(ps, r.problem(rv, msg))
 		}
 		cfg.Limiter = s
 	}
 
-	if s, ok := r.str("journal", origins, &ps); ok && s != "" {
-		cfg.JournalPath = expandHome(s, r.getenv)
+	if s, _, ok := r.str("journal", origins, &ps); ok && s != "" {
+		cfg.JournalPath = expandHome(s, os.Getenv)
 	} else {
 		name := r.profile
-		if r.opts.Sandbox != nil {
+		if r.sandbox != nil {
 			name = "sandbox" // sandbox jobs never mix with real ones
 		}
-		j, err := DefaultJournal(r.getenv, name)
+		j, err := DefaultJournal(os.Getenv, name)
 		if err != nil {
 			ps = append(ps, Problem{Key: "journal", Profile: r.profile, Msg: "no default location (" + err.Error() + "); set ABTOP_JOURNAL"})
 		}
 		cfg.JournalPath = j
 	}
 
-	if s, ok := r.str("out", origins, &ps); ok && s != "" {
-		rv, _, _ := r.lookup("out")
-		if p := expandHome(s, r.getenv); validateOut(p) != "" {
+	if s, rv, ok := r.str("out", origins, &ps); ok && s != "" {
+		if p := expandHome(s, os.Getenv); validateOut(p) != "" {
 			ps = append(ps, r.problem(rv, validateOut(p)))
 		} else {
 			cfg.Out = p
 		}
 	}
-
 	cfg.Keys, ps = r.keys(origins, ps)
 	cfg.Caps, ps = r.caps(origins, ps)
 	// Report in the order keys are documented, not the order they were

@@ -1,7 +1,8 @@
 // The settings table: every key abtop's configuration knows, with its
 // environment variable, its flag, its default and where in the file it may
-// appear, and the one walk over the file's sections (top level, then the
-// profile's) that every key is read through.
+// appear (source.go binds each row in viper), and the walk over the file's
+// levels (top level, then the profile's section) that names where a value
+// was written and merges the keys, caps and alerts sections.
 
 package config
 

@@ -68,7 +68,7 @@ func TestValidationFromEnvAndFlags(t *testing.T) {
 	isolate(t)
 	t.Setenv("ABTOP_TOKEN", "ab_short")
 	t.Setenv("ABTOP_POLL_INTERVAL", "0")
-	_, _, err := Load(LoadOptions{Flags: map[string]string{"base_url": "http://10.0.0.1", "profile": "default"}})
+	_, _, err := Load(LoadOptions{Flags: flagSet(t, map[string]string{"base_url": "http://10.0.0.1", "profile": "default"})})
 	got := strings.Join(problemStrings(err), "\n")
 	for _, w := range []string{
 		`env ABTOP_TOKEN: token: must be exactly 51 characters (got ab_…, 8 characters)`,

@@ -24,7 +24,7 @@ func TestWriteTokenCreatesPrivateFile(t *testing.T) {
 	if dst.Mode().Perm() != 0o700 {
 		t.Errorf("dir mode %04o, want 0700", dst.Mode().Perm())
 	}
-	cfg, _, err := Load(LoadOptions{ConfigFile: p, Flags: map[string]string{"profile": "acme"}})
+	cfg, _, err := Load(LoadOptions{ConfigFile: p, Flags: flagSet(t, map[string]string{"profile": "acme"})})
 	if err != nil || cfg.Token != tok("a") {
 		t.Fatalf("reload: %v, token %s", err, MaskToken(cfg.Token))
 	}
@@ -73,7 +73,7 @@ keys:
 		t.Errorf("profile acme appears %d times:\n%s", n, s)
 	}
 	for profile, want := range map[string]string{"acme": tok("n"), "other": tok("x"), "default": tok("d"), "fresh": tok("f")} {
-		cfg, _, err := Load(LoadOptions{Flags: map[string]string{"profile": profile}})
+		cfg, _, err := Load(LoadOptions{Flags: flagSet(t, map[string]string{"profile": profile})})
 		if err != nil || cfg.Token != want {
 			t.Errorf("profile %s: %v, token %s, want %s", profile, err, MaskToken(cfg.Token), MaskToken(want))
 		}

@@ -315,17 +315,10 @@ missing); without it, the selected profile is used.`,
 // that does not validate yet (say, because it has no token) is fine here;
 // an unreadable or malformed file is not.
 func (a *app) setTokenProfile(path string) (string, error) {
-	if _, err := os.Stat(path); err != nil {
-		opts := a.loadOptions()
-		if p := opts.Flags["profile"]; p != "" {
-			return strings.ToLower(p), nil
-		}
-		if p := os.Getenv("ABTOP_PROFILE"); p != "" {
-			return strings.ToLower(p), nil
-		}
-		return config.DefaultProfile, nil
-	}
 	opts := a.loadOptions()
+	if _, err := os.Stat(path); err != nil {
+		return config.ChosenProfile(opts)
+	}
 	opts.ConfigFile = path
 	cfg, _, err := config.Load(opts)
 	if _, err := splitProblems(err); err != nil {

@@ -60,11 +60,7 @@ func (a *app) profileConfigs(opts config.LoadOptions, names []string) ([]config.
 	var cfgs []config.Config
 	for i, name := range names {
 		po := opts
-		po.Flags = map[string]string{}
-		for k, v := range opts.Flags {
-			po.Flags[k] = v
-		}
-		po.Flags["profile"] = name
+		po.Profile = name
 		cfg, rep, err := config.Load(po)
 		if i == 0 {
 			a.printWarnings(rep.Warnings) // the file's warnings, once

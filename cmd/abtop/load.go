@@ -50,18 +50,16 @@ func keysOf(m map[string]string) []string {
 	return out
 }
 
-// loadOptions turns the flags the user set into config.LoadOptions.
+// loadOptions hands config.Load the running command's flags: it binds
+// those of its settings the command has (viper: flag > env > file >
+// default).
 func (a *app) loadOptions() config.LoadOptions {
 	opts := config.LoadOptions{
 		ConfigFile: a.v.GetString("config"),
 		TokenFile:  a.v.GetString("token-file"),
-		Flags:      map[string]string{},
 	}
-	for flag, key := range flagKeys {
-		// IsSet is true only for flags given on the command line.
-		if a.v.IsSet(flag) {
-			opts.Flags[key] = a.v.GetString(flag)
-		}
+	if c := a.state().cmd; c != nil {
+		opts.Flags = c.Flags()
 	}
 	return opts
 }

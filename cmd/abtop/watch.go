@@ -82,7 +82,7 @@ func (a *app) watchProfiles() ([]config.Config, error) {
 		return []config.Config{cfg}, err
 	}
 	opts := a.loadOptions()
-	names := splitList(opts.Flags["profile"])
+	names := splitList(a.v.GetString("profile"))
 	if len(names) == 0 {
 		var err error
 		if names, err = config.Profiles(opts); err != nil {
