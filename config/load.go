@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// LoadOptions is what the command line gives Load: plain values only.
+// LoadOptions is what the command line gives Load.
 type LoadOptions struct {
 	// ConfigFile is --config ("" = the default location, which may be missing).
 	ConfigFile string

@@ -22,17 +22,14 @@ func (s *configState) GoString() string { return s.String() }
 
 func (a *app) state() *configState { return &a.conf }
 
-// flagKeys maps command-line flags to config keys. Any command may define
-// these flags: preRun binds whichever the running command has, so owners of
-// other commands need no wiring of their own.
-var flagKeys = config.FlagKeys()
-
 // preRun runs before every command. It stays cheap (no file, no network):
-// it binds the config flags the command has and remembers the command for
-// its context.
+// it remembers the command (its flags go to config.Load, which binds the
+// settings' flags itself) and binds, for the commands' own use, the flags
+// they read before or besides the config: --profile as a list (a,b),
+// --no-color for inspect, which runs without a config.
 func (a *app) preRun(cmd *cobra.Command) error {
 	a.state().cmd = cmd
-	for _, name := range append([]string{"config", "token-file", "sandbox", "traffic"}, keysOf(flagKeys)...) {
+	for _, name := range []string{"config", "token-file", "sandbox", "traffic", "profile", "no-color"} {
 		if f := cmd.Flags().Lookup(name); f != nil {
 			if err := a.v.BindPFlag(name, f); err != nil {
 				return err
@@ -40,14 +37,6 @@ func (a *app) preRun(cmd *cobra.Command) error {
 		}
 	}
 	return nil
-}
-
-func keysOf(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // loadOptions hands config.Load the running command's flags: it binds

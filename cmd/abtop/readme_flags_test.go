@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/abtop-dev/abtop/config"
 )
 
 // readmeFlagRows returns the Configuration table of README.md: config key
@@ -35,6 +37,7 @@ func readmeFlagRows(t *testing.T) map[string]string {
 // and the flags that set config keys are all in the table.
 func TestReadmeFlagTableMatchesTheFlags(t *testing.T) {
 	rows := readmeFlagRows(t)
+	flagKeys := config.FlagKeys()
 	root := newRootCmd(&app{})
 	sample := map[string]string{"profile": "default", "base-url": "http://127.0.0.1:9", "token-file": "", "allow-insecure-http": "",
 		"poll-interval": "7s", "timeout": "9s", "limiter": "redis://127.0.0.1:1/0", "journal": "/tmp/abtop-readme-test.db", "no-color": ""}
