@@ -24,16 +24,16 @@ var capKeys = []string{"daily_credits", "monthly_credits", "daily_jobs", "timezo
 func (r resolver) caps(origins map[string]Origin, ps []Problem) (caps.Caps, []Problem) {
 	c := caps.Caps{Zone: time.Local}
 	origins["caps"] = Origin{Source: SourceDefault}
-	for _, sec := range r.fd.sections("caps", r.profile) {
-		origins["caps"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.path}
+	for _, sec := range r.src.fd.sections("caps", r.src.profile) {
+		origins["caps"] = Origin{Source: SourceFile, Where: r.src.fd.path + ": " + sec.path}
 		m, ok := sec.val.(map[string]any)
 		if !ok {
-			ps = append(ps, Problem{Where: r.fd.path, Key: sec.path, Profile: r.profile, Msg: "must be a map: " + strings.Join(capKeys, ", ")})
+			ps = append(ps, Problem{Where: r.src.fd.path, Key: sec.path, Profile: r.src.profile, Msg: "must be a map: " + strings.Join(capKeys, ", ")})
 			continue
 		}
 		for _, k := range sortedKeys(m) {
 			bad := func(msg string) {
-				ps = append(ps, Problem{Where: r.fd.path, Key: sec.path + "." + scrub(k), Profile: r.profile, Msg: msg})
+				ps = append(ps, Problem{Where: r.src.fd.path, Key: sec.path + "." + scrub(k), Profile: r.src.profile, Msg: msg})
 			}
 			switch k {
 			case "timezone":

@@ -40,7 +40,7 @@ func (fd fileData) profileSectionProblems(seen []Problem) ([]Problem, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := resolver{src: src, fd: fd, profile: src.profile}
+		r := resolver{src: src}
 		_, ps := r.resolve(map[string]Origin{})
 		for _, p := range ps {
 			// Only what lives in that profile's own section: shared values

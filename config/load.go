@@ -91,7 +91,7 @@ func Load(opts LoadOptions) (Config, Report, error) {
 	profile := src.profile
 	pOrigin, _ := src.origin("profile")
 	rep.Origins["profile"] = pOrigin
-	r := resolver{src: src, tokenFile: opts.TokenFile, sandbox: opts.Sandbox, fd: fd, profile: profile}
+	r := resolver{src: src, tokenFile: opts.TokenFile, sandbox: opts.Sandbox}
 	profileMsg := fd.checkProfile(profile)
 	if profileMsg != "" {
 		problems = append(problems, Problem{Where: pOrigin.Where, Key: "profile", Msg: profileMsg})

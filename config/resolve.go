@@ -25,8 +25,6 @@ type resolver struct {
 	src       *source
 	tokenFile string // --token-file: the token's flag names a file
 	sandbox   *SandboxOverride
-	fd        fileData
-	profile   string
 }
 
 // lookup finds key's value; its origin is SourceDefault when nothing
@@ -36,7 +34,7 @@ func (r resolver) lookup(key string) (raw, *Problem) {
 		where := "flag --token-file " + r.tokenFile
 		b, err := os.ReadFile(expandHome(r.tokenFile, os.Getenv))
 		if err != nil {
-			return raw{origin: Origin{Source: SourceFlag, Where: where}, key: key}, &Problem{Where: "flag --token-file", Key: "token", Profile: r.profile, Msg: fmt.Sprintf("cannot read the token: %v", err)}
+			return raw{origin: Origin{Source: SourceFlag, Where: where}, key: key}, &Problem{Where: "flag --token-file", Key: "token", Profile: r.src.profile, Msg: fmt.Sprintf("cannot read the token: %v", err)}
 		}
 		return raw{strings.TrimSpace(string(b)), Origin{Source: SourceFlag, Where: where}, "token"}, nil
 	}
@@ -47,9 +45,9 @@ func (r resolver) lookup(key string) (raw, *Problem) {
 func (r resolver) problem(rv raw, msg string) Problem {
 	where := rv.origin.Where
 	if rv.origin.Source == SourceFile {
-		where = r.fd.path // the key names the section
+		where = r.src.fd.path // the key names the section
 	}
-	return Problem{Where: where, Key: rv.key, Profile: r.profile, Msg: msg}
+	return Problem{Where: where, Key: rv.key, Profile: r.src.profile, Msg: msg}
 }
 
 // str returns key's value when something set it to a string; set is
@@ -117,7 +115,7 @@ func (r resolver) duration(key string, origins map[string]Origin, ps *[]Problem)
 // resolve computes the profile's config and every problem in it.
 func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 	var ps []Problem
-	cfg := Config{Profile: r.profile}
+	cfg := Config{Profile: r.src.profile}
 
 	cfg.AllowInsecureHTTP = r.boolean("allow_insecure_http", origins, &ps)
 	cfg.NoColor = r.boolean("no_color", origins, &ps)
@@ -153,10 +151,10 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 			}
 		} else if rv.origin.Source == SourceDefault {
 			where := ""
-			if r.fd.top != nil {
-				where = r.fd.path
+			if r.src.fd.top != nil {
+				where = r.src.fd.path
 			}
-			ps = append(ps, Problem{Where: where, Key: "token", Profile: r.profile, Msg: "not set; run `abtop config set-token`, set ABTOP_TOKEN or pass --token-file (or try `abtop --sandbox`: a built-in fake API, no token needed)"})
+			ps = append(ps, Problem{Where: where, Key: "token", Profile: r.src.profile, Msg: "not set; run `abtop config set-token`, set ABTOP_TOKEN or pass --token-file (or try `abtop --sandbox`: a built-in fake API, no token needed)"})
 		}
 	}
 
@@ -170,13 +168,13 @@ func (r resolver) resolve(origins map[string]Origin) (Config, []Problem) {
 	if s, _, ok := r.str("journal", origins, &ps); ok && s != "" {
 		cfg.JournalPath = expandHome(s, os.Getenv)
 	} else {
-		name := r.profile
+		name := r.src.profile
 		if r.sandbox != nil {
 			name = "sandbox" // sandbox jobs never mix with real ones
 		}
 		j, err := DefaultJournal(os.Getenv, name)
 		if err != nil {
-			ps = append(ps, Problem{Key: "journal", Profile: r.profile, Msg: "no default location (" + err.Error() + "); set ABTOP_JOURNAL"})
+			ps = append(ps, Problem{Key: "journal", Profile: r.src.profile, Msg: "no default location (" + err.Error() + "); set ABTOP_JOURNAL"})
 		}
 		cfg.JournalPath = j
 	}
@@ -209,11 +207,11 @@ func keyRank(key string) int {
 func (r resolver) keys(origins map[string]Origin, ps []Problem) (map[string][]string, []Problem) {
 	out := map[string][]string{}
 	origins["keys"] = Origin{Source: SourceDefault}
-	for _, sec := range r.fd.sections("keys", r.profile) {
-		origins["keys"] = Origin{Source: SourceFile, Where: r.fd.path + ": " + sec.path}
+	for _, sec := range r.src.fd.sections("keys", r.src.profile) {
+		origins["keys"] = Origin{Source: SourceFile, Where: r.src.fd.path + ": " + sec.path}
 		m, ok := sec.val.(map[string]any)
 		if !ok {
-			ps = append(ps, Problem{Where: r.fd.path, Key: sec.path, Profile: r.profile, Msg: "must be a map of action → list of keys"})
+			ps = append(ps, Problem{Where: r.src.fd.path, Key: sec.path, Profile: r.src.profile, Msg: "must be a map of action → list of keys"})
 			continue
 		}
 		for _, action := range sortedKeys(m) {
@@ -225,14 +223,14 @@ func (r resolver) keys(origins map[string]Origin, ps []Problem) (map[string][]st
 				for _, k := range b {
 					s, ok := k.(string)
 					if !ok || s == "" {
-						ps = append(ps, Problem{Where: r.fd.path, Key: sec.path + "." + action, Profile: r.profile, Msg: fmt.Sprintf("%v is not a key name; quote it, e.g. \"1\"", k)})
+						ps = append(ps, Problem{Where: r.src.fd.path, Key: sec.path + "." + action, Profile: r.src.profile, Msg: fmt.Sprintf("%v is not a key name; quote it, e.g. \"1\"", k)})
 						continue
 					}
 					keys = append(keys, s)
 				}
 				out[action] = keys
 			default:
-				ps = append(ps, Problem{Where: r.fd.path, Key: sec.path + "." + action, Profile: r.profile, Msg: "must be a list of keys, e.g. [\"p\", \"space\"]"})
+				ps = append(ps, Problem{Where: r.src.fd.path, Key: sec.path + "." + action, Profile: r.src.profile, Msg: "must be a list of keys, e.g. [\"p\", \"space\"]"})
 			}
 		}
 	}
