@@ -25,7 +25,7 @@ func testDashboardSigkillLeavesTheSubmitTheBudgetE2E(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	n := e2eSize(t, 100, 100, 300) // 5 windows of creates: 2 whole ones after the kill
+	n := e2eSize(t, 120, 120, 300)
 	reqs := &requestLog{}
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 29, JobTimeScale: 0.01, Logger: slog.New(reqs)}, n)
 	var stdout bytes.Buffer
