@@ -14,6 +14,7 @@ import (
 func TestBatchAloneSpendsTheWindowWithoutA429(t *testing.T) {
 	for _, d := range sandbox.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel() // a bubble of its own; the time goes on journal fsyncs, which overlap
 			synctest.Test(t, func(t *testing.T) {
 				e := newEnv(t, envOpts{
 					sandbox: sandbox.Options{Window: 2 * time.Second, Dialect: d, Seed: 1, JobTimeScale: 0.01},
@@ -50,6 +51,7 @@ func TestBatchAloneSpendsTheWindowWithoutA429(t *testing.T) {
 func TestBatchSharedNeverViolatesRetryAfter(t *testing.T) {
 	for _, d := range sandbox.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel() // a bubble of its own; the time goes on journal fsyncs, which overlap
 			synctest.Test(t, func(t *testing.T) {
 				e := newEnv(t, envOpts{
 					sandbox: sandbox.Options{Window: 2 * time.Second, Dialect: d, Seed: 2, JobTimeScale: 0.01},

@@ -42,6 +42,7 @@ func TestFaultsSpendTheWindow(t *testing.T) {
 	}
 	for _, d := range dialects {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel() // a bubble of its own; the time goes on journal fsyncs, which overlap
 			synctest.Test(t, func(t *testing.T) {
 				faults, err := sandbox.ParseFaults("0.2")
 				if err != nil {

@@ -115,6 +115,7 @@ func exhaustWindow(t *testing.T, base, tok string) bool {
 }
 
 func TestDashboardE2E(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	if testing.Short() {
 		t.Skip("wall-clock end-to-end test")
 	}

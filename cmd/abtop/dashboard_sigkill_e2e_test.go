@@ -17,8 +17,8 @@ import (
 
 // Issue 13: SIGKILL of the dashboard while a submit on the same machine
 // shares the budget with it leaves the submit at the full budget within a
-// few seconds (TestSubmitE2ELocalSigkill kills the other side: a submit).
-func TestDashboardSigkillLeavesTheSubmitTheBudgetE2E(t *testing.T) {
+// few seconds (TestTimingE2E/SubmitE2ELocalSigkill kills the other side: a submit).
+func testDashboardSigkillLeavesTheSubmitTheBudgetE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("wall-clock end-to-end test")
 	}

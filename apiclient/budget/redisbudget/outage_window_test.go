@@ -13,7 +13,7 @@ import (
 // outage, a window that is over; reconnecting must bring the window the
 // processes are in, with what they spent in it, or the recreated state
 // hands out a fresh full window on top of the local shares (the 429s and
-// the Retry-After violation seen in TestSubmitE2ERedisOutage).
+// the Retry-After violation seen in TestTimingE2E/SubmitE2ERedisOutage).
 func TestReconnectInALaterWindow(t *testing.T) {
 	srv := startRedis(t)
 	ss := threeProcesses(t, srv.URL(), "acme")
