@@ -37,14 +37,27 @@ func TestTallyEachRows(t *testing.T) {
 	if len(seen) != 3 || seen[0] != 1 || seen[2] != 3 {
 		t.Errorf("Each visited lines %v, want 1 2 3", seen)
 	}
-	rows := q.Rows(keys)
-	if len(rows) != 2 || rows[0].Key != added[1].Key || rows[1].Key != added[2].Key || rows[0].Input != nil || rows[0].State != queue.StateCanceled {
-		t.Errorf("Rows(keys) = %+v", rows)
+	rows, next := q.RowsFrom(0, keys, make([]queue.Job, 0, 8))
+	if len(rows) != 2 || rows[0].Key != added[1].Key || rows[1].Key != added[2].Key || rows[0].Input != nil || rows[0].State != queue.StateCanceled || next != 3 {
+		t.Errorf("RowsFrom(0, keys) = %+v, %d", rows, next)
 	}
-	if all := q.Rows(nil); len(all) != 3 || all[0].Input != nil {
-		t.Errorf("Rows(nil) = %+v", all)
+	// one row at a time, every job: each chunk goes on where the last ended
+	buf := make([]queue.Job, 0, 1)
+	var lines []int
+	for at := 0; ; {
+		var chunk []queue.Job
+		if chunk, at = q.RowsFrom(at, nil, buf); len(chunk) == 0 {
+			break
+		}
+		if len(chunk) != 1 || chunk[0].Input != nil {
+			t.Fatalf("RowsFrom(%d, nil) with room for one = %+v", at, chunk)
+		}
+		lines = append(lines, chunk[0].Line)
+	}
+	if len(lines) != 3 || lines[0] != 1 || lines[1] != 2 || lines[2] != 3 {
+		t.Errorf("RowsFrom chunk by chunk gave lines %v, want 1 2 3", lines)
 	}
 	if q.List()[0].Input == nil {
-		t.Error("Rows cleared an input in the queue itself")
+		t.Error("RowsFrom cleared an input in the queue itself")
 	}
 }
