@@ -8,8 +8,8 @@ import (
 	"github.com/abtop-dev/abtop/apiclient/queue"
 )
 
-// Tally, Each and Rows read the queue without copying all of it: Tally
-// counts only the given keys, Each visits every job in order, Rows copies
+// Tally, Each and RowsFrom read the queue without copying all of it: Tally
+// counts only the given keys, Each visits every job in order, RowsFrom copies
 // the given jobs (all with nil) in order and without their inputs.
 func TestTallyEachRows(t *testing.T) {
 	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
@@ -59,5 +59,41 @@ func TestTallyEachRows(t *testing.T) {
 	}
 	if q.List()[0].Input == nil {
 		t.Error("RowsFrom cleared an input in the queue itself")
+	}
+}
+
+// Add returns the keys in order and the time they were queued; Enqueue's
+// jobs are copies, never the queue's own (the queue keeps one slice).
+func TestAddAndEnqueueKeepTheQueuesJobs(t *testing.T) {
+	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, at, err := q.Add(jobs(3)...)
+	if err != nil || len(keys) != 3 || at.IsZero() {
+		t.Fatalf("Add = %v, %v, %v", keys, at, err)
+	}
+	added, err := q.Enqueue(jobs(2)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added[0].State = queue.StateFailed // the caller's copy
+	list := q.List()
+	if len(list) != 5 || list[3].State != queue.StatePending {
+		t.Fatalf("the queue holds %d jobs, the 4th %s: Enqueue returned the queue's own", len(list), list[3].State)
+	}
+	for i, k := range keys {
+		if list[i].Key != k || !list[i].Enqueued.Equal(at) || list[i].Line != i+1 {
+			t.Errorf("job %d: key %s queued %v line %d, want key %s queued %v", i, list[i].Key, list[i].Enqueued, list[i].Line, k, at)
+		}
+	}
+	loaded, err := j.Load()
+	if err != nil || len(loaded) != 5 {
+		t.Fatalf("the journal holds %d jobs (%v), want 5", len(loaded), err)
 	}
 }

@@ -193,18 +193,16 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 				fmt.Fprintf(a.errOut, "  to send them again (and pay again): abtop submit --again %s\n", name)
 				return exitError{code: 2}
 			}
-			added, err := q.Enqueue(jobs...)
+			keys, at, err := q.Add(jobs...) // keys, not a copy of every job
 			if err != nil {
 				return err
 			}
-			if len(added) > 0 {
-				enqueued = added[0].Enqueued
-			}
-			for _, j := range added {
-				batch[j.Key] = true
+			enqueued = at
+			for _, k := range keys {
+				batch[k] = true
 			}
 			if !f.json {
-				fmt.Fprintf(a.errOut, "abtop: queued %d job(s) from %s (journal %s)\n", len(added), name, journal.Path())
+				fmt.Fprintf(a.errOut, "abtop: queued %d job(s) from %s (journal %s)\n", len(keys), name, journal.Path())
 			}
 		}
 	} else if len(batch) == 0 {
