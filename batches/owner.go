@@ -52,7 +52,14 @@ func Own(o OwnerOptions) (*Owner, error) {
 	w := &Owner{q: o.Queue, batch: o.Batch, meta: o.Meta, share: o.Share, log: o.Log,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	w.meta.PID, w.meta.Started = pidOf(), time.Now().UTC()
-	pub, err := publish(o.Dir, w.head(), w.rows, settleState)
+	// A big batch's first record has its counts but not its rows, which
+	// the first tick writes: 100,000 rows take a second or more to encode,
+	// and the batch's first request should not wait for them.
+	c, rows := w.count(), w.rows
+	if c.Total > firstRows {
+		rows = noRows
+	}
+	pub, err := publish(o.Dir, w.head(), rows, func(r *Record, _ Counts) { settleState(r, c) })
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +74,7 @@ func (w *Owner) run(events <-chan queue.Event, unsub func()) {
 	defer unsub()
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
-	dirty, beat, quiet := false, time.Now(), time.Time{}
+	dirty, beat, quiet := true, time.Now(), time.Time{} // the rows are still to write
 	for {
 		select {
 		case <-w.stop:
@@ -138,6 +145,20 @@ func settleState(r *Record, c Counts) {
 		r.State = StateDone
 	}
 }
+
+// count tallies the batch's rows without writing them.
+func (w *Owner) count() Counts {
+	var c Counts
+	for j := range w.rows {
+		c.add(j)
+	}
+	return c
+}
+
+func noRows(func(queue.Job) bool) {}
+
+// firstRows is the most rows Own writes before it returns (a few ms).
+const firstRows = 1024
 
 // rowChunk is how many rows are copied out of the queue at a time (a job
 // is ~450 bytes): the lock is held for a chunk, not the whole batch.

@@ -100,8 +100,9 @@ func TestOwnerPublishesAndObeys(t *testing.T) {
 }
 
 // A batch bigger than a chunk of rows is published whole, in queue order,
-// its counts those of the rows written; an empty batch publishes no rows
-// and is done.
+// its counts those of the rows written. A batch too big to encode before
+// Own returns first shows its counts, then its rows at the next tick. An
+// empty batch publishes no rows and is done.
 func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
 	dir := t.TempDir()
 	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
@@ -114,7 +115,7 @@ func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nj := make([]queue.NewJob, 3*rowChunk+7)
+	nj := make([]queue.NewJob, 2*firstRows+7)
 	for i := range nj {
 		nj[i] = queue.NewJob{Model: "m", Input: json.RawMessage(`{"prompt":"p"}`), Line: i + 1}
 	}
@@ -137,10 +138,11 @@ func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
 	}
 	defer o.Close()
 	list, _ := List(dir, "o")
-	if len(list) != 1 {
-		t.Fatalf("published %d batches", len(list))
+	if len(list) != 1 || list[0].Counts.Total != len(batch) || list[0].Counts.Canceled != 1 || list[0].State != StateRunning {
+		t.Fatalf("first published %+v, want the counts of %d rows", list, len(batch))
 	}
-	r := list[0]
+	var r Record
+	eventually(t, "the rows published", func() bool { r, _ = Get(dir, list[0].ID); return len(r.Jobs) > 0 })
 	if len(r.Jobs) != len(batch) || r.Counts.Total != len(batch) || r.Counts.Canceled != 1 || r.Counts.Pending != len(batch)-1 || r.State != StateRunning {
 		t.Fatalf("published %d rows, counts %+v, state %s; want %d rows, 1 canceled", len(r.Jobs), r.Counts, r.State, len(batch))
 	}
