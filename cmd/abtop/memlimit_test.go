@@ -38,7 +38,7 @@ func TestJournalJobsFromItsSize(t *testing.T) {
 		t.Error("a directory was sized as a journal")
 	}
 	path := filepath.Join(dir, "queue.db")
-	if err := os.WriteFile(path, make([]byte, 256*1000), 0o600); err != nil {
+	if err := os.WriteFile(path, make([]byte, 300*1000), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if n, ok := journalJobs(path); !ok || n != 1000 {
