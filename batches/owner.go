@@ -52,7 +52,14 @@ func Own(o OwnerOptions) (*Owner, error) {
 	w := &Owner{q: o.Queue, batch: o.Batch, meta: o.Meta, share: o.Share, log: o.Log,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	w.meta.PID, w.meta.Started = pidOf(), time.Now().UTC()
-	pub, err := Publish(o.Dir, w.record())
+	// A big batch's first record has its counts but not its rows, which
+	// the first tick writes: 100,000 rows take a second or more to encode,
+	// and the batch's first request should not wait for them.
+	c, rows := w.count(), w.rows
+	if c.Total > firstRows {
+		rows = noRows
+	}
+	pub, err := publish(o.Dir, w.head(), rows, func(r *Record, _ Counts) { settleState(r, c) })
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +74,7 @@ func (w *Owner) run(events <-chan queue.Event, unsub func()) {
 	defer unsub()
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
-	dirty, beat, quiet := false, time.Now(), time.Time{}
+	dirty, beat, quiet := true, time.Now(), time.Time{} // the rows are still to write
 	for {
 		select {
 		case <-w.stop:
@@ -84,10 +91,10 @@ func (w *Owner) run(events <-chan queue.Event, unsub func()) {
 			}
 			// a heartbeat every second keeps the share and updated_at fresh
 			if (dirty || now.Sub(beat) >= time.Second) && w.pub.Due(now) && now.After(quiet) {
-				_ = w.pub.Update(w.record())
-				// A big batch's record is costly to build and write (100,000
-				// rows: ~30 MB of JSON): at most a tenth of the time goes
-				// to it, whatever MinInterval allows.
+				_ = w.pub.Stream(w.head(), w.rows, settleState)
+				// A big batch's record is costly to write (100,000 rows:
+				// ~30 MB of JSON): at most a tenth of the time goes to it,
+				// whatever MinInterval allows.
 				took := time.Since(now)
 				dirty, beat, quiet = false, now, now.Add(10*took)
 			}
@@ -118,20 +125,59 @@ func (w *Owner) apply(c Command) {
 	fmt.Fprintf(w.log, "abtop: %s\n", c.Describe())
 }
 
-// record is the batch as it stands.
-func (w *Owner) record() Record {
+// head is the batch as it stands but for its rows and counts, which
+// Stream writes and tallies (settleState then completes the state).
+func (w *Owner) head() Record {
 	r := w.meta
-	r.Jobs = w.q.Rows(w.batch) // no copy of the whole queue (45 MB at 100,000 jobs)
-	r.Counts = CountJobs(r.Jobs)
 	r.Share = w.share()
 	r.State = StateRunning
 	if p := w.q.Paused(); p != "" {
 		r.State, r.Paused = StatePaused, p
 	}
-	if r.Counts.Pending == 0 {
+	return r
+}
+
+// settleState gives r the counts of its rows: a batch with nothing left
+// to send is done.
+func settleState(r *Record, c Counts) {
+	r.Counts = c
+	if c.Pending == 0 {
 		r.State = StateDone
 	}
-	return r
+}
+
+// count tallies the batch's rows without writing them.
+func (w *Owner) count() Counts {
+	var c Counts
+	for j := range w.rows {
+		c.add(j)
+	}
+	return c
+}
+
+func noRows(func(queue.Job) bool) {}
+
+// firstRows is the most rows Own writes before it returns (a few ms).
+const firstRows = 1024
+
+// rowChunk is how many rows are copied out of the queue at a time (a job
+// is ~450 bytes): the lock is held for a chunk, not the whole batch.
+const rowChunk = 256
+
+// rows yields the batch's rows, chunk by chunk, in queue order.
+func (w *Owner) rows(yield func(queue.Job) bool) {
+	buf := make([]queue.Job, 0, rowChunk)
+	for at := 0; ; {
+		var chunk []queue.Job
+		if chunk, at = w.q.RowsFrom(at, w.batch, buf); len(chunk) == 0 {
+			return
+		}
+		for _, j := range chunk {
+			if !yield(j) {
+				return
+			}
+		}
+	}
 }
 
 // Close stops following the batch and removes it from the published ones:

@@ -98,3 +98,67 @@ func TestOwnerPublishesAndObeys(t *testing.T) {
 		t.Fatalf("after Close: %+v", list)
 	}
 }
+
+// A batch bigger than a chunk of rows is published whole, in queue order,
+// its counts those of the rows written. A batch too big to encode before
+// Own returns first shows its counts, then its rows at the next tick. An
+// empty batch publishes no rows and is done.
+func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
+	dir := t.TempDir()
+	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	q, err := queue.Open(queue.QueueOptions{Journal: j, API: noAPI{},
+		Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nj := make([]queue.NewJob, 2*firstRows+7)
+	for i := range nj {
+		nj[i] = queue.NewJob{Model: "m", Input: json.RawMessage(`{"prompt":"p"}`), Line: i + 1}
+	}
+	added, err := q.Enqueue(nj...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := map[string]bool{}
+	for i, a := range added {
+		if i%2 == 1 { // every other job: chunks are filled across gaps
+			batch[a.Key] = true
+		}
+	}
+	if err := q.Cancel(t.Context(), added[1].Key); err != nil {
+		t.Fatal(err)
+	}
+	o, err := Own(OwnerOptions{Dir: dir, Meta: Record{Org: "o", Journal: j.Path()}, Queue: q, Batch: batch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	list, _ := List(dir, "o")
+	if len(list) != 1 || list[0].Counts.Total != len(batch) || list[0].Counts.Canceled != 1 || list[0].State != StateRunning {
+		t.Fatalf("first published %+v, want the counts of %d rows", list, len(batch))
+	}
+	var r Record
+	eventually(t, "the rows published", func() bool { r, _ = Get(dir, list[0].ID); return len(r.Jobs) > 0 })
+	if len(r.Jobs) != len(batch) || r.Counts.Total != len(batch) || r.Counts.Canceled != 1 || r.Counts.Pending != len(batch)-1 || r.State != StateRunning {
+		t.Fatalf("published %d rows, counts %+v, state %s; want %d rows, 1 canceled", len(r.Jobs), r.Counts, r.State, len(batch))
+	}
+	for i, row := range r.Jobs {
+		if want := 2*i + 2; row.Line != want || !batch[row.Key] {
+			t.Fatalf("row %d is line %d, want %d", i, row.Line, want)
+		}
+	}
+
+	empty, err := Own(OwnerOptions{Dir: dir, Meta: Record{Org: "e"}, Queue: q, Batch: map[string]bool{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	list, _ = List(dir, "e")
+	if len(list) != 1 || list[0].Jobs != nil || list[0].Counts != (Counts{}) || list[0].State != StateDone {
+		t.Fatalf("an empty batch published %+v", list)
+	}
+}

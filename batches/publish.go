@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/internal/localstate"
 )
 
@@ -31,6 +35,12 @@ const MinInterval = 200 * time.Millisecond
 // the batch's lock before the file exists, so no watcher can mistake a
 // starting owner for a dead one.
 func Publish(dir string, r Record) (*Publisher, error) {
+	jobs := r.Jobs
+	r.Jobs = nil
+	return publish(dir, r, slices.Values(jobs), nil)
+}
+
+func publish(dir string, r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) (*Publisher, error) {
 	r.ID = strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	p := &Publisher{dir: dir, id: r.ID, path: recordPath(dir, r.ID)}
 	lock, err := localstate.TryAcquire(p.path)
@@ -42,7 +52,7 @@ func Publish(dir string, r Record) (*Publisher, error) {
 		p.Close()
 		return nil, fmt.Errorf("publishing the batch: %w", err)
 	}
-	if err := p.write(r); err != nil {
+	if err := p.Stream(r, rows, done); err != nil {
 		p.Close()
 		return nil, err
 	}
@@ -61,22 +71,68 @@ func (p *Publisher) Due(now time.Time) bool {
 
 // Update replaces the published record (its ID kept). Callers rate-limit
 // with Due; the final state is written whatever the rate.
-func (p *Publisher) Update(r Record) error { return p.write(r) }
+func (p *Publisher) Update(r Record) error {
+	jobs := r.Jobs
+	r.Jobs = nil
+	return p.Stream(r, slices.Values(jobs), nil)
+}
 
-func (p *Publisher) write(r Record) error {
-	r.ID, r.Alive = p.id, false
+// Stream replaces the published record with r (r.Jobs unused) and the
+// rows rows yields, each encoded into the file as it comes: a batch of
+// 100,000 rows is ~30 MB of JSON, which a Record would hold whole, and its
+// encoder's buffer twice over. done, when not nil, completes r from the
+// counts of the rows written, so they always agree.
+func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) error {
+	r.ID, r.Alive, r.Jobs = p.id, false, nil
 	r.Updated = time.Now().UTC()
-	data, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.written = time.Now()
 	// Replace, not WriteAtomic: the file only matters to processes running
 	// now, so it costs no disk flush, and readers still never see it torn.
-	p.err = localstate.Replace(p.path, data, 0o600)
+	p.err = localstate.ReplaceWith(p.path, 0o600, func(w io.Writer) error {
+		c, err := writeRows(w, rows)
+		if err != nil {
+			return err
+		}
+		if done != nil {
+			done(&r, c)
+		}
+		head, err := json.Marshal(r) // "{…}" without jobs: they are written
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(head[1:])
+		return err
+	})
 	return p.err
+}
+
+// writeRows writes the opening of a record, `{"jobs":[row,…],` or just
+// `{` when there is no row (as omitempty would), and counts the rows.
+func writeRows(w io.Writer, rows iter.Seq[queue.Job]) (Counts, error) {
+	var c Counts
+	enc := json.NewEncoder(w)
+	var err error
+	for j := range rows {
+		sep := ","
+		if c.Total == 0 {
+			sep = `{"jobs":[`
+		}
+		if _, err = io.WriteString(w, sep); err != nil {
+			return c, err
+		}
+		if err = enc.Encode(j); err != nil {
+			return c, err
+		}
+		c.add(j)
+	}
+	sep := "{"
+	if c.Total > 0 {
+		sep = "],"
+	}
+	_, err = io.WriteString(w, sep)
+	return c, err
 }
 
 // Close removes the batch's files, then lets go of its lock. Idempotent.

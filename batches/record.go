@@ -74,22 +74,26 @@ type Record struct {
 func CountJobs(jobs []queue.Job) Counts {
 	var c Counts
 	for _, j := range jobs {
-		c.Total++
-		switch j.State {
-		case queue.StateCreated, queue.StateRunning, queue.StateSucceeded:
-			c.Created++
-		case queue.StateFailed:
-			c.Failed++
-		case queue.StateCanceled:
-			c.Canceled++
-		default:
-			c.Pending++
-		}
-		if !j.State.Unfinished() {
-			c.Finished++
-		}
+		c.add(j)
 	}
 	return c
+}
+
+func (c *Counts) add(j queue.Job) {
+	c.Total++
+	switch j.State {
+	case queue.StateCreated, queue.StateRunning, queue.StateSucceeded:
+		c.Created++
+	case queue.StateFailed:
+		c.Failed++
+	case queue.StateCanceled:
+		c.Canceled++
+	default:
+		c.Pending++
+	}
+	if !j.State.Unfinished() {
+		c.Finished++
+	}
 }
 
 // Dir is where batches are published: the batches folder of the local

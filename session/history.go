@@ -69,7 +69,7 @@ func (r *recorder) observe(o apiclient.Observation) {
 // follow records the queue's jobs (created, finished) until close.
 func (r *recorder) follow(s *Session) {
 	f := jobhook.New(r.st, r.profile, r.org)
-	f.Prime(s.Queue.List())
+	s.Queue.Each(f.Know)
 	events, unsub := s.Queue.Subscribe(4096)
 	done := make(chan struct{})
 	go func() { defer close(done); f.Run(context.Background(), events) }()

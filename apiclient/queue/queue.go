@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -143,33 +144,56 @@ func Open(o QueueOptions) (*Queue, error) {
 func (q *Queue) Subscribe(buf int) (<-chan Event, func()) { return q.hub.subscribe(buf) }
 
 // Enqueue adds jobs, each with a fresh Idempotency-Key, in one durable
-// transaction, before any of them is sent.
-func (q *Queue) Enqueue(nj ...NewJob) ([]Job, error) {
+// transaction, before any of them is sent, and returns a copy of them.
+func (q *Queue) Enqueue(nj ...NewJob) (out []Job, err error) {
+	err = q.add(nj, func(added []Job) { out = slices.Clone(added) })
+	return out, err
+}
+
+// Add is Enqueue for a big batch: it returns the new jobs' keys in order
+// and when they were queued, not a copy of every job (45 MB at 100,000).
+func (q *Queue) Add(nj ...NewJob) (keys []string, at time.Time, err error) {
+	err = q.add(nj, func(added []Job) {
+		keys = make([]string, len(added))
+		for i := range added {
+			keys[i] = added[i].Key
+		}
+		if len(added) > 0 {
+			at = added[0].Enqueued
+		}
+	})
+	return keys, at, err
+}
+
+// add journals the new jobs and keeps them, one allocation for the whole
+// batch rather than one per job; done sees them under the queue's lock.
+func (q *Queue) add(nj []NewJob, done func(added []Job)) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := q.opts.Now()
-	out := make([]Job, 0, len(nj))
+	added := make([]Job, len(nj))
 	for i, n := range nj {
-		out = append(out, Job{
+		added[i] = Job{
 			Key: q.opts.NewKey(), Seq: q.nextSeq + int64(i), Model: n.Model, Input: n.Input,
 			Credits: n.Credits, Line: n.Line, State: StatePending, Enqueued: now, Updated: now,
 			Owner: q.opts.Owner,
-		})
+		}
 	}
-	if err := q.opts.Journal.Put(out...); err != nil {
-		return nil, err
+	if err := q.opts.Journal.Put(added...); err != nil {
+		return err
 	}
 	q.nextSeq += int64(len(nj))
-	for i := range out {
-		j := out[i]
-		q.jobs[j.Key] = &j
+	for i := range added {
+		j := &added[i]
+		q.jobs[j.Key] = j
 		q.order = append(q.order, j.Key)
 	}
 	q.signalLocked()
-	for _, j := range out {
-		q.hub.publish(Event{Type: EventJob, Job: j})
+	for i := range added {
+		q.hub.publish(Event{Type: EventJob, Job: added[i]})
 	}
-	return out, nil
+	done(added)
+	return nil
 }
 
 // List returns every job in order (a copy).

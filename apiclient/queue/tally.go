@@ -26,23 +26,24 @@ func (q *Queue) Each(fn func(Job)) {
 	}
 }
 
-// Rows copies, in queue order, the jobs whose keys are in keys (every job
-// when keys is nil) without their inputs: what a published batch shows,
-// sized once, without a copy of the whole queue first.
-func (q *Queue) Rows(keys map[string]bool) []Job {
+// RowsFrom copies into buf, in queue order from position at, the jobs
+// whose keys are in keys (every job when keys is nil) without their
+// inputs, at most cap(buf) of them, and returns them with the position to
+// go on from; none when at is past the end. A published batch is written
+// chunk by chunk this way: a copy of 100,000 rows was 45 MB, and the lock
+// is held for one chunk at a time, never for the whole encoding. The
+// queue's order only grows, so positions stay valid.
+func (q *Queue) RowsFrom(at int, keys map[string]bool, buf []Job) ([]Job, int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	n := len(q.order)
-	if keys != nil {
-		n = min(n, len(keys))
-	}
-	out := make([]Job, 0, n)
-	for _, k := range q.order {
+	out := buf[:0]
+	for ; at < len(q.order) && len(out) < cap(out); at++ {
+		k := q.order[at]
 		if keys == nil || keys[k] {
 			j := *q.jobs[k]
 			j.Input = nil
 			out = append(out, j)
 		}
 	}
-	return out
+	return out, at
 }

@@ -15,6 +15,9 @@ type streams struct {
 	In  io.Reader
 	Out io.Writer
 	Err io.Writer
+	// SetMemoryLimit is debug.SetMemoryLimit in the real binary; nil in
+	// tests, which share one process (see memlimit.go).
+	SetMemoryLimit func(int64) int64
 }
 
 // app is what every command shares: the streams, viper with the flags bound,
@@ -32,6 +35,8 @@ type app struct {
 	v        *viper.Viper
 	cleanups []func()
 	conf     configState // per-run cache behind loadConfig
+	// setMemoryLimit is streams.SetMemoryLimit.
+	setMemoryLimit func(int64) int64
 }
 
 // exitError carries a specific exit code without printing anything more.
@@ -42,7 +47,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // newApp wraps the streams: every command prints through the escaping
 // writers.
 func newApp(s streams) *app {
-	return &app{in: s.In, out: termsafe.New(s.Out), errOut: termsafe.New(s.Err), rawOut: s.Out, v: viper.New()}
+	return &app{in: s.In, out: termsafe.New(s.Out), errOut: termsafe.New(s.Err), rawOut: s.Out, v: viper.New(), setMemoryLimit: s.SetMemoryLimit}
 }
 
 func run(ctx context.Context, args []string, s streams) int {

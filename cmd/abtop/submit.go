@@ -130,6 +130,9 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	}
 	pa := a.alertsFor(cfg, cfg.Alerts, slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn})), tty)
 	defer pa.wait(alertsGrace) // what was fired is sent before exiting, on every path
+	if n, ok := journalJobs(cfg.JournalPath); ok {
+		a.limitMemory(n) // loading a big journal is the first peak
+	}
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
 		Observers: []func(apiclient.Observation){pa.observe},
@@ -164,6 +167,8 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 			batch[j.Key] = true
 		}
 	})
+	queued := len(jobs)
+	a.limitMemory(queued)
 	if len(batch) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
 	}
@@ -193,18 +198,17 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 				fmt.Fprintf(a.errOut, "  to send them again (and pay again): abtop submit --again %s\n", name)
 				return exitError{code: 2}
 			}
-			added, err := q.Enqueue(jobs...)
+			a.limitMemory(queued + len(jobs))
+			keys, at, err := q.Add(jobs...) // keys, not a copy of every job
 			if err != nil {
 				return err
 			}
-			if len(added) > 0 {
-				enqueued = added[0].Enqueued
-			}
-			for _, j := range added {
-				batch[j.Key] = true
+			enqueued = at
+			for _, k := range keys {
+				batch[k] = true
 			}
 			if !f.json {
-				fmt.Fprintf(a.errOut, "abtop: queued %d job(s) from %s (journal %s)\n", len(added), name, journal.Path())
+				fmt.Fprintf(a.errOut, "abtop: queued %d job(s) from %s (journal %s)\n", len(keys), name, journal.Path())
 			}
 		}
 	} else if len(batch) == 0 {

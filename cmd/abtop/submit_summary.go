@@ -39,9 +39,9 @@ type submitSummary struct {
 func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Store, batch map[string]bool, start time.Time, runErr error) submitSummary {
 	st := sched.Stats()
 	sum := submitSummary{HTTP429: st.HTTP429, Retries: st.Retries, ElapsedS: roundTo(time.Since(start).Seconds(), 3), Paused: q.Paused()}
-	for _, j := range q.List() {
+	q.Each(func(j queue.Job) { // not List: a copy of 100,000 jobs is 45 MB
 		if !batch[j.Key] {
-			continue
+			return
 		}
 		switch j.State {
 		case queue.StateCreated, queue.StateRunning, queue.StateSucceeded:
@@ -54,7 +54,7 @@ func (a *app) summarize(q *queue.Queue, sched *queue.Scheduler, store budget.Sto
 		default:
 			sum.Pending++
 		}
-	}
+	})
 	if bs, err := store.Snapshot(context.Background()); err == nil && bs.Known {
 		sum.AllowanceUsed = roundTo(sched.Allowance(bs.Window), 3)
 	}

@@ -2,6 +2,8 @@ package localstate
 
 import (
 	"context"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,5 +153,42 @@ func TestWriteAtomicLeavesNoTemporaryFile(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != "two" {
 		t.Fatalf("content %q", got)
+	}
+}
+
+// ReplaceWith writes what its function writes, in pieces bigger than its
+// buffer; a function that fails leaves the old file and no temporary one.
+func TestReplaceWithStreamsOrLeavesTheOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.json")
+	if err := Replace(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := ReplaceWith(path, 0o600, func(w io.Writer) error {
+		io.WriteString(w, "half of it")
+		return errors.New("the source failed")
+	})
+	if err == nil || !strings.Contains(err.Error(), "the source failed") {
+		t.Fatalf("ReplaceWith error %v, want the function's", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Fatalf("after a failed ReplaceWith the file holds %q, want the old content", got)
+	}
+	piece := strings.Repeat("x", 100<<10) // bigger than the 64 KB buffer
+	if err := ReplaceWith(path, 0o600, func(w io.Writer) error {
+		for range 3 {
+			if _, err := io.WriteString(w, piece); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != strings.Repeat(piece, 3) {
+		t.Fatalf("file holds %d bytes, want %d", len(got), 3*len(piece))
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("directory holds %d files, want only the replaced one", len(ents))
 	}
 }
