@@ -102,6 +102,11 @@ type Observation struct {
 	// (a balance check made outside the scheduler).
 	Settle int64
 	Write  bool
+	// Overdue > 0 says that many units of a grant still unanswered are
+	// overdue (nothing else in the observation is read: Settle is 0);
+	// the answer of a grant said so carries -Overdue with its Settle.
+	// See State.Overdue.
+	Overdue int64
 	// Units is the settled grant's Grant.Units (0 when unknown). Units
 	// granted after it may still be in flight, uncounted by the server
 	// when it answered this request; units granted before it were sent

@@ -169,9 +169,11 @@ func (s *State) rateGate(now time.Time, r Request) (Grant, bool) {
 		}
 	}
 	last := s.Remaining-r.Cost < r.Cost
-	if last && s.InFlight > 0 {
+	if last && s.InFlight > s.overdue() {
 		// The last unit of a window waits for the answers in flight, so a
-		// surprise from one of them stops it.
+		// surprise from one of them stops it; not for overdue ones, which
+		// stay spent instead (a stall's answer comes, if ever, long after
+		// the answers of requests sent after it).
 		return wait(5 * time.Millisecond)
 	}
 	if last && !s.EndLo.IsZero() && !s.EndHi.IsZero() && s.EndHi.Sub(s.EndLo) > s.probeTolerance() {

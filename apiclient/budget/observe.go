@@ -9,6 +9,7 @@ import "github.com/abtop-dev/abtop/apiclient/plans"
 func (s *State) Observe(o Observation) {
 	s.releaseCap(o.CapRelease)
 	s.InFlight = max(0, s.InFlight-o.Settle)
+	s.Overdue = max(0, min(s.Overdue+o.Overdue, s.InFlight))
 	if o.Write && o.Settle > 0 {
 		s.WritesInFlight = max(0, s.WritesInFlight-1)
 	}

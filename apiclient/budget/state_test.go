@@ -240,3 +240,61 @@ func TestServerCountLessInFlightWhileAStallHolds(t *testing.T) {
 		t.Errorf("in flight %d, Remaining %d; want 1 and 15 (the server's 16 less the stall)", s.InFlight, s.Remaining)
 	}
 }
+
+// A stall holds its unit in flight for its whole deadline. The last unit
+// of the window used to wait for its answer, past a 2 s window's end: a
+// window with a stall used 18 of 20 units where the server had counted
+// 19 at most (BenchmarkSubmit under faults). Once the sender says the
+// answer is overdue, the last unit goes; the overdue unit stays spent,
+// since the server may still count it, until its answer settles it.
+func TestOverdueUnitStaysSpentButDoesNotHoldTheLastUnit(t *testing.T) {
+	now := epoch.Add(100 * time.Millisecond)
+	reset := epoch.Add(2 * time.Second)
+	s := NewState(Plan{Limit: 5, Window: 2 * time.Second})
+	s.Known, s.Window, s.WindowKnown = true, 2*time.Second, true
+	answer := func(g Grant, remaining int64) {
+		s.Observe(Observation{Sent: now, Received: now, Settle: g.Cost, Units: g.Units, Accepted: true,
+			HasRate: true, Limit: 5, Remaining: remaining, HasReset: true, ResetAfter: reset.Sub(now), WindowID: reset})
+	}
+	s.EndLo, s.EndHi, s.WindowID, s.Remaining = reset.Add(-time.Millisecond), reset.Add(time.Millisecond), reset, 5
+	stall := s.Reserve(Request{Now: now, Cost: 1})
+	for _, left := range []int64{4, 3, 2} { // the server never saw the stall
+		answer(s.Reserve(Request{Now: now, Cost: 1}), left)
+	}
+	if g := s.Reserve(Request{Now: now, Cost: 1}); g.OK {
+		t.Fatalf("last unit granted with an answer in flight that is not overdue")
+	}
+	s.Observe(Observation{Overdue: stall.Cost})
+	last := s.Reserve(Request{Now: now, Cost: 1})
+	if !last.OK {
+		t.Fatalf("last unit refused once the stall was overdue: %+v", last)
+	}
+	answer(last, 1)
+	if g := s.Reserve(Request{Now: now, Cost: 1}); g.OK || s.Remaining != 0 {
+		t.Errorf("granted %v with Remaining %d: the overdue unit must stay spent while it may be counted", g.OK, s.Remaining)
+	}
+	s.Observe(Observation{Sent: now, Received: now.Add(2 * time.Second), Settle: stall.Cost, Overdue: -stall.Cost})
+	if s.InFlight != 0 || s.Overdue != 0 {
+		t.Errorf("after the stall's end: in flight %d, overdue %d; want 0, 0", s.InFlight, s.Overdue)
+	}
+}
+
+// Overdue never exceeds what is in flight: a shared store reclaiming a
+// dead process's units, or a lost mark, must not leave later answers
+// unawaited.
+func TestOverdueStaysWithinInFlight(t *testing.T) {
+	s := NewState(Plan{Limit: 5, Window: 2 * time.Second})
+	s.InFlight = 2
+	s.Observe(Observation{Overdue: 3})
+	if s.Overdue != 2 {
+		t.Errorf("overdue %d of 2 in flight", s.Overdue)
+	}
+	s.Observe(Observation{Settle: 2, Overdue: -1})
+	if s.Overdue != 0 || s.InFlight != 0 {
+		t.Errorf("overdue %d, in flight %d; want 0, 0", s.Overdue, s.InFlight)
+	}
+	s.InFlight, s.Overdue = 1, 5 // a shared store reclaimed units behind the state's back
+	if got := s.overdue(); got != 1 {
+		t.Errorf("overdue() %d with 1 in flight", got)
+	}
+}

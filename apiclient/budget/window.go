@@ -39,7 +39,9 @@ func (s *State) observeRate(o Observation) {
 	// answer in flight absorbs (rateGate), and the next answer corrects.
 	later := s.InFlight
 	if o.Units > 0 && s.Units >= o.Units {
-		later = min(later, int64(s.Units-o.Units))
+		// Overdue units granted before this one are taken as not
+		// counted yet either: the last unit no longer waits for them.
+		later = min(later, int64(s.Units-o.Units)+s.overdue())
 	}
 	srv := o.Remaining - later
 	hi := time.Time{}

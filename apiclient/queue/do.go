@@ -111,9 +111,12 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	s.mu.Unlock()
 
 	sent := s.opts.Now()
-	meta, err := s.attempt(ctx, c.Kind, fn)
+	meta, overdue, err := s.attempt(ctx, c.Kind, g, fn)
 	recv := s.opts.Now()
 	o := observation(g, sent, recv, meta, err)
+	if overdue {
+		o.Overdue = -g.Cost
+	}
 	s.unavailable(&o, err)
 	_ = s.opts.Store.Observe(context.WithoutCancel(ctx), o)
 
@@ -127,18 +130,24 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 }
 
 // attempt runs fn under the kind's attempt deadline (stall.go) and
-// records how long it took.
-func (s *Scheduler) attempt(ctx context.Context, k Kind, fn func(context.Context) (apiclient.Meta, error)) (apiclient.Meta, error) {
-	limit := s.attemptDeadline(k)
+// records how long it took; overdue says the budget was told its answer
+// was overdue.
+func (s *Scheduler) attempt(ctx context.Context, k Kind, g budget.Grant, fn func(context.Context) (apiclient.Meta, error)) (meta apiclient.Meta, overdue bool, err error) {
+	limit, late := s.attemptDeadline(k)
 	actx := ctx
 	if limit > 0 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
+	stop := func() bool { return false }
+	if late > 0 && late < limit {
+		stop = s.watchOverdue(ctx, g, late)
+	}
 	start := s.opts.Now()
-	meta, err := fn(actx)
+	meta, err = fn(actx)
 	took := s.opts.Now().Sub(start)
+	overdue = stop()
 	var ae *apiclient.Error
 	var te *apiclient.TransportError
 	switch {
@@ -152,7 +161,7 @@ func (s *Scheduler) attempt(ctx context.Context, k Kind, fn func(context.Context
 			te.Timeout, te.After = true, limit
 		}
 	}
-	return meta, err
+	return meta, overdue, err
 }
 
 // learn updates point costs and counters, then wakes every waiter.

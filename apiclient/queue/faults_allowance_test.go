@@ -21,7 +21,11 @@ import (
 //
 // Measured with this test (5 runs of the four dialects) with a 1 s
 // stallFloor: 0.961–0.997, median 0.975; with today's 2 s floor (see
-// stall.go for why): 0.914–0.956. With the client's own 5 s timeout the only limit on a
+// stall.go for why) while the window's last unit waited for a stall's
+// answer: 0.914–0.956. Since it stops waiting once the answer is overdue
+// (stall.go, overdue; 6 runs): 0.939–0.975, median 0.958; what is left
+// is the stalled units themselves, kept spent because the server may
+// count them yet. With the client's own 5 s timeout the only limit on a
 // stalled request (attemptDeadline returning 0): 0.861–0.914, every
 // dialect fails in every run. The sandbox draws faults, job ids and run
 // times from one seeded stream, so the order goroutines reach it varies
@@ -30,7 +34,7 @@ func TestFaultsSpendTheWindow(t *testing.T) {
 	const (
 		n          = 500
 		measureFor = 36 * time.Second // 18 windows; the batch takes ~55 s
-		floor      = 0.90
+		floor      = 0.93
 	)
 	dialects := sandbox.Dialects()
 	if d := os.Getenv("ABTOP_FAULTS_DIALECT"); d != "" {

@@ -1,11 +1,15 @@
-// Attempt deadlines: how long one attempt may go unanswered before it is
-// taken for a stall and given up, from the latencies answers have shown.
+// Attempt deadlines: how long one attempt may go unanswered before its
+// answer is overdue, and before it is taken for a stall and given up,
+// from the latencies answers have shown.
 
 package queue
 
 import (
+	"context"
 	"slices"
 	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
 )
 
 // A request the server holds without answering (a stall) keeps its budget
@@ -18,7 +22,8 @@ import (
 // stallFloor, is given up sooner: its units stay spent (the server may
 // have counted it), and it is retried like any unanswered attempt, with
 // the same Idempotency-Key, through the budget. Nothing is ever sent
-// twice at once.
+// twice at once. Sooner still, its answer is said overdue (overdue), so
+// the window's last unit stops waiting for it.
 const (
 	latencySamples = 64 // answers remembered per kind
 	// latencyMinSeen answers of a kind are needed before its deadline
@@ -37,6 +42,16 @@ const (
 	// alone; at 2 s a stall under 20 % faults still costs 2 s instead
 	// of the client's timeout (0.94 of the allowance, 0.97 at 1 s).
 	stallFloor = 2 * time.Second
+	// overdueFloor is the least time after which an unanswered attempt
+	// is said overdue to the budget (see overdue). Saying so costs no
+	// request and changes no count, so it need not wait for the stall
+	// deadline's certainty: it only has to be well past an answer's
+	// usual time, and well before a short window ends.
+	overdueFloor = 500 * time.Millisecond
+	// overdueFactor times the 90th percentile is overdue: half the
+	// deadline's margin, so a slow service's stalls stop holding the
+	// window's last unit well before they are given up.
+	overdueFactor = 2
 )
 
 // latencies is a ring of one kind's recent attempt times.
@@ -68,11 +83,60 @@ func (l *latencies) deadline() time.Duration {
 	return max(stallFloor, stallFactor*p90)
 }
 
-// attemptDeadline is the deadline for an attempt of kind k (0: none).
-func (s *Scheduler) attemptDeadline(k Kind) time.Duration {
+// overdue is when the next attempt's answer is overdue: past overdueFactor
+// times the 90th percentile, at least overdueFloor, at most its deadline;
+// 0 while the deadline is. From then the budget keeps its units spent
+// without the window's last unit waiting for its answer (budget.State's
+// Overdue). That wait, not the unit itself, was what a stall cost beyond
+// what safety needs: it held the last unit of its window until the
+// deadline, past the end of a 2 s window, so a window with a stall used
+// 18 of 20 units where the server had counted 19 at most. Giving the
+// unit back early, instead, would spend it twice if the server counts the
+// slow request after all; resending it early (the 1 s stallFloor) spent
+// requests on creates that were only slow.
+func (l *latencies) overdue() time.Duration {
+	d := l.deadline()
+	if d == 0 {
+		return 0
+	}
+	s := slices.Clone(l.ring[:l.n])
+	slices.Sort(s)
+	return min(d, max(overdueFloor, overdueFactor*s[(len(s)*9)/10]))
+}
+
+// attemptDeadline is the deadline for an attempt of kind k (0: none) and
+// when its answer is overdue (0: never).
+func (s *Scheduler) attemptDeadline(k Kind) (deadline, overdue time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.lat[k].deadline()
+	return s.lat[k].deadline(), s.lat[k].overdue()
+}
+
+// watchOverdue tells the budget that g's answer is overdue if fn has not
+// returned after d. The returned stop ends the watch and says whether it
+// told (then the answer's observation takes the units back out of
+// Overdue).
+func (s *Scheduler) watchOverdue(ctx context.Context, g budget.Grant, d time.Duration) (stop func() bool) {
+	done, told := make(chan struct{}), make(chan bool, 1)
+	go func() {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-done:
+			told <- false
+		case <-t.C:
+			_ = s.opts.Store.Observe(context.WithoutCancel(ctx), budget.Observation{Received: s.opts.Now(), Overdue: g.Cost})
+			s.mu.Lock()
+			close(s.wake) // the last unit may go now
+			s.wake = make(chan struct{})
+			s.mu.Unlock()
+			told <- true
+		}
+	}()
+	return func() bool {
+		close(done)
+		return <-told
+	}
 }
 
 // noteLatency records an attempt of kind k that was answered (or given up

@@ -21,18 +21,18 @@ func TestStallDeadline(t *testing.T) {
 		return s
 	}
 	for _, tc := range []struct {
-		name    string
-		samples []time.Duration
-		want    time.Duration
+		name          string
+		samples       []time.Duration
+		want, overdue time.Duration
 	}{
-		{"too few answers: the client's own timeout", repeat(100*ms, latencyMinSeen-1), 0},
-		{"fast answers: the floor", repeat(10*ms, latencyMinSeen), stallFloor},
-		{"4x the 90th percentile", repeat(800*ms, latencyMinSeen), 3200 * ms},
+		{"too few answers: the client's own timeout", repeat(100*ms, latencyMinSeen-1), 0, 0},
+		{"fast answers: the floors", repeat(10*ms, latencyMinSeen), stallFloor, overdueFloor},
+		{"4x (2x) the 90th percentile", repeat(800*ms, latencyMinSeen), 3200 * ms, 1600 * ms},
 		{"a few slow ones above the 90th percentile do not count",
-			append(repeat(800*ms, 60), 5*time.Second, 5*time.Second, 5*time.Second, 5*time.Second), 3200 * ms},
+			append(repeat(800*ms, 60), 5*time.Second, 5*time.Second, 5*time.Second, 5*time.Second), 3200 * ms, 1600 * ms},
 		{"more than a tenth given up at 3.2 s: the next deadline is 4x longer",
-			append(repeat(800*ms, 50), repeat(3200*ms, 14)...), 12800 * ms},
-		{"only the last 64 count", append(repeat(3*time.Second, 64), repeat(100*ms, 64)...), stallFloor},
+			append(repeat(800*ms, 50), repeat(3200*ms, 14)...), 12800 * ms, 6400 * ms},
+		{"only the last 64 count", append(repeat(3*time.Second, 64), repeat(100*ms, 64)...), stallFloor, overdueFloor},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var l latencies
@@ -41,6 +41,9 @@ func TestStallDeadline(t *testing.T) {
 			}
 			if got := l.deadline(); got != tc.want {
 				t.Errorf("deadline %v, want %v", got, tc.want)
+			}
+			if got := l.overdue(); got != tc.overdue {
+				t.Errorf("overdue after %v, want %v", got, tc.overdue)
 			}
 		})
 	}

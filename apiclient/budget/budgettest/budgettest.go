@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"low-priority requests leave a tenth of the window", low},
 		{"caps are reserved, refuse past the cap and are released", capsGate},
 		{"a rate learned from hint-less 429s is kept and paces grants", learned},
+		{"an overdue answer stays spent but no longer holds the last unit", overdue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore) })
@@ -319,5 +320,37 @@ func learned(t *testing.T, newStore NewStore) {
 	gap := time.Duration(float64(time.Second) / st.Learned)
 	if g := reserve(t, s, budget.Request{Now: now.Add(gap + time.Millisecond), Cost: 1}); !g.OK {
 		t.Fatalf("reserve one learned gap later: %+v", g)
+	}
+}
+
+// overdue: a unit whose answer is overdue (Observation.Overdue) stays
+// spent, but the window's last unit stops waiting for its answer; the
+// store keeps the mark with the rest of the state until the answer.
+func overdue(t *testing.T, newStore NewStore) {
+	s := newStore(t, budget.PlanNamed("pro"))
+	reserve(t, s, budget.Request{Now: t0, Cost: 1})
+	observe(t, s, answer(t0, t0, 100, 2, 60*time.Second))
+	now := t0.Add(59 * time.Second) // past any probe of the window's end
+	stall := reserve(t, s, budget.Request{Now: now, Cost: 1})
+	if !stall.OK {
+		t.Fatalf("refused: %+v", stall)
+	}
+	if g := reserve(t, s, budget.Request{Now: now, Cost: 1}); g.OK {
+		t.Fatalf("the last unit went with an answer in flight")
+	}
+	observe(t, s, budget.Observation{Overdue: stall.Cost})
+	if st, err := s.Snapshot(ctx); err != nil || st.Overdue != 1 || st.InFlight != 1 {
+		t.Fatalf("after the mark: overdue %d, in flight %d (%v); want 1, 1", st.Overdue, st.InFlight, err)
+	}
+	g := reserve(t, s, budget.Request{Now: now, Cost: 1})
+	if !g.OK {
+		t.Fatalf("the last unit waits for an overdue answer: %+v", g)
+	}
+	if g := reserve(t, s, budget.Request{Now: now, Cost: 1}); g.OK {
+		t.Fatalf("the overdue unit was spent twice")
+	}
+	observe(t, s, budget.Observation{Sent: now, Received: now, Settle: stall.Cost, Overdue: -stall.Cost})
+	if st, err := s.Snapshot(ctx); err != nil || st.Overdue != 0 || st.InFlight != 1 {
+		t.Fatalf("after its answer: overdue %d, in flight %d (%v); want 0, 1", st.Overdue, st.InFlight, err)
 	}
 }
