@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/spf13/viper"
+
+	"github.com/abtop-dev/abtop/internal/confpath"
 )
 
 var profileNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -161,16 +163,17 @@ func permissionWarning(path string, fd fileData) []Problem {
 }
 
 func selectProfile(opts LoadOptions, getenv func(string) string, fd fileData) (string, Origin) {
-	if p, ok := opts.Flags["profile"]; ok && p != "" {
-		return strings.ToLower(p), Origin{Source: SourceFlag, Where: "flag --profile"}
+	fileDefault, _ := fd.top["default_profile"].(string)
+	name, src := confpath.Profile(opts.Flags["profile"], fileDefault, getenv)
+	switch src {
+	case confpath.FromFlag:
+		return name, Origin{Source: SourceFlag, Where: "flag --profile"}
+	case confpath.FromEnv:
+		return name, Origin{Source: SourceEnv, Where: "env " + confpath.EnvProfile}
+	case confpath.FromFile:
+		return name, Origin{Source: SourceFile, Where: fd.path + ": default_profile"}
 	}
-	if env := lookupSetting("profile").env; getenv(env) != "" {
-		return strings.ToLower(getenv(env)), Origin{Source: SourceEnv, Where: "env " + env}
-	}
-	if p, ok := fd.top["default_profile"].(string); ok && p != "" {
-		return strings.ToLower(p), Origin{Source: SourceFile, Where: fd.path + ": default_profile"}
-	}
-	return DefaultProfile, Origin{Source: SourceDefault}
+	return name, Origin{Source: SourceDefault}
 }
 
 // checkProfile: "default" always exists (the top-level values); any other
