@@ -33,7 +33,11 @@ or coding agent passing its context as JSON on stdin). --format takes a
 text/template with the fields remaining, limit, unit, reset, quota,
 quota_remaining, quota_limit, quota_reset, credits, running, alerts, alert,
 level, stale, age, profile and input, and the functions style and get.
-Colours follow NO_COLOR and --no-color.`,
+Colours follow NO_COLOR and --no-color.
+
+For tmux, starship and editors, run abtop-statusline instead (installed
+beside abtop): it takes the same flags and prints the same line without
+starting all of abtop, and hands over to this command when a refresh is due.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var r statusline.Request
