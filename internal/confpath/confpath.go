@@ -3,7 +3,7 @@
 // lean abtop-statusline binary, which must answer without linking config
 // (viper) or anything else that is slow to start.
 //
-// It imports only the standard library's leaf packages and YAML.
+// It imports only the standard library (no YAML: see ReadSettings).
 package confpath
 
 import (
