@@ -42,6 +42,9 @@ var ErrUnsure = errors.New("config file needs the full reader")
 // or escaped scalars, a value YAML would not read as the right type,
 // duplicate keys) is ErrUnsure: a status line then costs a full start,
 // never a wrong answer. FuzzReadSettings holds it to yaml.v3's reading.
+// It does not validate the values it skips: from a file YAML rejects
+// (which every other abtop command refuses, and "abtop statusline" ignores
+// for its defaults) it may still take default_profile and no_color.
 func ReadSettings(path string, explicit bool) (FileSettings, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
