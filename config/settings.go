@@ -9,6 +9,8 @@ package config
 import (
 	"slices"
 	"time"
+
+	"github.com/abtop-dev/abtop/internal/confpath"
 )
 
 // place says where in the config file a setting may appear.
@@ -39,7 +41,7 @@ type setting struct {
 // settings in display order (`config show`, problems, unknown-key hints).
 var settings = []setting{
 	// The profile is chosen by flag, env or the file's default_profile.
-	{key: "profile", env: "ABTOP_PROFILE", flag: "--profile", def: DefaultProfile},
+	{key: "profile", env: confpath.EnvProfile, flag: "--profile", def: DefaultProfile},
 	// The token is never a flag value (argv is visible to every user):
 	// --token-file names a file instead (LoadOptions.TokenFile).
 	{key: "token", env: "ABTOP_TOKEN", place: anywhere},

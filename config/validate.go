@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/abtop-dev/abtop/internal/confpath"
 	"github.com/abtop-dev/abtop/internal/secret"
 )
 
@@ -20,7 +21,7 @@ const (
 	DefaultBaseURL      = "https://api.abstrakt.dev"
 	DefaultPollInterval = 5 * time.Second
 	DefaultTimeout      = 30 * time.Second
-	DefaultProfile      = "default"
+	DefaultProfile      = confpath.DefaultProfile
 
 	MinPollInterval = time.Second
 	MaxPollInterval = 10 * time.Minute

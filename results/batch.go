@@ -313,7 +313,10 @@ func (b *Batch) log(msg string, args ...any) {
 
 // Temporary files a crash can leave: the fetcher's ".<name>.part-<digits>"
 // beside a file, the manifest's ".manifest.jsonl.tmp-<digits>".
-var tempName = regexp.MustCompile(`^\..+\.part-[0-9]+$|^\.` + regexp.QuoteMeta(ManifestName) + `\.tmp-[0-9]+$`)
+// Compiled on first use, not at every abtop command's start-up.
+var tempName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\..+\.part-[0-9]+$|^\.` + regexp.QuoteMeta(ManifestName) + `\.tmp-[0-9]+$`)
+})
 
 // cleanDir removes the temporary files a crash left in dir, once per
 // directory and before any file is fetched into it (the lock keeps a
@@ -331,7 +334,7 @@ func (b *Batch) cleanDir(dir string) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.Type().IsRegular() && tempName.MatchString(e.Name()) {
+		if e.Type().IsRegular() && tempName().MatchString(e.Name()) {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
 				return err
 			}

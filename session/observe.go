@@ -5,6 +5,7 @@ import (
 
 	"github.com/abtop-dev/abtop/apiclient"
 	"github.com/abtop-dev/abtop/statusline"
+	"github.com/abtop-dev/abtop/statusline/record"
 )
 
 // FanOut is the one place several observers share the client's single
@@ -34,7 +35,7 @@ func FanOut(obs ...func(apiclient.Observation)) func(apiclient.Observation) {
 // nil when no state directory is given (tests, the embedded sandbox,
 // whose numbers must not show up in the user's tmux). A profile name the
 // state file cannot carry is logged and skipped: monitoring goes on.
-func Recorder(stateDir, profile string, log *slog.Logger) *statusline.Recorder {
+func Recorder(stateDir, profile string, log *slog.Logger) *record.Recorder {
 	if stateDir == "" {
 		return nil
 	}
@@ -48,5 +49,5 @@ func Recorder(stateDir, profile string, log *slog.Logger) *statusline.Recorder {
 		}
 		return nil
 	}
-	return statusline.NewRecorder(path, profile, log)
+	return record.NewRecorder(path, profile, log)
 }

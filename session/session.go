@@ -26,7 +26,7 @@ import (
 	"github.com/abtop-dev/abtop/config"
 	"github.com/abtop-dev/abtop/history"
 	"github.com/abtop-dev/abtop/internal/secret"
-	"github.com/abtop-dev/abtop/statusline"
+	"github.com/abtop-dev/abtop/statusline/record"
 )
 
 // QueueMode says whether a session opens the journal and the queue.
@@ -110,7 +110,7 @@ type Session struct {
 	// Statusline records the profile's status line state; nil when
 	// Options.StateDir was empty. Callers that learn the number of running
 	// jobs or the active alerts tell it.
-	Statusline *statusline.Recorder
+	Statusline *record.Recorder
 
 	closers []func() error // in opening order; Close runs them backwards
 }

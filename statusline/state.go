@@ -2,6 +2,11 @@
 // small state file that every abtop process updates as it reads headers
 // anyway, and renders one line from it for tmux, starship or an editor's
 // status line without a single API request while it is fresh.
+//
+// It is linked into the lean abtop-statusline binary, whose start-up is
+// the status line's latency: it must not import the API client or anything
+// that pulls in net/http (the writer side lives in statusline/record;
+// TestLeanImports guards this).
 package statusline
 
 import (
@@ -11,7 +16,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/abtop-dev/abtop/apiclient/usage"
 	"github.com/abtop-dev/abtop/internal/localstate"
 )
 
@@ -50,38 +54,6 @@ func Path(dir, profile string) (string, error) {
 		}
 	}
 	return filepath.Join(dir, "statusline-"+profile+".json"), nil
-}
-
-// Apply copies what s says into st and reports whether it said anything
-// (a transport failure carries no headers and must not look fresh).
-// Absent values keep their earlier ones: a response without quota
-// headers does not make the quota unknown.
-func (st *State) Apply(s usage.Snapshot) bool {
-	said := false
-	if l, ok := s.BindingLimit(); ok && (l.Limit != nil || l.Remaining != nil) {
-		st.Unit, st.Limit, st.Remaining, st.Reset = l.Unit, l.Limit, l.Remaining, time.Time{}
-		if l.ResetAfter != nil {
-			// ResetAfter counts from the server's Date, which is this
-			// process's Received: the reset in the local clock.
-			st.Reset = s.Received.Add(*l.ResetAfter)
-		}
-		said = true
-	}
-	if q := s.Quota; q != nil && (q.Limit != nil || q.Remaining != nil) {
-		st.QuotaLimit, st.QuotaRemaining, st.QuotaReset = q.Limit, q.Remaining, time.Time{}
-		if q.ResetAfter != nil {
-			st.QuotaReset = s.Received.Add(*q.ResetAfter)
-		}
-		said = true
-	}
-	if s.Credits != nil {
-		st.Credits = s.Credits
-		said = true
-	}
-	if said {
-		st.ObservedAt = s.Received
-	}
-	return said
 }
 
 // Fresh reports whether st was observed within maxAge of now.

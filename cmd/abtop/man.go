@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 )
 
 func newManCmd(a *app) *cobra.Command {
@@ -27,24 +28,15 @@ into that directory, creating it if needed.`,
 		Args:              cobra.NoArgs,
 		PersistentPreRunE: skipRootPreRun,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			root := cmd.Root()
-			// The pages must be reproducible: no "Auto generated on <today>"
-			// trailer (subcommands inherit this from the root).
-			root.DisableAutoGenTag = true
-			if dir != "" {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return fmt.Errorf("man: creating --dir %s: %w", dir, err)
-				}
-				if err := doc.GenManTree(root, manHeader(), dir); err != nil {
-					return fmt.Errorf("man: writing pages to --dir %s: %w", dir, err)
-				}
-				return nil
-			}
-			page, err := combinedManPage(root)
+			h, err := manHeader()
 			if err != nil {
-				return err
+				return fmt.Errorf("man: %w", err)
 			}
-			_, err = a.out.Write(page)
+			root := cmd.Root()
+			if dir != "" {
+				return writeManTree(root, h, dir)
+			}
+			_, err = a.out.Write(combinedManPage(root, h))
 			return err
 		},
 	}
@@ -52,51 +44,53 @@ into that directory, creating it if needed.`,
 	return cmd
 }
 
+// manHead is what every page's .TH line says besides its title.
+type manHead struct {
+	date   time.Time
+	source string // "abtop 1.2.3"
+}
+
 // manHeader dates the pages by the build date the release stamps into the
-// binary, so rebuilding a release yields identical pages. Dev builds leave
-// Date nil: cobra then uses $SOURCE_DATE_EPOCH, else today.
-func manHeader() *doc.GenManHeader {
-	h := &doc.GenManHeader{
-		Section: "1",
-		Source:  "abtop " + version,
-		Manual:  "abtop manual",
-	}
+// binary, so rebuilding a release yields identical pages. Dev builds have
+// none: $SOURCE_DATE_EPOCH, else today.
+func manHeader() (manHead, error) {
+	h := manHead{date: time.Now(), source: "abtop " + version}
 	if t, err := time.Parse(time.RFC3339, date); err == nil {
-		h.Date = &t
-	}
-	return h
-}
-
-// combinedManPage renders the root page with cobra/doc and replaces its SEE
-// ALSO list (which points at per-command pages Homebrew does not install)
-// with a COMMANDS section describing every visible subcommand.
-func combinedManPage(root *cobra.Command) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := doc.GenMan(root, manHeader(), &buf); err != nil {
-		return nil, fmt.Errorf("man: rendering the root page: %w", err)
-	}
-	page := buf.Bytes()
-	if i := bytes.Index(page, []byte("\n.SH SEE ALSO")); i >= 0 {
-		page = page[:i+1]
-	}
-	var out bytes.Buffer
-	out.Write(page)
-	writeRoffCommands(&out, root)
-	return asciiRoff(out.Bytes()), nil
-}
-
-// asciiRoff replaces every non-ASCII rune (the help text uses "…", "—",
-// "×") with groff's \[uXXXX] escape: plain troff reads input as Latin-1 and
-// would print mojibake where man-db's preconv is not in the pipeline.
-func asciiRoff(page []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(page))
-	for _, r := range string(page) {
-		if r < utf8.RuneSelf {
-			out.WriteRune(r)
-			continue
+		h.date = t
+	} else if epoch := os.Getenv("SOURCE_DATE_EPOCH"); epoch != "" {
+		secs, err := strconv.ParseInt(epoch, 10, 64)
+		if err != nil {
+			return h, fmt.Errorf("SOURCE_DATE_EPOCH %q is not a number of seconds", epoch)
 		}
-		fmt.Fprintf(&out, `\[u%04X]`, r)
+		h.date = time.Unix(secs, 0)
 	}
-	return out.Bytes()
+	return h, nil
+}
+
+// combinedManPage is the root page with, instead of a SEE ALSO list
+// pointing at per-command pages Homebrew does not install, a COMMANDS
+// section describing every visible subcommand.
+func combinedManPage(root *cobra.Command, h manHead) []byte {
+	var out bytes.Buffer
+	writeRoffPage(&out, root, h)
+	writeRoffCommands(&out, root)
+	return asciiRoff(out.Bytes())
+}
+
+// writeManTree writes one page per command, each pointing at its parent
+// and children.
+func writeManTree(root *cobra.Command, h manHead, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("man: creating --dir %s: %w", dir, err)
+	}
+	for _, c := range append([]*cobra.Command{root}, visibleSubcommands(root)...) {
+		var out bytes.Buffer
+		writeRoffPage(&out, c, h)
+		writeRoffSeeAlso(&out, c)
+		name := strings.ReplaceAll(c.CommandPath(), " ", "-") + ".1"
+		if err := os.WriteFile(filepath.Join(dir, name), asciiRoff(out.Bytes()), 0o644); err != nil {
+			return fmt.Errorf("man: writing pages to --dir %s: %w", dir, err)
+		}
+	}
+	return nil
 }

@@ -1,14 +1,68 @@
 package main
 
+// The man pages are written here, in roff, rather than by cobra/doc: that
+// goes through markdown (go-md2man and blackfriday), whose package init
+// every abtop command paid for at start-up.
+
 import (
 	"bytes"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
+
+// writeRoffPage writes c's page up to its options: the header, NAME,
+// SYNOPSIS, DESCRIPTION, OPTIONS and, below the root, the inherited ones.
+func writeRoffPage(out *bytes.Buffer, c *cobra.Command, h manHead) {
+	c.InitDefaultHelpFlag()
+	title := strings.ToUpper(strings.ReplaceAll(c.CommandPath(), " ", `\-`))
+	fmt.Fprintf(out, ".nh\n.TH \"%s\" \"1\" \"%s\" \"%s\" \"abtop manual\"\n", title, h.date.Format("Jan 2006"), roffEscape(h.source))
+	fmt.Fprintf(out, ".SH NAME\n%s \\- %s\n", roffEscape(strings.ReplaceAll(c.CommandPath(), " ", "-")), roffEscape(c.Short))
+	fmt.Fprintf(out, ".SH SYNOPSIS\n.PP\n\\fB%s\\fP\n", roffEscape(c.UseLine()))
+	desc := c.Long
+	if desc == "" {
+		desc = c.Short
+	}
+	out.WriteString(".SH DESCRIPTION\n")
+	writeRoffText(out, desc)
+	if f := c.NonInheritedFlags(); f.HasAvailableFlags() {
+		out.WriteString(".SH OPTIONS\n")
+		writeRoffFlags(out, f)
+	}
+	if f := c.InheritedFlags(); f.HasAvailableFlags() {
+		out.WriteString(".SH OPTIONS INHERITED FROM PARENT COMMANDS\n")
+		writeRoffFlags(out, f)
+	}
+}
+
+// writeRoffSeeAlso points a per-command page at its parent's and
+// children's pages.
+func writeRoffSeeAlso(out *bytes.Buffer, c *cobra.Command) {
+	var refs []string
+	if c.HasParent() {
+		refs = append(refs, strings.ReplaceAll(c.Parent().CommandPath(), " ", "-"))
+	}
+	for _, child := range visibleSubcommands(c) {
+		if child.Parent() == c {
+			refs = append(refs, strings.ReplaceAll(child.CommandPath(), " ", "-"))
+		}
+	}
+	if len(refs) == 0 {
+		return
+	}
+	out.WriteString(".SH SEE ALSO\n")
+	for i, r := range refs {
+		sep := ","
+		if i == len(refs)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(out, ".BR %s (1)%s\n", roffEscape(r), sep)
+	}
+}
 
 // writeRoffCommands appends a COMMANDS section to a man page: for every
 // visible command below root, depth first and by name, its synopsis, its
@@ -108,4 +162,20 @@ func roffEscape(s string) string {
 		s = `\&` + s
 	}
 	return s
+}
+
+// asciiRoff replaces every non-ASCII rune (the help text uses "…", "—",
+// "×") with groff's \[uXXXX] escape: plain troff reads input as Latin-1 and
+// would print mojibake where man-db's preconv is not in the pipeline.
+func asciiRoff(page []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(page))
+	for _, r := range string(page) {
+		if r < utf8.RuneSelf {
+			out.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&out, `\[u%04X]`, r)
+	}
+	return out.Bytes()
 }

@@ -33,39 +33,35 @@ or coding agent passing its context as JSON on stdin). --format takes a
 text/template with the fields remaining, limit, unit, reset, quota,
 quota_remaining, quota_limit, quota_reset, credits, running, alerts, alert,
 level, stale, age, profile and input, and the functions style and get.
-Colours follow NO_COLOR and --no-color.`,
+Colours follow NO_COLOR and --no-color.
+
+For tmux, starship and editors, run abtop-statusline instead (installed
+beside abtop): it takes the same flags and prints the same line without
+starting all of abtop, and hands over to this command when a refresh is due.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, _ := cmd.Flags().GetString("format")
-			preset, _ := cmd.Flags().GetString("preset")
-			maxAge, _ := cmd.Flags().GetDuration("max-age")
-			return a.runStatusline(cmd.Context(), format, preset, maxAge)
+			var r statusline.Request
+			r.Format, _ = cmd.Flags().GetString("format")
+			r.Preset, _ = cmd.Flags().GetString("preset")
+			r.MaxAge, _ = cmd.Flags().GetDuration("max-age")
+			return a.runStatusline(cmd.Context(), r)
 		},
 	}
 	cmd.Flags().String("format", "", "a text/template line (see above)")
-	cmd.Flags().String("preset", "starship", "tmux, starship or agent")
-	cmd.Flags().Duration("max-age", time.Minute, "state older than this is refreshed or marked stale")
+	cmd.Flags().String("preset", statusline.DefaultPreset, "tmux, starship or agent")
+	cmd.Flags().Duration("max-age", statusline.DefaultMaxAge, "state older than this is refreshed or marked stale")
 	return cmd
 }
 
-func (a *app) runStatusline(ctx context.Context, format, preset string, maxAge time.Duration) error {
+func (a *app) runStatusline(ctx context.Context, r statusline.Request) error {
 	if ctx == nil {
 		ctx = context.Background()
-	}
-	if maxAge <= 0 {
-		return fmt.Errorf("statusline: --max-age %s must be positive", maxAge)
-	}
-	p, err := statusline.LookupPreset(preset)
-	if err != nil {
-		return err
-	}
-	if format != "" {
-		p.Template = format
 	}
 	// A config that cannot make requests still names the profile and
 	// may have a fresh state to print; its error matters only for a refresh.
 	cfg, cfgErr := a.loadConfig()
-	tpl, err := statusline.Parse(p.Template, p.Style, a.noColor(cfg.NoColor))
+	r.NoColor = a.noColor(cfg.NoColor)
+	tpl, err := r.Template()
 	if err != nil {
 		return err
 	}
@@ -80,7 +76,7 @@ func (a *app) runStatusline(ctx context.Context, format, preset string, maxAge t
 	}
 	st, rerr := statusline.Read(path)
 	now := time.Now()
-	if statusline.Decide(st, rerr == nil, now, maxAge, statusline.Watched(dir, profile)) == statusline.Refresh && cfgErr == nil {
+	if statusline.Decide(st, rerr == nil, now, r.MaxAge, statusline.Watched(dir, profile)) == statusline.Refresh && cfgErr == nil {
 		if sess, err := session.Open(ctx, session.Options{Config: cfg, Version: version, StateDir: dir}); err == nil {
 			_ = monitor.Refresh(ctx, sess, refreshWait) // a failure prints the old line, marked stale
 			_ = sess.Close()
@@ -89,13 +85,17 @@ func (a *app) runStatusline(ctx context.Context, format, preset string, maxAge t
 		}
 	}
 	var input map[string]any
-	if preset == "agent" && !isTerminal(a.in) {
+	if r.ReadsInput() && !isTerminal(a.in) {
 		input = statusline.ReadInput(a.in)
 	}
-	line, err := tpl.Render(st, rerr == nil, statusline.Options{Now: now, MaxAge: maxAge, Input: input})
+	line, err := tpl.Render(st, rerr == nil, statusline.Options{Now: now, MaxAge: r.MaxAge, Input: input})
 	if err != nil {
 		return err
 	}
+	// The line's only escapes are its style's SGR colours (Fields drops
+	// control characters from every value): let them through unless
+	// colour is off, as abtop-statusline does.
+	a.out.SetColor(!r.NoColor)
 	_, err = fmt.Fprintln(a.out, line)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Prefix starts every abstrakt token.
@@ -43,8 +44,10 @@ func Fingerprint(t string) string {
 	return "sha256:" + hex.EncodeToString(sum[:8])
 }
 
-// tokenLike matches anything shaped like an abstrakt token.
-var tokenLike = regexp.MustCompile("ab_[^\\s\"'`,;]+")
+// tokenLike matches anything shaped like an abstrakt token. Compiled on
+// first use: every abtop command links this package, and start-up is the
+// status line's latency.
+var tokenLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("ab_[^\\s\"'`,;]+") })
 
 // Scrub masks every token-shaped substring of s: for text abtop did not
 // write itself (parser errors that quote values, server messages, a URL
@@ -53,7 +56,7 @@ func Scrub(s string) string {
 	if !strings.Contains(s, Prefix) {
 		return s
 	}
-	return tokenLike.ReplaceAllStringFunc(s, Mask)
+	return tokenLike().ReplaceAllStringFunc(s, Mask)
 }
 
 // RedactURL is the one rule for showing a URL that may hold a secret (a
