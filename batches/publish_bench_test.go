@@ -47,7 +47,6 @@ func BenchmarkPublish(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	nj = nil
 	batch := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		batch[k] = true

@@ -42,7 +42,6 @@ func BenchmarkQueuedJobMemory(b *testing.B) {
 			b.Fatal(err)
 		}
 		peak := stop()
-		lines = nil
 		live := heapwatch.Live()
 		runtime.KeepAlive(q)
 		j.Close()
