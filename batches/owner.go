@@ -85,13 +85,21 @@ func (w *Owner) run(events <-chan queue.Event, unsub func()) {
 			}
 			dirty = true
 		case now := <-t.C:
+			// read is stamped before the commands are taken: the record
+			// then says "every command sent before read is applied",
+			// which a watcher checks before it believes the record over
+			// what it asked (a later stamp let a pause sent between Take
+			// and the write look applied, and the next space paused again)
+			read := time.Now().UTC()
 			for _, c := range w.pub.Take() {
 				w.apply(c)
 				dirty = true
 			}
 			// a heartbeat every second keeps the share and updated_at fresh
 			if (dirty || now.Sub(beat) >= time.Second) && w.pub.Due(now) && now.After(quiet) {
-				_ = w.pub.Stream(w.head(), w.rows, settleState)
+				h := w.head()
+				h.Updated = read
+				_ = w.pub.Stream(h, w.rows, settleState)
 				// A big batch's record is costly to write (100,000 rows:
 				// ~30 MB of JSON): at most a tenth of the time goes to it,
 				// whatever MinInterval allows.

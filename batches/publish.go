@@ -77,14 +77,17 @@ func (p *Publisher) Update(r Record) error {
 	return p.Stream(r, slices.Values(jobs), nil)
 }
 
-// Stream replaces the published record with r (r.Jobs unused) and the
+// Stream replaces the published record with r (r.Jobs unused; r.Updated,
+// when set, is when r's state was read, else now) and the
 // rows rows yields, each encoded into the file as it comes: a batch of
 // 100,000 rows is ~30 MB of JSON, which a Record would hold whole, and its
 // encoder's buffer twice over. done, when not nil, completes r from the
 // counts of the rows written, so they always agree.
 func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) error {
 	r.ID, r.Alive, r.Jobs = p.id, false, nil
-	r.Updated = time.Now().UTC()
+	if r.Updated.IsZero() {
+		r.Updated = time.Now().UTC()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.written = time.Now()

@@ -111,7 +111,7 @@ func (a *batchAdapter) State() data.QueueState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	st := batchState(a.cur, a.ok)
-	if a.asked != "" && a.ok && a.cur.Updated.Before(a.askedAt) {
+	if a.asked != "" && a.ok && !a.cur.Updated.After(a.askedAt) {
 		// the owner has not published since: show what was asked
 		st.Paused = a.asked == live.OpPause
 		if st.Paused {
@@ -165,10 +165,12 @@ func (a *batchAdapter) command(c live.Command) error {
 	if !ok {
 		return live.ErrEnded
 	}
-	at := time.Now().UTC()
 	if err := live.Send(a.f.Dir(), id, c); err != nil {
 		return err
 	}
+	// stamped once the command's file is in place: a record the owner
+	// stamps later was read after its Take saw the file
+	at := time.Now().UTC()
 	if c.Op == live.OpPause || c.Op == live.OpResume {
 		a.mu.Lock()
 		a.asked, a.askedAt = c.Op, at
