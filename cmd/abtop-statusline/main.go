@@ -29,7 +29,12 @@ import (
 )
 
 func main() {
-	line, ok := answer(os.Args[1:], os.Stdin, os.Getenv, time.Now)
+	line, ok, err := answer(os.Args[1:], os.Stdin, os.Getenv, time.Now)
+	if err != nil {
+		// stdin is read: abtop would get none, so say it as abtop does
+		fmt.Fprintln(os.Stderr, "abtop:", err)
+		os.Exit(1)
+	}
 	if !ok {
 		err := handOver(os.Args[1:])
 		fmt.Fprintln(os.Stderr, "abtop-statusline:", err)
@@ -84,18 +89,20 @@ func parseArgs(argv []string) (a args, ok bool) {
 }
 
 // answer returns the line to print, or ok false when abtop must answer.
-func answer(argv []string, stdin *os.File, getenv func(string) string, now func() time.Time) (string, bool) {
+// Once it has read stdin it cannot hand over (abtop would read nothing):
+// an error after that is returned, to print as abtop prints it.
+func answer(argv []string, stdin *os.File, getenv func(string) string, now func() time.Time) (string, bool, error) {
 	a, ok := parseArgs(argv)
 	if !ok {
-		return "", false
+		return "", false, nil
 	}
 	file, explicit, err := confpath.File(a.config, getenv)
 	if err != nil {
-		return "", false
+		return "", false, nil
 	}
 	fs, err := confpath.ReadSettings(file, explicit)
 	if err != nil {
-		return "", false
+		return "", false, nil
 	}
 	profile, _ := confpath.Profile(a.profile, fs.DefaultProfile, getenv)
 	// As config resolves no_color (flag > NO_COLOR > file) and abtop then
@@ -103,37 +110,41 @@ func answer(argv []string, stdin *os.File, getenv func(string) string, now func(
 	a.NoColor = getenv("NO_COLOR") != "" || a.noColorSet && a.noColorFlag || !a.noColorSet && fs.NoColor(profile)
 	tpl, err := a.Template()
 	if err != nil {
-		return "", false
+		return "", false, nil
 	}
 	dir, err := localstate.Dir(getenv)
 	if err != nil {
-		return "", false
+		return "", false, nil
 	}
 	path, err := statusline.Path(dir, profile)
 	if err != nil {
-		return "", false
+		return "", false, nil
 	}
 	st, err := statusline.Read(path)
 	t := now()
 	if err != nil || statusline.Decide(st, true, t, a.MaxAge, statusline.Watched(dir, profile)) == statusline.Refresh {
-		return "", false
+		return "", false, nil
 	}
 	var input map[string]any
-	if a.ReadsInput() && !isTerminal(stdin) {
+	readStdin := a.ReadsInput() && !isTerminal(stdin)
+	if readStdin {
 		input = statusline.ReadInput(stdin)
 	}
 	line, err := tpl.Render(st, true, statusline.Options{Now: t, MaxAge: a.MaxAge, Input: input})
 	if err != nil {
-		return "", false
+		if readStdin {
+			return "", false, err
+		}
+		return "", false, nil
 	}
 	// The same escaping writer as abtop's output, with the same colour rule.
 	var b strings.Builder
 	w := termsafe.New(&b)
 	w.SetColor(!a.NoColor)
 	if _, err := io.WriteString(w, line+"\n"); err != nil {
-		return "", false
+		return "", false, nil
 	}
-	return b.String(), true
+	return b.String(), true, nil
 }
 
 func isTerminal(f *os.File) bool {

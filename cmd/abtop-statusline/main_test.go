@@ -106,11 +106,11 @@ func TestAnswerHandsOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stdin.Close()
-	if _, ok := answer(nil, stdin, getenv, clock); ok {
+	if _, ok, _ := answer(nil, stdin, getenv, clock); ok {
 		t.Fatal("answered without a state")
 	}
 	write(state, `{"version":1,"profile":"default","observed_at":"2026-11-30T11:59:30Z","limit":60,"remaining":30}`)
-	if line, ok := answer([]string{"--preset", "tmux"}, stdin, getenv, clock); !ok || line != "#[fg=green]ab 30/60#[default]\n" {
+	if line, ok, _ := answer([]string{"--preset", "tmux"}, stdin, getenv, clock); !ok || line != "#[fg=green]ab 30/60#[default]\n" {
 		t.Fatalf("fresh state: %q %v", line, ok)
 	}
 	for name, argv := range map[string][]string{
@@ -121,12 +121,24 @@ func TestAnswerHandsOver(t *testing.T) {
 		"bad profile name":  {"--profile", "../x"},
 		"missing --config":  {"--config", filepath.Join(dir, "none.yaml")},
 	} {
-		if line, ok := answer(argv, stdin, getenv, clock); ok {
-			t.Errorf("%s: answered %q", name, line)
+		if line, ok, err := answer(argv, stdin, getenv, clock); ok || err != nil {
+			t.Errorf("%s: answered %q, %v", name, line, err)
 		}
 	}
+	// stdin read for the agent preset: abtop would get none, so a failure
+	// after it is said here, not handed over
+	piped := filepath.Join(dir, "stdin.json")
+	write(piped, `{"a":1}`)
+	in, err := os.Open(piped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if line, ok, err := answer([]string{"--preset", "agent", "--format", "{{if .input}}{{len 3}}{{end}}"}, in, getenv, clock); ok || err == nil {
+		t.Errorf("render error after reading stdin: %q %v %v, want an error", line, ok, err)
+	}
 	write(filepath.Join(dir, "cfg", "abtop", "config.yaml"), "default_profile: [a, b]\n")
-	if line, ok := answer(nil, stdin, getenv, clock); ok {
+	if line, ok, _ := answer(nil, stdin, getenv, clock); ok {
 		t.Errorf("config file with a bad default_profile: answered %q", line)
 	}
 }
