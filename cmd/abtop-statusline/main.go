@@ -104,7 +104,7 @@ func answer(argv []string, stdin *os.File, getenv func(string) string, now func(
 	if err != nil {
 		return "", false, nil
 	}
-	profile, _ := confpath.Profile(a.profile, fs.DefaultProfile, getenv)
+	profile := confpath.Profile(a.profile, fs.DefaultProfile, getenv)
 	// As config resolves no_color (flag > NO_COLOR > file) and abtop then
 	// adds NO_COLOR, which any non-empty value turns on (no-color.org).
 	a.NoColor = getenv("NO_COLOR") != "" || a.noColorSet && a.noColorFlag || !a.noColorSet && fs.NoColor(profile)

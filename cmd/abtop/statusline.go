@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/abtop-dev/abtop/config"
+	"github.com/abtop-dev/abtop/internal/confpath"
 	"github.com/abtop-dev/abtop/monitor"
 	"github.com/abtop-dev/abtop/session"
 	"github.com/abtop-dev/abtop/statusline"
@@ -68,7 +69,7 @@ func (a *app) runStatusline(ctx context.Context, r statusline.Request) error {
 	dir := a.stateDir()
 	profile := cfg.Profile
 	if profile == "" {
-		profile = config.DefaultProfile
+		profile = unloadedProfile(a.v.GetString("config"), a.v.GetString("profile"))
 	}
 	path, err := statusline.Path(dir, profile)
 	if err != nil || dir == "" {
@@ -98,4 +99,18 @@ func (a *app) runStatusline(ctx context.Context, r statusline.Request) error {
 	a.out.SetColor(!r.NoColor)
 	_, err = fmt.Fprintln(a.out, line)
 	return err
+}
+
+// unloadedProfile is the profile when the config did not load: chosen as
+// abtop-statusline chooses it (the flag, ABTOP_PROFILE, the file's
+// default_profile when its line scan is sure of it), so the two binaries
+// print the same profile's line from the same broken file.
+func unloadedProfile(configFlag, profileFlag string) string {
+	var fileDefault string
+	if file, explicit, err := confpath.File(configFlag, os.Getenv); err == nil {
+		if fs, err := confpath.ReadSettings(file, explicit); err == nil {
+			fileDefault = fs.DefaultProfile
+		}
+	}
+	return confpath.Profile(profileFlag, fileDefault, os.Getenv)
 }

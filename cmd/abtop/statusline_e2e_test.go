@@ -212,6 +212,11 @@ func TestLeanStatuslineMatchesAbtop(t *testing.T) {
 		{name: "profile no_color beats top", args: []string{"--preset", "tmux", "--profile", "acme"}, env: []string{"NO_COLOR="},
 			config: "no_color: false\nprofiles:\n  acme:\n    no_color: true\n"},
 		{name: "--config", args: []string{"--preset", "tmux", "--config", other}, env: []string{"NO_COLOR="}},
+		// a file YAML rejects (a duplicate key) that the lean scan is sure
+		// of: abtop must not fall back to "default" where the lean binary
+		// chose the file's profile, nor ignore --profile
+		{name: "broken file default_profile", args: []string{"--preset", "tmux"}, config: "default_profile: acme\nkeys:\n  a: 1\n  a: 2\n"},
+		{name: "broken file --profile", args: []string{"--preset", "tmux", "--profile", "acme"}, config: "keys:\n  a: 1\n  a: 2\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(cfgFile)

@@ -1,7 +1,9 @@
-// Package confpath is where abtop finds its config file and which profile
-// it selects: the one home of these rules for package config and for the
-// lean abtop-statusline binary, which must answer without linking config
-// (viper) or anything else that is slow to start.
+// Package confpath is where abtop finds its config file (the one home of
+// that rule, for package config and the lean abtop-statusline binary) and
+// which profile a command without the full config selects: config chooses
+// through viper's bindings, and the lean binary, which must answer without
+// linking viper or anything else slow to start, through Profile, the same
+// order (TestLeanStatuslineMatchesAbtop holds the two equal).
 //
 // It imports only the standard library (no YAML: see ReadSettings).
 package confpath
@@ -61,27 +63,17 @@ func File(explicitPath string, getenv func(string) string) (path string, explici
 	return p, false, err
 }
 
-// Source says what selected the profile.
-type Source int
-
-const (
-	FromDefault Source = iota
-	FromFlag
-	FromEnv
-	FromFile // the file's default_profile
-)
-
 // Profile selects the profile: --profile (flag), else $ABTOP_PROFILE,
 // else the file's default_profile (fileDefault), else "default". Names are
 // case-insensitive: they are lower-cased as the file's keys are.
-func Profile(flag, fileDefault string, getenv func(string) string) (string, Source) {
+func Profile(flag, fileDefault string, getenv func(string) string) string {
 	switch {
 	case flag != "":
-		return strings.ToLower(flag), FromFlag
+		return strings.ToLower(flag)
 	case getenv(EnvProfile) != "":
-		return strings.ToLower(getenv(EnvProfile)), FromEnv
+		return strings.ToLower(getenv(EnvProfile))
 	case fileDefault != "":
-		return strings.ToLower(fileDefault), FromFile
+		return strings.ToLower(fileDefault)
 	}
-	return DefaultProfile, FromDefault
+	return DefaultProfile
 }

@@ -14,16 +14,14 @@ func TestProfile(t *testing.T) {
 	for _, tc := range []struct {
 		flag, envVal, file string
 		want               string
-		src                Source
 	}{
-		{"Acme", "beta", "gamma", "acme", FromFlag},
-		{"", "BETA", "gamma", "beta", FromEnv},
-		{"", "", "Gamma", "gamma", FromFile},
-		{"", "", "", "default", FromDefault},
+		{"Acme", "beta", "gamma", "acme"},
+		{"", "BETA", "gamma", "beta"},
+		{"", "", "Gamma", "gamma"},
+		{"", "", "", "default"},
 	} {
-		got, src := Profile(tc.flag, tc.file, env(map[string]string{EnvProfile: tc.envVal}))
-		if got != tc.want || src != tc.src {
-			t.Errorf("Profile(%q, %q, env %q) = %q, %v; want %q, %v", tc.flag, tc.file, tc.envVal, got, src, tc.want, tc.src)
+		if got := Profile(tc.flag, tc.file, env(map[string]string{EnvProfile: tc.envVal})); got != tc.want {
+			t.Errorf("Profile(%q, %q, env %q) = %q; want %q", tc.flag, tc.file, tc.envVal, got, tc.want)
 		}
 	}
 }
