@@ -9,8 +9,8 @@ import (
 )
 
 // TestMain runs at least 4 parallel tests at once (GOMAXPROCS if more)
-// unless -parallel says
-// otherwise or the race detector is on (see raceEnabled). The parallel
+// unless -parallel says otherwise or the race detector is on (see
+// raceEnabled). The parallel
 // tests here drive the real binary against a rate-limited sandbox: they
 // spend most of their wall time waiting out its 2 s windows, not on CPU,
 // so the default (GOMAXPROCS, 2 on CI) would leave the machine idle.
