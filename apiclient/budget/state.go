@@ -200,5 +200,17 @@ func (s *State) AcquireSlot(holder string, now time.Time, ttl time.Duration) boo
 // ReleaseSlot frees holder's slot.
 func (s *State) ReleaseSlot(holder string) { delete(s.Slots, holder) }
 
+// Reclaim takes units (and writes) out of InFlight whose answers will not
+// be observed here: a dead owner's, settles owed from an outage, books
+// rebuilt. Any of them may have been overdue, so the mark goes down by as
+// many: a mark left behind would count a later request of someone else as
+// overdue, and the window's last unit would go without its answer. Erring
+// low only makes that unit wait again.
+func (s *State) Reclaim(units, writes int64) {
+	s.InFlight = max(0, s.InFlight-units)
+	s.WritesInFlight = max(0, s.WritesInFlight-writes)
+	s.Overdue = max(0, s.Overdue-max(0, units))
+}
+
 // overdue is Overdue within [0, InFlight].
 func (s *State) overdue() int64 { return max(0, min(s.Overdue, s.InFlight)) }

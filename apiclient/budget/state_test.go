@@ -298,3 +298,29 @@ func TestOverdueStaysWithinInFlight(t *testing.T) {
 		t.Errorf("overdue() %d with 1 in flight", got)
 	}
 }
+
+// TestReclaimTakesTheOverdueMarkAlong: units taken back without an answer
+// take as many units of the mark with them (erring low), so it cannot
+// outlive them and cover a later request.
+func TestReclaimTakesTheOverdueMarkAlong(t *testing.T) {
+	for _, tc := range []struct {
+		name                    string
+		inFlight, overdue, take int64
+		wantIn, wantOverdue     int64
+	}{
+		{"the overdue unit", 2, 1, 1, 1, 0},
+		{"more than the mark", 3, 1, 2, 1, 0},
+		{"part of the mark", 3, 2, 1, 2, 1},
+		{"more than in flight", 1, 1, 4, 0, 0},
+		{"nothing", 2, 1, 0, 2, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewState(Plan{Limit: 5, Window: 2 * time.Second})
+			s.InFlight, s.Overdue, s.WritesInFlight = tc.inFlight, tc.overdue, 1
+			s.Reclaim(tc.take, 1)
+			if s.InFlight != tc.wantIn || s.Overdue != tc.wantOverdue || s.WritesInFlight != 0 {
+				t.Errorf("in flight %d, overdue %d, writes %d; want %d, %d, 0", s.InFlight, s.Overdue, s.WritesInFlight, tc.wantIn, tc.wantOverdue)
+			}
+		})
+	}
+}

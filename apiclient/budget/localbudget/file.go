@@ -64,8 +64,7 @@ func (e *envelope) forget(id string) {
 	if !ok {
 		return
 	}
-	e.State.InFlight = max(0, e.State.InFlight-p.InFlight)
-	e.State.WritesInFlight = max(0, e.State.WritesInFlight-p.Writes)
+	e.State.Reclaim(p.InFlight, p.Writes)
 	delete(e.Procs, id)
 }
 

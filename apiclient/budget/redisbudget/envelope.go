@@ -58,8 +58,7 @@ func (e *envelope) reap(id string, now time.Time, ttl, unconfirmedTTL time.Durat
 			limit = unconfirmedTTL
 		}
 		if other != id && now.Sub(q.Seen) > limit {
-			e.State.InFlight = max(0, e.State.InFlight-q.InFlight)
-			e.State.WritesInFlight = max(0, e.State.WritesInFlight-q.Writes)
+			e.State.Reclaim(q.InFlight, q.Writes)
 			delete(e.Procs, other)
 		}
 	}
@@ -118,9 +117,9 @@ func (e *envelope) merge(lastEnv envelope) {
 		// Recreated by a process that never saw an answer (or from an older
 		// view): our view knows the window; start from it, keeping the
 		// recreated state's own in-flight books.
-		in, w, procs := e.State.InFlight, e.State.WritesInFlight, e.Procs
+		in, w, late, procs := e.State.InFlight, e.State.WritesInFlight, e.State.Overdue, e.Procs
 		e.State = last.Clone()
-		e.State.InFlight, e.State.WritesInFlight, e.Procs = in, w, procs
+		e.State.InFlight, e.State.WritesInFlight, e.State.Overdue, e.Procs = in, w, late, procs
 		e.Recreated = &recreation{Remaining: last.Remaining, WindowID: last.WindowID, EndHi: last.EndHi}
 	}
 	st := &e.State
@@ -154,16 +153,20 @@ func (e *envelope) merge(lastEnv envelope) {
 func seed(last envelope, now time.Time) envelope {
 	env := last.clone()
 	env.Epoch = uuid.NewString()
-	env.State.InFlight, env.State.WritesInFlight = 0, 0
+	var in, writes int64
 	for id, p := range env.Procs {
-		env.State.InFlight += p.InFlight
-		env.State.WritesInFlight += p.Writes
+		in += p.InFlight
+		writes += p.Writes
 		p.Unconfirmed = true
 		if !now.IsZero() {
 			p.Seen = now
 		}
 		env.Procs[id] = p
 	}
+	// Units beyond the books' sum had no owner left: reclaimed, with
+	// any overdue mark they held (State.Reclaim).
+	env.State.Reclaim(env.State.InFlight-in, 0)
+	env.State.InFlight, env.State.WritesInFlight = in, writes
 	env.Recreated = nil
 	if env.State.Known {
 		env.Recreated = &recreation{Remaining: env.State.Remaining, WindowID: env.State.WindowID, EndHi: env.State.EndHi}

@@ -91,7 +91,10 @@ func (s *Store) degradeLocked(err error) {
 	}
 	// Everyone's in-flight units are already out of Remaining; from here
 	// on only this process's local grants count.
-	loc.InFlight, loc.WritesInFlight = 0, 0
+	// Nothing local is in flight, so nothing local is overdue: a mark
+	// left from the shared view would let the local last unit go
+	// without the answer of a local request (State.Reclaim).
+	loc.InFlight, loc.WritesInFlight, loc.Overdue = 0, 0, 0
 	loc.Limit = f.share(loc.Limit)
 	spent := f.spentIn(loc.WindowID)
 	loc.Remaining = max(0, min(loc.Remaining, loc.Limit-spent))
@@ -283,8 +286,9 @@ func (s *Store) reconnect(ctx context.Context) error {
 		st := &env.State
 		p := env.Procs[id]
 		p.Unconfirmed = false // the owner's own books, set absolutely
-		st.InFlight = max(0, st.InFlight-p.InFlight) + mine
-		st.WritesInFlight = max(0, st.WritesInFlight-p.Writes) + mineWrites
+		st.Reclaim(p.InFlight, p.Writes)
+		st.InFlight += mine
+		st.WritesInFlight += mineWrites
 		p.InFlight, p.Writes = mine, mineWrites
 		if env.Procs == nil {
 			env.Procs = map[string]proc{}

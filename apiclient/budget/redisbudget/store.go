@@ -251,8 +251,7 @@ func (s *Store) update(ctx context.Context, now time.Time, fn change) (budget.St
 		env.reap(s.opts.ProcessID, now, s.opts.ProcessTTL, 2*s.opts.PeerTTL)
 		st := &env.State
 		if owedSettle > 0 || owedWrites > 0 {
-			st.InFlight = max(0, st.InFlight-owedSettle)
-			st.WritesInFlight = max(0, st.WritesInFlight-owedWrites)
+			st.Reclaim(owedSettle, owedWrites)
 		}
 		dIn, dW := fn(st)
 		env.track(s.opts.ProcessID, now, dIn-owedSettle, dW-owedWrites)
