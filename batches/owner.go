@@ -55,11 +55,13 @@ func Own(o OwnerOptions) (*Owner, error) {
 	// A big batch's first record has its counts but not its rows, which
 	// the first tick writes: 100,000 rows take a second or more to encode,
 	// and the batch's first request should not wait for them.
-	c, rows := w.count(), w.rows
-	if c.Total > firstRows {
-		rows = noRows
+	// Its counts are then the ones taken here; rows written give their
+	// own, which the queue cannot have changed in between.
+	rows, done := w.rows, settleState
+	if c := w.count(); c.Total > firstRows {
+		rows, done = noRows, func(r *Record, _ Counts) { settleState(r, c) }
 	}
-	pub, err := publish(o.Dir, w.head(), rows, func(r *Record, _ Counts) { settleState(r, c) })
+	pub, err := publish(o.Dir, w.head(), rows, done)
 	if err != nil {
 		return nil, err
 	}
