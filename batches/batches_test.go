@@ -26,7 +26,7 @@ func rec(org string, states ...queue.State) Record {
 func publishRecord(dir string, r Record) (*Publisher, error) {
 	jobs := r.Jobs
 	r.Jobs = nil
-	return publish(dir, r, slices.Values(jobs), nil)
+	return Publish(dir, r, slices.Values(jobs), nil)
 }
 
 // updateRecord replaces p's record with r and its rows.

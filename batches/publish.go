@@ -30,10 +30,10 @@ type Publisher struct {
 // a watcher polls it, and a change must reach it within a second.
 const MinInterval = 200 * time.Millisecond
 
-// publish starts publishing r (its ID is assigned here) in dir, its rows
+// Publish starts publishing r (its ID is assigned here) in dir, its rows
 // and done as Stream takes them. It takes the batch's lock before the file
 // exists, so no watcher can mistake a starting owner for a dead one.
-func publish(dir string, r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) (*Publisher, error) {
+func Publish(dir string, r Record, rows iter.Seq[queue.Job], done func(*Record, Counts) error) (*Publisher, error) {
 	r.ID = strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	p := &Publisher{dir: dir, id: r.ID, path: recordPath(dir, r.ID)}
 	lock, err := localstate.TryAcquire(p.path)
@@ -63,13 +63,13 @@ func (p *Publisher) Due(now time.Time) bool {
 }
 
 // Stream replaces the published record with r (r.Jobs unused; r.Updated,
-// when set, is when r's state was read, else now) and the
-// rows rows yields, each encoded into the file as it comes: a batch of
-// 100,000 rows is ~30 MB of JSON, which a Record would hold whole, and its
-// encoder's buffer twice over. done, when not nil, completes r given the
+// when set, is when r's state was read, else now) and the rows rows
+// yields (none when nil), each encoded into the file as it comes: a batch
+// of 100,000 rows is ~30 MB of JSON, which a Record would hold whole, and
+// its encoder's buffer twice over. done, when not nil, completes r given the
 // counts of the rows written (Own's first record of a big batch, which
-// writes none, gives counts taken before instead).
-func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) error {
+// writes none, gives counts taken before instead), or fails the write.
+func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record, Counts) error) error {
 	r.ID, r.Alive, r.Jobs = p.id, false, nil
 	if r.Updated.IsZero() {
 		r.Updated = time.Now().UTC()
@@ -85,7 +85,9 @@ func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record
 			return err
 		}
 		if done != nil {
-			done(&r, c)
+			if err := done(&r, c); err != nil {
+				return err // the file keeps its last record
+			}
 		}
 		head, err := json.Marshal(r) // "{…}" without jobs: they are written
 		if err != nil {
@@ -101,6 +103,9 @@ func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record
 // `{` when there is no row (as omitempty would), and counts the rows.
 func writeRows(w io.Writer, rows iter.Seq[queue.Job]) (Counts, error) {
 	var c Counts
+	if rows == nil {
+		rows = noRows
+	}
 	enc := json.NewEncoder(w)
 	var err error
 	for j := range rows {
