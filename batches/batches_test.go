@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,11 +22,25 @@ func rec(org string, states ...queue.State) Record {
 	return r
 }
 
+// publishRecord publishes r with its rows, held whole: a test's batch.
+func publishRecord(dir string, r Record) (*Publisher, error) {
+	jobs := r.Jobs
+	r.Jobs = nil
+	return Publish(dir, r, slices.Values(jobs), nil)
+}
+
+// updateRecord replaces p's record with r and its rows.
+func updateRecord(p *Publisher, r Record) error {
+	jobs := r.Jobs
+	r.Jobs = nil
+	return p.Stream(r, slices.Values(jobs), nil)
+}
+
 // A published batch is listed alive with its counts, only for its org, and
 // is gone once its owner closes it.
 func TestPublishListClose(t *testing.T) {
 	dir := t.TempDir()
-	p, err := Publish(dir, rec("h/default", queue.StatePending, queue.StateCreated, queue.StateFailed))
+	p, err := publishRecord(dir, rec("h/default", queue.StatePending, queue.StateCreated, queue.StateFailed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +70,7 @@ func TestPublishListClose(t *testing.T) {
 // batch as gone, and their probe leaves the lock free (it blocks nobody).
 func TestDeadOwnerIsGone(t *testing.T) {
 	dir := t.TempDir()
-	p, err := Publish(dir, rec("o", queue.StatePending))
+	p, err := publishRecord(dir, rec("o", queue.StatePending))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +96,7 @@ func TestDeadOwnerIsGone(t *testing.T) {
 // that ended is refused rather than recreating its directory.
 func TestCommands(t *testing.T) {
 	dir := t.TempDir()
-	p, err := Publish(dir, rec("o"))
+	p, err := publishRecord(dir, rec("o"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +135,7 @@ func TestFollower(t *testing.T) {
 	dir := t.TempDir()
 	r := rec("o", queue.StatePending, queue.StatePending)
 	r.Journal = filepath.Join(dir, "queue.db")
-	p, err := Publish(dir, r)
+	p, err := publishRecord(dir, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +147,7 @@ func TestFollower(t *testing.T) {
 		t.Fatalf("unchanged batch reported %d changes", len(ch))
 	}
 	r.Jobs[1].State, r.Jobs[1].Updated = queue.StateCreated, time.Unix(99, 0)
-	if err := p.Update(r); err != nil {
+	if err := updateRecord(p, r); err != nil {
 		t.Fatal(err)
 	}
 	cur, ch, ok := f.Poll()
@@ -168,7 +183,7 @@ func TestFollowerSettlesFromTheJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	p, err := Publish(dir, r) // published while both were still pending
+	p, err := publishRecord(dir, r) // published while both were still pending
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +201,7 @@ func TestFollowerSettlesFromTheJournal(t *testing.T) {
 // A dead owner's batch is pruned once it is older than KeepGone.
 func TestGoneBatchesArePruned(t *testing.T) {
 	dir := t.TempDir()
-	p, err := Publish(dir, rec("o", queue.StatePending))
+	p, err := publishRecord(dir, rec("o", queue.StatePending))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,12 +230,12 @@ func TestRecentKeepsEndedBatches(t *testing.T) {
 	mine.PID = 7
 	other := rec("o", queue.StatePending, queue.StateCreated)
 	other.PID, other.Source, other.Started = 8, "big.jsonl", time.Now().Add(time.Second)
-	pm, err := Publish(dir, mine)
+	pm, err := publishRecord(dir, mine)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pm.Close()
-	po, err := Publish(dir, other)
+	po, err := publishRecord(dir, other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +261,7 @@ func TestFollowIDOfADeadOwner(t *testing.T) {
 	dir := t.TempDir()
 	r := rec("o", queue.StatePending, queue.StatePending)
 	r.Journal = filepath.Join(dir, "queue.db")
-	p, err := Publish(dir, r)
+	p, err := publishRecord(dir, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,5 +275,35 @@ func TestFollowIDOfADeadOwner(t *testing.T) {
 	cur, ch, ok := late.Poll()
 	if ok || len(ch) != 2 || cur.ID != p.ID() || cur.State != StateGone {
 		t.Fatalf("dead owner: %+v, %d changed, ok %v", cur, len(ch), ok)
+	}
+}
+
+// A big batch's first record has its counts but no rows. Its owner killed
+// before the first tick, with the journal held by a new owner, leaves a
+// batch whose end is unknown: its counts stay and it is gone, never done
+// with no job.
+func TestFollowerKeepsTheCountsOfABatchWithoutRows(t *testing.T) {
+	dir := t.TempDir()
+	r := rec("o", queue.StatePending, queue.StatePending, queue.StateCreated)
+	r.Journal = filepath.Join(dir, "queue.db")
+	r.Jobs = nil // published as Own does a big batch: counts, no rows
+	j, err := queue.OpenJournal(r.Journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close() // the new owner's: settle cannot open it
+	p, err := publishRecord(dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Follow(dir, r.Journal)
+	if _, _, ok := f.Poll(); !ok {
+		t.Fatal("not followed")
+	}
+	p.lock.Release() // killed: the file stays, the lock goes
+	p.lock = nil
+	last, _, ok := f.Poll()
+	if ok || last.State != StateGone || last.Counts != r.Counts {
+		t.Fatalf("settled %+v (state %q), ok %v; want the published counts %+v, gone", last.Counts, last.State, ok, r.Counts)
 	}
 }

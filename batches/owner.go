@@ -2,8 +2,10 @@ package batches
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"time"
 
 	"github.com/abtop-dev/abtop/apiclient/queue"
@@ -55,11 +57,19 @@ func Own(o OwnerOptions) (*Owner, error) {
 	// A big batch's first record has its counts but not its rows, which
 	// the first tick writes: 100,000 rows take a second or more to encode,
 	// and the batch's first request should not wait for them.
-	c, rows := w.count(), w.rows
+	// Its counts are then the ones taken here; rows written give their
+	// own, which the queue cannot have changed in between.
+	rows, done := w.snapshot()
+	c := w.count()
 	if c.Total > firstRows {
-		rows = noRows
+		rows, done = noRows, counted(c)
 	}
-	pub, err := publish(o.Dir, w.head(), rows, func(r *Record, _ Counts) { settleState(r, c) })
+	pub, err := Publish(o.Dir, w.head(), rows, done)
+	if errors.Is(err, errReordered) {
+		// reordered while the rows were read: counts now, rows at the
+		// first tick
+		pub, err = Publish(o.Dir, w.head(), noRows, counted(w.count()))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +109,14 @@ func (w *Owner) run(events <-chan queue.Event, unsub func()) {
 			if (dirty || now.Sub(beat) >= time.Second) && w.pub.Due(now) && now.After(quiet) {
 				h := w.head()
 				h.Updated = read
-				_ = w.pub.Stream(h, w.rows, settleState)
+				rows, done := w.snapshot()
+				err := w.pub.Stream(h, rows, done)
 				// A big batch's record is costly to write (100,000 rows:
 				// ~30 MB of JSON): at most a tenth of the time goes to it,
-				// whatever MinInterval allows.
+				// whatever MinInterval allows. A failed write (a reorder
+				// while its rows were read) is made again.
 				took := time.Since(now)
-				dirty, beat, quiet = false, now, now.Add(10*took)
+				dirty, beat, quiet = err != nil, now, now.Add(10*took)
 			}
 		}
 	}
@@ -154,13 +166,21 @@ func settleState(r *Record, c Counts) {
 	}
 }
 
-// count tallies the batch's rows without writing them.
+// count tallies the batch's rows without writing them, in one pass under
+// the queue's lock (no reorder in between).
 func (w *Owner) count() Counts {
 	var c Counts
-	for j := range w.rows {
-		c.add(j)
-	}
+	w.q.Each(func(j queue.Job) {
+		if w.batch == nil || w.batch[j.Key] {
+			c.add(j)
+		}
+	})
 	return c
+}
+
+// counted completes a record written without rows from counts c.
+func counted(c Counts) func(*Record, Counts) error {
+	return func(r *Record, _ Counts) error { settleState(r, c); return nil }
 }
 
 func noRows(func(queue.Job) bool) {}
@@ -172,20 +192,40 @@ const firstRows = 1024
 // is ~450 bytes): the lock is held for a chunk, not the whole batch.
 const rowChunk = 256
 
-// rows yields the batch's rows, chunk by chunk, in queue order.
-func (w *Owner) rows(yield func(queue.Job) bool) {
-	buf := make([]queue.Job, 0, rowChunk)
-	for at := 0; ; {
-		var chunk []queue.Job
-		if chunk, at = w.q.RowsFrom(at, w.batch, buf); len(chunk) == 0 {
-			return
-		}
-		for _, j := range chunk {
-			if !yield(j) {
+// errReordered fails a write whose rows were read across a reorder of the
+// queue: positions then named other jobs, and a row was missed or
+// repeated. The file keeps its last record until the write is made again.
+var errReordered = errors.New("batches: the queue was reordered while its rows were written")
+
+// snapshot returns the batch's rows, chunk by chunk in queue order, and
+// what completes the record from their counts, or fails the write when
+// the queue was reordered while they were read.
+func (w *Owner) snapshot() (iter.Seq[queue.Job], func(*Record, Counts) error) {
+	reordered := false
+	rows := func(yield func(queue.Job) bool) {
+		buf := make([]queue.Job, 0, rowChunk)
+		for c := (queue.RowCursor{}); ; {
+			chunk, next, ok := w.q.RowsFrom(c, w.batch, buf)
+			reordered = !ok
+			if len(chunk) == 0 {
 				return
 			}
+			for _, j := range chunk {
+				if !yield(j) {
+					return
+				}
+			}
+			c = next
 		}
 	}
+	done := func(r *Record, c Counts) error {
+		if reordered {
+			return errReordered
+		}
+		settleState(r, c)
+		return nil
+	}
+	return rows, done
 }
 
 // Close stops following the batch and removes it from the published ones:

@@ -3,6 +3,7 @@ package batches
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,4 +162,74 @@ func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
 	if len(list) != 1 || list[0].Jobs != nil || list[0].Counts != (Counts{}) || list[0].State != StateDone {
 		t.Fatalf("an empty batch published %+v", list)
 	}
+}
+
+// A queue reordered while the owner writes its rows moves a job to a
+// position the write has passed or not reached: the write is dropped
+// (the file keeps its last record, whole) rather than miss or repeat a
+// row, and the next write has each row once.
+func TestOwnerDropsAWriteAcrossAReorder(t *testing.T) {
+	dir := t.TempDir()
+	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	q, err := queue.Open(queue.QueueOptions{Journal: j, API: noAPI{},
+		Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nj := make([]queue.NewJob, rowChunk+10)
+	for i := range nj {
+		nj[i] = queue.NewJob{Model: "m", Input: json.RawMessage(`{"prompt":"p"}`), Line: i + 1}
+	}
+	added, err := q.Enqueue(nj...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Owner{q: q, meta: Record{Org: "o", Journal: j.Path()}, share: func() string { return "" }}
+	rows, done := w.snapshot()
+	if w.pub, err = Publish(dir, w.head(), rows, done); err != nil {
+		t.Fatal(err)
+	}
+	defer w.pub.Close()
+	rows, done = w.snapshot()
+	n := 0
+	across := func(yield func(queue.Job) bool) {
+		for j := range rows {
+			if n++; n == rowChunk {
+				// the last job, not read yet, moves first: read on by
+				// position, the row at rowChunk-1 would come twice and
+				// the moved job never
+				if err := q.Reorder(added[len(added)-1].Key, -len(added)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !yield(j) {
+				return
+			}
+		}
+	}
+	if err := w.pub.Stream(w.head(), across, done); !errors.Is(err, errReordered) {
+		t.Fatalf("a write across a reorder: %v, want errReordered", err)
+	}
+	check := func(when string, firstLine int) {
+		t.Helper()
+		r, ok := Get(dir, w.pub.ID())
+		seen := map[string]bool{}
+		for _, row := range r.Jobs {
+			seen[row.Key] = true
+		}
+		if !ok || len(r.Jobs) != len(added) || len(seen) != len(added) || r.Counts.Total != len(added) || r.Jobs[0].Line != firstLine {
+			t.Fatalf("%s: %d rows (%d jobs), counts %+v, first line %d; want %d jobs once each, line %d first",
+				when, len(r.Jobs), len(seen), r.Counts, r.Jobs[0].Line, len(added), firstLine)
+		}
+	}
+	check("after the dropped write", 1)
+	rows, done = w.snapshot()
+	if err := w.pub.Stream(w.head(), rows, done); err != nil {
+		t.Fatal(err)
+	}
+	check("written again", len(added))
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"iter"
 	"os"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,16 +30,10 @@ type Publisher struct {
 // a watcher polls it, and a change must reach it within a second.
 const MinInterval = 200 * time.Millisecond
 
-// Publish starts publishing r (its ID is assigned here) in dir. It takes
-// the batch's lock before the file exists, so no watcher can mistake a
-// starting owner for a dead one.
-func Publish(dir string, r Record) (*Publisher, error) {
-	jobs := r.Jobs
-	r.Jobs = nil
-	return publish(dir, r, slices.Values(jobs), nil)
-}
-
-func publish(dir string, r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) (*Publisher, error) {
+// Publish starts publishing r (its ID is assigned here) in dir, its rows
+// and done as Stream takes them. It takes the batch's lock before the file
+// exists, so no watcher can mistake a starting owner for a dead one.
+func Publish(dir string, r Record, rows iter.Seq[queue.Job], done func(*Record, Counts) error) (*Publisher, error) {
 	r.ID = strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	p := &Publisher{dir: dir, id: r.ID, path: recordPath(dir, r.ID)}
 	lock, err := localstate.TryAcquire(p.path)
@@ -69,21 +62,14 @@ func (p *Publisher) Due(now time.Time) bool {
 	return now.Sub(p.written) >= MinInterval
 }
 
-// Update replaces the published record (its ID kept). Callers rate-limit
-// with Due; the final state is written whatever the rate.
-func (p *Publisher) Update(r Record) error {
-	jobs := r.Jobs
-	r.Jobs = nil
-	return p.Stream(r, slices.Values(jobs), nil)
-}
-
 // Stream replaces the published record with r (r.Jobs unused; r.Updated,
-// when set, is when r's state was read, else now) and the
-// rows rows yields, each encoded into the file as it comes: a batch of
-// 100,000 rows is ~30 MB of JSON, which a Record would hold whole, and its
-// encoder's buffer twice over. done, when not nil, completes r from the
-// counts of the rows written, so they always agree.
-func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record, Counts)) error {
+// when set, is when r's state was read, else now) and the rows rows
+// yields (none when nil), each encoded into the file as it comes: a batch
+// of 100,000 rows is ~30 MB of JSON, which a Record would hold whole, and
+// its encoder's buffer twice over. done, when not nil, completes r given the
+// counts of the rows written (Own's first record of a big batch, which
+// writes none, gives counts taken before instead), or fails the write.
+func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record, Counts) error) error {
 	r.ID, r.Alive, r.Jobs = p.id, false, nil
 	if r.Updated.IsZero() {
 		r.Updated = time.Now().UTC()
@@ -99,7 +85,9 @@ func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record
 			return err
 		}
 		if done != nil {
-			done(&r, c)
+			if err := done(&r, c); err != nil {
+				return err // the file keeps its last record
+			}
 		}
 		head, err := json.Marshal(r) // "{…}" without jobs: they are written
 		if err != nil {
@@ -115,6 +103,9 @@ func (p *Publisher) Stream(r Record, rows iter.Seq[queue.Job], done func(*Record
 // `{` when there is no row (as omitempty would), and counts the rows.
 func writeRows(w io.Writer, rows iter.Seq[queue.Job]) (Counts, error) {
 	var c Counts
+	if rows == nil {
+		rows = noRows
+	}
 	enc := json.NewEncoder(w)
 	var err error
 	for j := range rows {

@@ -52,7 +52,8 @@ func BenchmarkPublish(b *testing.B) {
 		batch[k] = true
 	}
 	w := &Owner{q: q, batch: batch, meta: Record{Org: "o", Source: "big.jsonl", Journal: j.Path()}, share: func() string { return "" }}
-	if w.pub, err = publish(dir, w.head(), w.rows, settleState); err != nil {
+	rows, done := w.snapshot()
+	if w.pub, err = Publish(dir, w.head(), rows, done); err != nil {
 		b.Fatal(err)
 	}
 	defer w.pub.Close()
@@ -60,7 +61,8 @@ func BenchmarkPublish(b *testing.B) {
 	stop := heapwatch.Watch()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := w.pub.Stream(w.head(), w.rows, settleState); err != nil {
+		rows, done := w.snapshot()
+		if err := w.pub.Stream(w.head(), rows, done); err != nil {
 			b.Fatal(err)
 		}
 	}

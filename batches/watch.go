@@ -107,10 +107,16 @@ func samePath(a, b string) bool {
 // has gone (the owner publishes at most a few times a second, so its last
 // changes may not have been published; the journal, now free, has them).
 // The journal is held for one read; a journal that cannot be opened (a
-// new owner already holds it) leaves the last published state.
+// new owner already holds it) leaves the last published state. A big
+// batch's first record has counts but no rows: with no row to settle, its
+// counts stay and its end is unknown (gone), never "done" with no job.
 func (f *Follower) settle() (changed []queue.Job) {
 	f.cur.Alive = false
 	defer func() {
+		if len(f.cur.Jobs) == 0 && f.cur.Counts.Total > 0 {
+			f.cur.State = StateGone
+			return
+		}
 		f.cur.Counts = CountJobs(f.cur.Jobs)
 		if f.cur.Counts.Pending == 0 {
 			f.cur.State, f.cur.Paused = StateDone, ""

@@ -131,6 +131,7 @@ func (q *Queue) Reorder(key string, delta int) error {
 		*q.jobs[j.Key] = j
 	}
 	q.resortLocked()
+	q.reorders++
 	q.scan = 0
 	q.signalLocked()
 	q.mu.Unlock()

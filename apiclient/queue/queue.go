@@ -66,16 +66,19 @@ type Queue struct {
 	hub  hub
 	trk  trackState // guarded by mu
 
-	mu      sync.Mutex
-	cond    *sync.Cond
-	jobs    map[string]*Job
-	order   []string // keys by Seq
-	claimed map[string]bool
-	paused  string // reason; "" when running
-	nextSeq int64
-	changed chan struct{}
-	scan    int // order[:scan] holds no unfinished job (see claim)
-	batch   *batchCap
+	mu    sync.Mutex
+	cond  *sync.Cond
+	jobs  map[string]*Job
+	order []string // keys by Seq
+	// reorders counts the times order was re-sorted (Reorder): appends
+	// keep positions, a re-sort moves them (see RowsFrom).
+	reorders uint64
+	claimed  map[string]bool
+	paused   string // reason; "" when running
+	nextSeq  int64
+	changed  chan struct{}
+	scan     int // order[:scan] holds no unfinished job (see claim)
+	batch    *batchCap
 	// capped is set while the pause is a cap's: a submit's workers stop
 	// claiming and return instead of waiting for a resume.
 	capped bool

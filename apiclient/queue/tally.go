@@ -26,24 +26,39 @@ func (q *Queue) Each(fn func(Job)) {
 	}
 }
 
-// RowsFrom copies into buf, in queue order from position at, the jobs
-// whose keys are in keys (every job when keys is nil) without their
-// inputs, at most cap(buf) of them, and returns them with the position to
-// go on from; none when at is past the end. A published batch is written
-// chunk by chunk this way: a copy of 100,000 rows was 45 MB, and the lock
-// is held for one chunk at a time, never for the whole encoding. The
-// queue's order only grows, so positions stay valid.
-func (q *Queue) RowsFrom(at int, keys map[string]bool, buf []Job) ([]Job, int) {
+// A RowCursor is a position in the queue's order for RowsFrom; the zero
+// value is its start.
+type RowCursor struct {
+	at       int
+	reorders uint64 // the order's re-sorts when the first chunk was read
+}
+
+// RowsFrom copies into buf, in queue order from c, the jobs whose keys are
+// in keys (every job when keys is nil) without their inputs, at most
+// cap(buf) of them, and returns them with the cursor to go on from; none
+// when c is past the end. A published batch is written chunk by chunk
+// this way: a copy of 100,000 rows was 45 MB, and the lock is held for one
+// chunk at a time, never for the whole encoding. Adding jobs only appends
+// to the order, but Reorder re-sorts it, and positions then name other
+// jobs: a reader would miss or repeat a row. ok is false, with no rows,
+// when the queue was reordered since c's first chunk; the reader starts
+// again from a zero cursor (reorders are rare: a user's).
+func (q *Queue) RowsFrom(c RowCursor, keys map[string]bool, buf []Job) (rows []Job, next RowCursor, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if c.at == 0 {
+		c.reorders = q.reorders
+	} else if c.reorders != q.reorders {
+		return buf[:0], c, false
+	}
 	out := buf[:0]
-	for ; at < len(q.order) && len(out) < cap(out); at++ {
-		k := q.order[at]
+	for ; c.at < len(q.order) && len(out) < cap(out); c.at++ {
+		k := q.order[c.at]
 		if keys == nil || keys[k] {
 			j := *q.jobs[k]
 			j.Input = nil
 			out = append(out, j)
 		}
 	}
-	return out, at
+	return out, c, true
 }

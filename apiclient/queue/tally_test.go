@@ -37,28 +37,97 @@ func TestTallyEachRows(t *testing.T) {
 	if len(seen) != 3 || seen[0] != 1 || seen[2] != 3 {
 		t.Errorf("Each visited lines %v, want 1 2 3", seen)
 	}
-	rows, next := q.RowsFrom(0, keys, make([]queue.Job, 0, 8))
-	if len(rows) != 2 || rows[0].Key != added[1].Key || rows[1].Key != added[2].Key || rows[0].Input != nil || rows[0].State != queue.StateCanceled || next != 3 {
-		t.Errorf("RowsFrom(0, keys) = %+v, %d", rows, next)
+	rows, next, ok := q.RowsFrom(queue.RowCursor{}, keys, make([]queue.Job, 0, 8))
+	if !ok || len(rows) != 2 || rows[0].Key != added[1].Key || rows[1].Key != added[2].Key || rows[0].Input != nil || rows[0].State != queue.StateCanceled {
+		t.Errorf("RowsFrom(start, keys) = %+v, %v", rows, ok)
+	}
+	if rest, _, ok := q.RowsFrom(next, keys, make([]queue.Job, 0, 8)); !ok || len(rest) != 0 {
+		t.Errorf("RowsFrom past the end = %+v, %v; want none", rest, ok)
 	}
 	// one row at a time, every job: each chunk goes on where the last ended
 	buf := make([]queue.Job, 0, 1)
 	var lines []int
-	for at := 0; ; {
-		var chunk []queue.Job
-		if chunk, at = q.RowsFrom(at, nil, buf); len(chunk) == 0 {
+	for c := (queue.RowCursor{}); ; {
+		chunk, next, ok := q.RowsFrom(c, nil, buf)
+		if !ok {
+			t.Fatal("RowsFrom reported a reorder that did not happen")
+		}
+		if len(chunk) == 0 {
 			break
 		}
 		if len(chunk) != 1 || chunk[0].Input != nil {
-			t.Fatalf("RowsFrom(%d, nil) with room for one = %+v", at, chunk)
+			t.Fatalf("RowsFrom(%+v, nil) with room for one = %+v", c, chunk)
 		}
 		lines = append(lines, chunk[0].Line)
+		c = next
 	}
 	if len(lines) != 3 || lines[0] != 1 || lines[1] != 2 || lines[2] != 3 {
 		t.Errorf("RowsFrom chunk by chunk gave lines %v, want 1 2 3", lines)
 	}
 	if q.List()[0].Input == nil {
 		t.Error("RowsFrom cleared an input in the queue itself")
+	}
+}
+
+// Reorder moves jobs to positions a reader of RowsFrom has passed or not
+// reached yet: the reader is told, instead of missing or repeating a row,
+// and a read from the start sees each job once. Jobs added between
+// chunks only append, and a reader goes on.
+func TestRowsFromAcrossAReorder(t *testing.T) {
+	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Enqueue(jobs(4)...); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]queue.Job, 0, 2)
+	first, next, ok := q.RowsFrom(queue.RowCursor{}, nil, buf)
+	if !ok || len(first) != 2 || first[0].Line != 1 || first[1].Line != 2 {
+		t.Fatalf("first chunk %+v, %v", first, ok)
+	}
+	late, err := q.Enqueue(jobs(1)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, next, ok := q.RowsFrom(next, nil, buf)
+	if !ok || len(second) != 2 || second[0].Line != 3 || second[1].Line != 4 {
+		t.Fatalf("after an append: %+v, %v; want lines 3 and 4", second, ok)
+	}
+	// the job added last (not read yet) moves first: read by position,
+	// the next chunk would give line 4 again and never the moved job
+	if err := q.Reorder(late[0].Key, -4); err != nil {
+		t.Fatal(err)
+	}
+	if rest, _, ok := q.RowsFrom(next, nil, buf); ok {
+		t.Fatalf("RowsFrom went on across a reorder: %+v", rest)
+	}
+	seen := map[string]int{}
+	for c := (queue.RowCursor{}); ; {
+		chunk, n, ok := q.RowsFrom(c, nil, buf)
+		if !ok {
+			t.Fatal("a read begun after the reorder was refused")
+		}
+		if len(chunk) == 0 {
+			break
+		}
+		for _, r := range chunk {
+			seen[r.Key]++
+		}
+		c = n
+	}
+	if len(seen) != 5 {
+		t.Errorf("read again from the start: %d jobs, want 5", len(seen))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("job %s read %d times", queue.ShortKey(k), n)
+		}
 	}
 }
 

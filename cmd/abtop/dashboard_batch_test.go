@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -27,7 +28,7 @@ func TestFollowBatchOfManyJobsReturnsAtOnce(t *testing.T) {
 		r.Jobs = append(r.Jobs, queue.Job{Key: fmt.Sprintf("k%04d", i), State: queue.StatePending, Model: "m", Updated: time.Unix(int64(i), 0)})
 	}
 	r.Counts = live.CountJobs(r.Jobs)
-	p, err := live.Publish(dir, r)
+	p, err := live.Publish(dir, r, slices.Values(r.Jobs), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

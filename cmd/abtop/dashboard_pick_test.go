@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestDashboardBatchSourceListsAndFollows(t *testing.T) {
 			r.Jobs = append(r.Jobs, queue.Job{Key: source + string(rune('a'+i)), State: s, Model: "m"})
 		}
 		r.Counts = live.CountJobs(r.Jobs)
-		p, err := live.Publish(dir, r)
+		p, err := live.Publish(dir, r, slices.Values(r.Jobs), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,18 +19,30 @@ const (
 	// job (BenchmarkJournal: 304 bytes once tracked, 321 after enqueue),
 	// so its size stands for its jobs before it is loaded.
 	journalBytesPerJob = 300
+	// memoryPerInputByte: a job's input is held as read (its bytes) and
+	// again while its batch is journaled (the record's copy).
+	memoryPerInputByte = 2
 )
 
 // limitMemory sets the runtime's soft memory limit for a process that
-// holds jobs queued jobs, unless GOMEMLIMIT chose one.
-func (a *app) limitMemory(jobs int) {
+// holds jobs queued jobs whose inputs total inputBytes, unless GOMEMLIMIT
+// chose one. It only raises the limit: an earlier estimate (the
+// journal's size) saw a peak that a later count may not include.
+func (a *app) limitMemory(jobs int, inputBytes int64) {
 	if a.setMemoryLimit == nil || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	a.setMemoryLimit(memoryLimit(jobs))
+	n := memoryLimit(jobs, inputBytes)
+	if n <= a.memoryLimit {
+		return
+	}
+	a.memoryLimit = n
+	a.setMemoryLimit(n)
 }
 
-func memoryLimit(jobs int) int64 { return memoryBase + int64(jobs)*memoryPerJob }
+func memoryLimit(jobs int, inputBytes int64) int64 {
+	return memoryBase + int64(jobs)*memoryPerJob + inputBytes*memoryPerInputByte
+}
 
 // journalJobs guesses from its size how many jobs the journal at path
 // holds; false when there is none (yet).

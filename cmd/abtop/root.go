@@ -37,6 +37,7 @@ type app struct {
 	conf     configState // per-run cache behind loadConfig
 	// setMemoryLimit is streams.SetMemoryLimit.
 	setMemoryLimit func(int64) int64
+	memoryLimit    int64 // the highest limit set so far: a later guess never lowers it
 }
 
 // exitError carries a specific exit code without printing anything more.

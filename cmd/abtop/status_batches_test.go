@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,13 +25,13 @@ func TestStatusListsRunningBatches(t *testing.T) {
 	dir := filepath.Join(os.Getenv("XDG_STATE_HOME"), "abtop", "batches")
 	org := strings.TrimPrefix(srv.URL, "http://") + "/default"
 	jobs := []queue.Job{{Key: "a", State: queue.StateCreated}, {Key: "b", State: queue.StatePending}}
-	mine, err := live.Publish(dir, live.Record{Profile: "default", Org: org, Source: "big.jsonl", Jobs: jobs, State: live.StateRunning, PID: 4242,
-		Counts: live.CountJobs(jobs), Share: "shared locally · 2 processes", Started: time.Now()})
+	mine, err := live.Publish(dir, live.Record{Profile: "default", Org: org, Source: "big.jsonl", State: live.StateRunning, PID: 4242,
+		Counts: live.CountJobs(jobs), Share: "shared locally · 2 processes", Started: time.Now()}, slices.Values(jobs), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer mine.Close()
-	other, err := live.Publish(dir, live.Record{Org: "elsewhere/default", Source: "theirs.jsonl", Started: time.Now()})
+	other, err := live.Publish(dir, live.Record{Org: "elsewhere/default", Source: "theirs.jsonl", Started: time.Now()}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	pa := a.alertsFor(cfg, cfg.Alerts, slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn})), tty)
 	defer pa.wait(alertsGrace) // what was fired is sent before exiting, on every path
 	if n, ok := journalJobs(cfg.JournalPath); ok {
-		a.limitMemory(n) // loading a big journal is the first peak
+		a.limitMemory(n, 0) // loading a big journal is the first peak (its size counts the inputs)
 	}
 	sess, err := session.Open(ctx, session.Options{
 		Config: cfg, Version: version, Log: limiterLog(a.errOut), StateDir: a.stateDir(),
@@ -161,14 +161,16 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 	var enqueued time.Time
 	batch := map[string]bool{}
 	var jobs []jobRef // what picking the batch needs, not a copy of every job
+	var inputBytes int64
 	q.Each(func(j queue.Job) {
 		jobs = append(jobs, jobRef{key: j.Key, enqueued: j.Enqueued})
+		inputBytes += int64(len(j.Input))
 		if !j.State.Final() {
 			batch[j.Key] = true
 		}
 	})
 	queued := len(jobs)
-	a.limitMemory(queued)
+	a.limitMemory(queued, inputBytes)
 	if len(batch) > 0 {
 		fmt.Fprintf(a.errOut, "abtop: resuming %d unfinished job(s) from %s with their original keys\n", len(batch), journal.Path())
 	}
@@ -198,7 +200,10 @@ func (a *app) runSubmit(ctx context.Context, file string, f submitFlags) error {
 				fmt.Fprintf(a.errOut, "  to send them again (and pay again): abtop submit --again %s\n", name)
 				return exitError{code: 2}
 			}
-			a.limitMemory(queued + len(jobs))
+			for _, j := range jobs {
+				inputBytes += int64(len(j.Input))
+			}
+			a.limitMemory(queued+len(jobs), inputBytes)
 			keys, at, err := q.Add(jobs...) // keys, not a copy of every job
 			if err != nil {
 				return err

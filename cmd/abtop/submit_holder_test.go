@@ -27,7 +27,7 @@ func TestSubmitNamesTheJournalsHolder(t *testing.T) {
 	}
 	defer j.Close()
 	dir := filepath.Join(os.Getenv("XDG_STATE_HOME"), "abtop", "batches")
-	p, err := live.Publish(dir, live.Record{PID: 4242, Source: "big.jsonl", Journal: journal, Started: time.Now()})
+	p, err := live.Publish(dir, live.Record{PID: 4242, Source: "big.jsonl", Journal: journal, Started: time.Now()}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

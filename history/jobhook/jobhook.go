@@ -29,17 +29,10 @@ func New(rec Recorder, profile, org string) *Follower {
 	return &Follower{rec: rec, profile: profile, org: org, created: map[string]bool{}, finished: map[string]bool{}}
 }
 
-// Prime marks the jobs a queue loaded from its journal (queue.List before
+// Know marks a job a queue loaded from its journal (queue.Each before
 // Run): what an earlier process already recorded is not recorded again
-// when this one resumes the batch.
-func (f *Follower) Prime(jobs []queue.Job) {
-	for _, j := range jobs {
-		f.Know(j)
-	}
-}
-
-// Know is Prime for one job, for queue.Each: a resumed batch of 100,000
-// jobs is not copied (45 MB) to be primed.
+// when this one resumes the batch. One job at a time, so a resumed batch
+// of 100,000 jobs is not copied (45 MB) to be known.
 func (f *Follower) Know(j queue.Job) {
 	if j.JobID != "" {
 		f.created[j.Key] = true

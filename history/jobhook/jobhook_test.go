@@ -25,7 +25,8 @@ func TestEachJobOnce(t *testing.T) {
 	}
 	r := &rec{}
 	f := New(r, "default", "org_1")
-	f.Prime([]queue.Job{job("old", "job_old", queue.StateRunning), job("done", "job_done", queue.StateSucceeded)})
+	f.Know(job("old", "job_old", queue.StateRunning))
+	f.Know(job("done", "job_done", queue.StateSucceeded))
 	for _, j := range []queue.Job{
 		job("a", "", queue.StatePending),
 		job("a", "", queue.StateSending),
