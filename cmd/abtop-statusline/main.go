@@ -8,7 +8,9 @@
 // Whatever it cannot answer alone, it hands over to "abtop statusline"
 // with the same arguments: a state that is missing or due for a refresh
 // (the one budgeted request lives there), a flag it does not know, any
-// error to report. So abtop must be installed beside it or on $PATH.
+// error to report before it has read stdin (after that abtop would read
+// nothing, so it reports the error itself). So abtop must be installed
+// beside it or on $PATH.
 package main
 
 import (
