@@ -331,7 +331,15 @@ func (s *Store) reconnect(ctx context.Context) error {
 	f.redisOut, f.redisWrites = mine, mineWrites
 	f.localOut, f.localWrites = 0, 0
 	f.pendingSettle, f.pendingWrite = 0, 0
-	f.spentShared(spentWindow, spent)
+	if f.degraded {
+		// What the local share granted is this process's spend in its
+		// window now. A reconcile of a connected store granted nothing
+		// locally and has no window of its own: folding its zero spend
+		// in would name no window, reset what Redis granted us in the
+		// current one, and let overShare hand out the whole fair share
+		// again in the very window it caps.
+		f.spentShared(spentWindow, spent)
+	}
 	f.localSpent = 0
 	for _, h := range released {
 		delete(f.pendingRelease, h)

@@ -1,0 +1,52 @@
+package redisbudget
+
+import (
+	"testing"
+	"time"
+
+	"github.com/abtop-dev/abtop/apiclient/budget"
+)
+
+// Redis losing its keys (a restart without persistence, an eviction, a
+// failover) while the connections stay up: no process degrades, so only
+// the recreated state, the fair-share cap and the peer count keep the
+// window within its limit. TestRedisRestartMidBatch met these cases only
+// when the restart happened to leave a process connected; here they are
+// deterministic.
+
+// TestLostStateShareCountsEarlierGrants: the process that recreates a lost
+// state keeps to its fair share of the window (limit ÷ peers, less what
+// Redis granted it before the loss), also after the heartbeat reconciled
+// its books with the recreated state. The reconcile used to reset what it
+// had spent, and the process took a whole share again on top of it (a
+// third of the window over the limit per process).
+func TestLostStateShareCountsEarlierGrants(t *testing.T) {
+	srv := startRedis(t)
+	o := testOptions(budget.PlanNamed("pro"))
+	o.PeerTTL = 2 * time.Second // a share of exactly a third, even on a loaded machine
+	var ss []*Store
+	for range 3 {
+		ss = append(ss, newStore(t, patientURL(srv.URL()), "acme", o))
+	}
+	learn(t, ss[0], t0, 30, 29, 2*time.Second)
+	now := t0.Add(10 * time.Millisecond)
+	s := ss[1]
+	spend(t, s, now, 4)
+	eventually(t, 2*time.Second, "every process to count 3 peers", func() bool {
+		return ss[0].Status().Peers == 3 && ss[1].Status().Peers == 3 && ss[2].Status().Peers == 3
+	})
+
+	if err := s.rdb.Del(bg, s.key).Err(); err != nil {
+		t.Fatal(err)
+	}
+	spend(t, s, now, 1) // recreates the state from its view (25 left), capped at 10
+	// The reconcile the heartbeat makes after a loss, now instead of
+	// within a beat (whichever runs first, the other has nothing to do).
+	if err := s.reconnect(bg); err != nil {
+		t.Fatal(err)
+	}
+	got := 4 + 1 + hammer(t, []*Store{s}, now)
+	if got != 10 {
+		t.Fatalf("one process granted %d in a window whose state Redis lost, want its share 10 of 30", got)
+	}
+}
