@@ -50,3 +50,45 @@ func TestLostStateShareCountsEarlierGrants(t *testing.T) {
 		t.Fatalf("one process granted %d in a window whose state Redis lost, want its share 10 of 30", got)
 	}
 }
+
+// TestPeerCountHeldWhileOthersReRegister: after Redis lost the peers set,
+// the processes re-register one by one, at their next beats. Until the set
+// is a peer TTL old every process keeps its last count, not only the first
+// to find it empty: the second used to count 2 of 3 and, in a window where
+// the state was lost too, take half of it as its fair share.
+func TestPeerCountHeldWhileOthersReRegister(t *testing.T) {
+	srv := startRedis(t)
+	o := testOptions(budget.PlanNamed("pro"))
+	o.HeartbeatEvery = time.Hour // beats only when the test makes them
+	o.PeerTTL = time.Second
+	var ss []*Store
+	for range 3 {
+		ss = append(ss, newStore(t, patientURL(srv.URL()), "acme", o))
+	}
+	for _, s := range ss {
+		s.beat(bg)
+	}
+	for i, s := range ss {
+		if p := s.Status().Peers; p != 3 {
+			t.Fatalf("process %d counts %d peers before the loss, want 3", i, p)
+		}
+	}
+
+	if err := ss[0].rdb.Del(bg, ss[0].peers, ss[0].young).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range ss {
+		s.beat(bg)
+		if p := s.Status().Peers; p != 3 {
+			t.Errorf("process %d, re-registering %d of 3: counts %d peers, want the last count 3 held", i, i+1, p)
+		}
+	}
+
+	// The hold lasts a peer TTL, no longer: a process that left then counts.
+	ss[2].Close()
+	eventually(t, 3*time.Second, "the count to drop to 2 once the set is a peer TTL old", func() bool {
+		ss[0].beat(bg)
+		ss[1].beat(bg)
+		return ss[0].Status().Peers == 2
+	})
+}

@@ -37,14 +37,14 @@ func (s *Store) beat(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
 	defer cancel()
 	t1 := time.Now()
-	res, err := heartbeatScript.Run(ctx, s.rdb, []string{s.peers}, s.opts.ProcessID, s.opts.PeerTTL.Milliseconds()).Int64Slice()
+	res, err := heartbeatScript.Run(ctx, s.rdb, []string{s.peers, s.young}, s.opts.ProcessID, s.opts.PeerTTL.Milliseconds()).Int64Slice()
 	t2 := time.Now()
 	if err != nil || len(res) != 4 {
 		if ctx.Err() != nil && s.closing() {
 			return
 		}
 		if err == nil {
-			err = fmt.Errorf("heartbeat answered %v, want [peers sec usec fresh]", res)
+			err = fmt.Errorf("heartbeat answered %v, want [peers sec usec young]", res)
 		}
 		s.mu.Lock()
 		s.degradeLocked(err)
@@ -56,11 +56,14 @@ func (s *Store) beat(ctx context.Context) {
 	offset := server.Sub(t1.Add(rtt / 2))
 	s.mu.Lock()
 	n := int(max(1, res[0]))
-	if res[3] == 1 && n < s.f.peers {
-		// The set was just (re)created: the others have not re-registered
-		// yet. Keep the last count for a peer TTL rather than claim a
-		// bigger share.
-		s.f.peersFloor, s.f.peersFloorUntil = s.f.peers, t2.Add(s.opts.PeerTTL)
+	if young := time.Duration(res[3]) * time.Millisecond; young > 0 && n < s.f.peers {
+		// The set was (re)created less than a peer TTL ago: the others
+		// may not have re-registered yet. Keep the last count until it is
+		// a TTL old rather than claim a bigger share. Every process
+		// checks, not only the one that found the set empty: the second
+		// to re-register after Redis lost the set counted 2 of 3 and
+		// took half the window in the one it capped to a third.
+		s.f.peersFloor, s.f.peersFloorUntil = s.f.peers, t2.Add(young)
 	}
 	if t2.Before(s.f.peersFloorUntil) {
 		n = max(n, s.f.peersFloor)

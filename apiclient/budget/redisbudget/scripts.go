@@ -8,6 +8,10 @@ import "github.com/redis/go-redis/v9"
 func stateKey(prefix, org string) string { return prefix + "{" + org + "}:state" }
 func peersKey(prefix, org string) string { return prefix + "{" + org + "}:peers" }
 
+// youngKey exists for one peer TTL after the peers set was (re)created
+// (see heartbeatScript).
+func youngKey(prefix, org string) string { return prefix + "{" + org + "}:peers:young" }
+
 // casScript commits a new encoded budget state if nobody changed it since
 // we read it: KEYS[1] state hash, ARGV[1] the version we read ("0" when the
 // key was missing), ARGV[2] the new encoding, ARGV[3] the key's TTL in ms.
@@ -27,19 +31,26 @@ return {1, tostring(nv)}
 
 // heartbeatScript registers this process as a live peer until the server's
 // TIME + ttl and returns {live peers, TIME seconds, TIME microseconds,
-// 1 if the set was empty before (Redis lost it, or we are the first)}:
-// the server's clock decides who counts, and the caller calibrates its
-// reference clock from it. KEYS[1] peers zset, ARGV[1] this process's id,
-// ARGV[2] ttl in ms.
+// young}: the server's clock decides who counts, and the caller calibrates
+// its reference clock from it. young is how many more milliseconds the set
+// is younger than one ttl (0 once it is older): whoever finds the set empty
+// (Redis lost it, or we are the first) marks it young for a ttl, so every
+// process, not only the first to re-register, knows the count may still be
+// short by peers that have not beaten since. KEYS[1] peers zset, KEYS[2]
+// young marker, ARGV[1] this process's id, ARGV[2] ttl in ms.
 var heartbeatScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local fresh = 0
-if redis.call('EXISTS', KEYS[1]) == 0 then fresh = 1 end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
-return {redis.call('ZCARD', KEYS[1]), tonumber(t[1]), tonumber(t[2]), fresh}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[2], '1', 'PX', ttl)
+end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ttl * 2)
+local young = redis.call('PTTL', KEYS[2])
+if young < 0 then young = 0 end
+return {redis.call('ZCARD', KEYS[1]), tonumber(t[1]), tonumber(t[2]), young}
 `)
 
 // leaveScript removes this process from the peers at a clean shutdown, so the

@@ -124,6 +124,7 @@ type Store struct {
 	opts  Options
 	key   string
 	peers string
+	young string
 
 	stop chan struct{}
 	done chan struct{}
@@ -159,6 +160,7 @@ func New(ctx context.Context, rawURL, org string, opts Options) (*Store, error) 
 		opts:  opts,
 		key:   stateKey(opts.KeyPrefix, org),
 		peers: peersKey(opts.KeyPrefix, org),
+		young: youngKey(opts.KeyPrefix, org),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
 	}
