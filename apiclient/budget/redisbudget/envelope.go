@@ -224,16 +224,39 @@ func (s *Store) lostData(epoch string) (envelope, bool) {
 // process past its fair share (limit ÷ peers) of a window in which Redis
 // lost the state. Each process's views may be stale by what the others
 // spent since, so only fair shares are sure to add up to the limit.
-func (s *Store) overShare(st *budget.State, now time.Time, cost int64) bool {
+//
+// A grant it lets through is claimed (f.claimed, and *held for the
+// caller) until the caller records it in sharedSpent or drops it: the
+// check runs inside the update and the record after it, and the other
+// Reserve calls of this process check in between. Claims are kept while
+// not capped too, as Redis may lose the state before a grant is recorded.
+// *held is what the caller's previous attempt claimed (an update may run
+// its function again after a conflict): given back first.
+func (s *Store) overShare(st *budget.State, now time.Time, cost int64, held *int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.f
-	if !f.capped {
-		return false
+	f.claimed -= *held
+	*held = 0
+	if f.capped {
+		if !f.capWindow.Equal(st.WindowID) || f.capEnd.IsZero() || !now.Before(f.capEnd) {
+			f.capped = false // that window is over
+		} else if f.spentIn(st.WindowID)+f.claimed+cost > f.share(st.Limit) {
+			return true
+		}
 	}
-	if !f.capWindow.Equal(st.WindowID) || f.capEnd.IsZero() || !now.Before(f.capEnd) {
-		f.capped = false // that window is over
-		return false
+	f.claimed += cost
+	*held = cost
+	return false
+}
+
+// unclaim gives back what a Reserve attempt claimed in overShare.
+func (s *Store) unclaim(held *int64) {
+	if *held == 0 {
+		return
 	}
-	return f.spentIn(st.WindowID)+cost > f.share(st.Limit)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.f.claimed -= *held
+	*held = 0
 }

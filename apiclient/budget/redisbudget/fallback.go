@@ -48,6 +48,8 @@ type fallback struct {
 	// keeps to its fair share of that window (see Store.overShare).
 	capped            bool
 	capWindow, capEnd time.Time
+	// claimed: grants past overShare not yet in sharedSpent (see there).
+	claimed int64
 	// needReconcile: Redis lost the state; the heartbeat reconciles this
 	// process's in-flight units with it (see reconnect).
 	needReconcile bool
@@ -331,13 +333,9 @@ func (s *Store) reconnect(ctx context.Context) error {
 	f.redisOut, f.redisWrites = mine, mineWrites
 	f.localOut, f.localWrites = 0, 0
 	f.pendingSettle, f.pendingWrite = 0, 0
+	// Only a local share spent anything: a connected store's zero spend
+	// names no window and would reset what Redis granted it in the capped one.
 	if f.degraded {
-		// What the local share granted is this process's spend in its
-		// window now. A reconcile of a connected store granted nothing
-		// locally and has no window of its own: folding its zero spend
-		// in would name no window, reset what Redis granted us in the
-		// current one, and let overShare hand out the whole fair share
-		// again in the very window it caps.
 		f.spentShared(spentWindow, spent)
 	}
 	f.localSpent = 0

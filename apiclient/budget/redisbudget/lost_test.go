@@ -92,3 +92,34 @@ func TestPeerCountHeldWhileOthersReRegister(t *testing.T) {
 		return ss[0].Status().Peers == 2
 	})
 }
+
+// TestOverShareCountsGrantsNotYetRecorded: the fair-share check runs inside
+// a Reserve's update and the grant is recorded in what this process spent
+// after it, so the process's other Reserve calls check in between. A grant
+// that passed counts from the check on, or concurrent calls all pass at the
+// share's last unit (TestRedisRestartMidBatch granted 31 of 30 in 1 run of
+// 35). The claim of an attempt that was not committed is given back.
+func TestOverShareCountsGrantsNotYetRecorded(t *testing.T) {
+	s := &Store{}
+	s.f.init()
+	end := t0.Add(2 * time.Second)
+	s.f.peers = 3
+	s.f.capped, s.f.capWindow, s.f.capEnd = true, end, end
+	s.f.spentShared(end, 9) // of a share of 10
+	st := budget.State{Known: true, Limit: 30, WindowID: end, EndHi: end}
+	var a, b int64
+	if s.overShare(&st, t0, 1, &a) {
+		t.Fatal("the share's last unit was refused")
+	}
+	if !s.overShare(&st, t0, 1, &b) {
+		t.Fatal("a second unit passed while the first was not recorded yet: 11 of a share of 10")
+	}
+	// a's update met a conflict and runs its function again.
+	if s.overShare(&st, t0, 1, &a) {
+		t.Fatal("the retry of an attempt that was not committed was refused: its own claim held it back")
+	}
+	s.unclaim(&a)
+	if s.f.claimed != 0 {
+		t.Fatalf("%d units still claimed after the claim was given back", s.f.claimed)
+	}
+}

@@ -38,11 +38,13 @@ func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, er
 		}
 		var g budget.Grant
 		var after budget.State
+		var held int64 // claimed in overShare until recorded below
 		ok, err := s.shared(ctx, func(ctx context.Context) error {
 			var err error
 			after, err = s.update(ctx, r.Now, func(st *budget.State) (int64, int64) {
+				s.unclaim(&held) // an earlier attempt, not committed
 				g = st.Reserve(r)
-				if g.OK && s.overShare(st, r.Now, g.Cost) {
+				if g.OK && s.overShare(st, r.Now, g.Cost, &held) {
 					st.Cancel(g)
 					g = budget.Grant{Wait: max(time.Millisecond, st.EndHi.Sub(r.Now)), Reason: budget.ReasonRate, Cost: g.Cost, Write: g.Write}
 				}
@@ -53,17 +55,20 @@ func (s *Store) Reserve(ctx context.Context, r budget.Request) (budget.Grant, er
 			})
 			return err
 		})
+		// The claim ends where the record starts, under one lock, so
+		// no other call's overShare misses the grant in between.
+		s.mu.Lock()
+		s.f.claimed -= held
+		if ok && g.OK {
+			s.f.spentShared(after.WindowID, g.Cost)
+			s.f.redisOut += g.Cost
+			s.f.redisWrites += writes(g.Write)
+		}
+		s.mu.Unlock()
 		if err != nil {
 			return budget.Grant{}, err
 		}
 		if ok {
-			if g.OK {
-				s.mu.Lock()
-				s.f.spentShared(after.WindowID, g.Cost)
-				s.f.redisOut += g.Cost
-				s.f.redisWrites += writes(g.Write)
-				s.mu.Unlock()
-			}
 			return g, nil
 		}
 		if s.local(func(f *fallback) { g = f.reserve(r) }) {
