@@ -1,7 +1,9 @@
 package queue_test
 
 import (
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"testing/synctest"
@@ -52,8 +54,17 @@ func TestFaultsSpendTheWindow(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				sbo := sandbox.Options{Window: benchWindow, Dialect: d, Seed: seed, JobTimeScale: 0.01, Faults: faults}
+				if dir := os.Getenv("ABTOP_FAULTS_LOG"); dir != "" { // every request, to see where a run lost
+					f, err := os.Create(filepath.Join(dir, string(d)+".json"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					sbo.Logger = slog.New(slog.NewJSONHandler(f, nil))
+				}
 				e := newEnv(t, envOpts{
-					sandbox: sandbox.Options{Window: benchWindow, Dialect: d, Seed: seed, JobTimeScale: 0.01, Faults: faults},
+					sandbox: sbo,
 					org:     sandbox.OrgOptions{Plan: "enterprise", Credits: 1e7, Limits: &sandbox.Limits{Requests: benchReqs, Points: benchPoints, Concurrency: 1 << 20}},
 				})
 				defer e.close()
