@@ -45,6 +45,7 @@ func (s *State) roll(now time.Time) {
 		s.EndHi, s.EndLo = time.Time{}, time.Time{}
 	}
 	s.Remaining = s.Limit - s.InFlight
+	s.Unseen = nil // settled in the window that ended
 	if !s.Limited && s.Share < 1 {
 		s.Share = min(1, s.Share+shareStep)
 	}

@@ -13,6 +13,9 @@ func (s *State) Observe(o Observation) {
 	if o.Write && o.Settle > 0 {
 		s.WritesInFlight = max(0, s.WritesInFlight-1)
 	}
+	if o.Settle > 0 && o.Unseen && !o.HasRate && !o.RateLimited {
+		s.noteUnseen(o)
+	}
 	if o.RetryAfter > 0 {
 		if e := o.Received.Add(o.RetryAfter + EmbargoMargin); e.After(s.Embargo) {
 			s.Embargo = e

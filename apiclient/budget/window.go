@@ -37,7 +37,15 @@ func (s *State) observeRate(o Observation) {
 	// are subtracted. When one granted before was overtaken, Remaining is
 	// one too high for a moment, which the last unit's wait for every
 	// answer in flight absorbs (rateGate), and the next answer corrects.
-	later := s.InFlight
+	// Settled after it was granted without stating the count: maybe not
+	// counted in this one's answer either, and no longer in flight. An
+	// answer of unknown grant (a request made outside the budget) is
+	// taken as granted last.
+	at := o.Units
+	if at == 0 {
+		at = s.Units
+	}
+	later := s.InFlight + s.unseenAfter(at)
 	if o.Units > 0 && s.Units >= o.Units {
 		// Overdue units granted before this one are taken as not
 		// counted yet either: the last unit no longer waits for them.
@@ -89,8 +97,10 @@ func (s *State) observeRate(o Observation) {
 		if hi.Before(s.EndHi) {
 			s.EndHi = hi
 		}
-		if !s.ServerLowID.Equal(s.WindowID) || o.Remaining < s.ServerLow {
-			s.ServerLow, s.ServerLowID = o.Remaining, s.WindowID
+		if !s.ServerLowID.Equal(s.WindowID) || o.Remaining < s.ServerLow ||
+			o.Remaining == s.ServerLow && at > s.ServerLowUnits {
+			s.ServerLow, s.ServerLowID, s.ServerLowUnits = o.Remaining, s.WindowID, at
+			s.forgetUnseen(at)
 		}
 		if !s.Limited && !o.RateLimited {
 			// Every unit granted in this window has been answered or
@@ -103,7 +113,7 @@ func (s *State) observeRate(o Observation) {
 			// one unit in every other window. Waiting for nothing to
 			// be in flight instead let one stalled request keep the
 			// error for as long as it stalled.
-			s.Remaining = s.ServerLow - s.InFlight
+			s.Remaining = s.ServerLow - s.InFlight - s.unseenAfter(s.ServerLowUnits)
 		}
 	case d >= slack: // a newer window: its boundary passed before Received
 		prevLo, prevHi := s.EndLo, s.EndHi
@@ -128,7 +138,8 @@ func (s *State) observeRate(o Observation) {
 		}
 		s.WindowID, s.EndLo, s.EndHi = o.WindowID, nlo, nhi
 		s.Remaining = srv
-		s.ServerLow, s.ServerLowID = o.Remaining, o.WindowID
+		s.ServerLow, s.ServerLowID, s.ServerLowUnits = o.Remaining, o.WindowID, at
+		s.forgetUnseen(at)
 		if !s.Limited && s.Share < 1 {
 			s.Share = min(1, s.Share+shareStep)
 		}

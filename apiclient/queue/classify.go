@@ -1,8 +1,10 @@
 package queue
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -75,6 +77,20 @@ func classify(err error) outcome {
 	return outFail
 }
 
+// reachedAPI says whether a request that got no answer (err, a transport
+// failure) reached the API, so the server most likely counted it: its
+// connection broke after it was sent (a drop, an answer cut off). Not
+// one given up unanswered (a stall: the attempt deadline or the client's
+// timeout) nor one whose connection never opened.
+func reachedAPI(err error) bool {
+	var te *apiclient.TransportError
+	if !errors.As(err, &te) || te.Timeout || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var oe *net.OpError
+	return !errors.As(err, &oe) || oe.Op != "dial"
+}
+
 // observation turns one attempt into what the budget learns.
 func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, err error) budget.Observation {
 	o := budget.Observation{Sent: sent, Received: received, Settle: g.Cost, Write: g.Write, Units: g.Units, Plan: meta.Plan}
@@ -95,13 +111,18 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 			fillSnapshot(&o, snap)
 			o.Accepted = true
 		}
+		o.Unseen = !o.HasRate && reachedAPI(err)
 		return o // else no response: nothing learned, the cost stays spent
 	}
 	fillSnapshot(&o, snap)
 	if !isAPI {
 		o.Accepted = true
+		o.Unseen = !o.HasRate
 		return o
 	}
+	// The API's own answer without a usable count; not a gateway's 5xx
+	// page, which the API most likely never saw.
+	o.Unseen = !o.HasRate && ae.Status < 500
 	switch classify(err) {
 	case outRateLimit:
 		o.RateLimited = true

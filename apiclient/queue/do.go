@@ -108,16 +108,18 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	seq := s.seq
 	s.inflight++
 	s.solo = false // in flight now: inflight keeps the others back
+	s.attempts++
+	n := s.attempts
 	s.mu.Unlock()
 
 	sent := s.opts.Now()
-	meta, overdue, err := s.attempt(ctx, c.Kind, g, fn)
+	meta, overdue, err := s.attempt(ctx, c.Kind, g, n, fn)
 	recv := s.opts.Now()
 	o := observation(g, sent, recv, meta, err)
 	if overdue {
 		o.Overdue = -g.Cost
 	}
-	s.unavailable(&o, err)
+	s.unavailable(&o, err, n)
 	_ = s.opts.Store.Observe(context.WithoutCancel(ctx), o)
 
 	snap := meta.Snapshot
@@ -129,20 +131,21 @@ func (s *Scheduler) send(ctx context.Context, c Call, g budget.Grant, fn func(co
 	return err
 }
 
-// attempt runs fn under the kind's attempt deadline (stall.go) and
-// records how long it took; overdue says the budget was told its answer
-// was overdue.
-func (s *Scheduler) attempt(ctx context.Context, k Kind, g budget.Grant, fn func(context.Context) (apiclient.Meta, error)) (meta apiclient.Meta, overdue bool, err error) {
+// attempt runs fn (attempt number n) under the kind's attempt deadline
+// (stall.go) and records how long it took; overdue says the budget was
+// told its answer was overdue.
+func (s *Scheduler) attempt(ctx context.Context, k Kind, g budget.Grant, n uint64, fn func(context.Context) (apiclient.Meta, error)) (meta apiclient.Meta, overdue bool, err error) {
 	limit, late := s.attemptDeadline(k)
-	actx := ctx
+	actx, giveUp := context.WithCancelCause(ctx)
+	defer giveUp(nil)
 	if limit > 0 {
 		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, limit)
+		actx, cancel = context.WithTimeout(actx, limit)
 		defer cancel()
 	}
 	stop := func() bool { return false }
 	if late > 0 && late < limit {
-		stop = s.watchOverdue(ctx, g, late)
+		stop = s.watchOverdue(ctx, g, n, late, func() { giveUp(errOvertaken) })
 	}
 	start := s.opts.Now()
 	meta, err = fn(actx)
@@ -153,6 +156,14 @@ func (s *Scheduler) attempt(ctx context.Context, k Kind, g budget.Grant, fn func
 	switch {
 	case err == nil, errors.As(err, &ae), meta.Status != 0:
 		s.noteLatency(k, took)
+		s.noteAnswered(n)
+	case ctx.Err() == nil && errors.Is(context.Cause(actx), errOvertaken):
+		// Given up as overtaken: a timeout like the deadline's, at
+		// the time it took.
+		s.noteLatency(k, took)
+		if errors.As(err, &te) {
+			te.Timeout, te.After, te.Err = true, took, context.DeadlineExceeded
+		}
 	case limit > 0 && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded):
 		// Given up as a stall: recorded at the deadline, and said so
 		// (the client's error names its own, longer timeout).
@@ -163,6 +174,10 @@ func (s *Scheduler) attempt(ctx context.Context, k Kind, g budget.Grant, fn func
 	}
 	return meta, overdue, err
 }
+
+// errOvertaken is the cause an attempt is given up with when attempts
+// sent after it were answered (watchOverdue).
+var errOvertaken = errors.New("overtaken by later answers")
 
 // learn updates point costs and counters, then wakes every waiter.
 func (s *Scheduler) learn(k Kind, g budget.Grant, o budget.Observation, snap usage.Snapshot, alone bool, seq uint64, sent, recv time.Time, err error) {

@@ -1,7 +1,9 @@
 package queue_test
 
 import (
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"testing/synctest"
@@ -22,19 +24,21 @@ import (
 // Measured with this test (5 runs of the four dialects) with a 1 s
 // stallFloor: 0.961–0.997, median 0.975; with today's 2 s floor (see
 // stall.go for why) while the window's last unit waited for a stall's
-// answer: 0.914–0.956. Since it stops waiting once the answer is overdue
-// (stall.go, overdue; 6 runs): 0.939–0.975, median 0.958; what is left
-// is the stalled units themselves, kept spent because the server may
-// count them yet. With the client's own 5 s timeout the only limit on a
-// stalled request (attemptDeadline returning 0): 0.861–0.914, every
-// dialect fails in every run. The sandbox draws faults, job ids and run
-// times from one seeded stream, so the order goroutines reach it varies
-// the figure from run to run: the floor sits below every run seen.
+// answer: 0.914–0.956. Once it stopped waiting for an overdue answer
+// (6 runs): 0.939–0.975, median 0.958. Since a stall that later requests
+// overtook is given up at once and 503 runs count in send order (10 runs,
+// 2026-11-30): 0.958–0.992, median 0.978, and no 429 in 80 runs, where a
+// header-less answer overtaking an earlier one drew one in about ten
+// (budget.State.Unseen). With the client's own 5 s timeout the only
+// limit on a stalled request: 0.861–0.914. The sandbox draws faults, job
+// ids and run times from one seeded stream, so the order goroutines reach
+// it varies the figure from run to run: the floor sits below every run
+// seen. ABTOP_FAULTS_LOG=<dir> writes every request of each dialect.
 func TestFaultsSpendTheWindow(t *testing.T) {
 	const (
 		n          = 500
 		measureFor = 36 * time.Second // 18 windows; the batch takes ~55 s
-		floor      = 0.93
+		floor      = 0.95
 	)
 	dialects := sandbox.Dialects()
 	if d := os.Getenv("ABTOP_FAULTS_DIALECT"); d != "" {
@@ -52,8 +56,17 @@ func TestFaultsSpendTheWindow(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				sbo := sandbox.Options{Window: benchWindow, Dialect: d, Seed: seed, JobTimeScale: 0.01, Faults: faults}
+				if dir := os.Getenv("ABTOP_FAULTS_LOG"); dir != "" { // every request, to see where a run lost
+					f, err := os.Create(filepath.Join(dir, string(d)+".json"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					sbo.Logger = slog.New(slog.NewJSONHandler(f, nil))
+				}
 				e := newEnv(t, envOpts{
-					sandbox: sandbox.Options{Window: benchWindow, Dialect: d, Seed: seed, JobTimeScale: 0.01, Faults: faults},
+					sandbox: sbo,
 					org:     sandbox.OrgOptions{Plan: "enterprise", Credits: 1e7, Limits: &sandbox.Limits{Requests: benchReqs, Points: benchPoints, Concurrency: 1 << 20}},
 				})
 				defer e.close()

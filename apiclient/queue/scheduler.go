@@ -140,6 +140,10 @@ type Scheduler struct {
 	lastRem  int64
 	seq      uint64 // observations so far
 	inflight int
+	// attempts numbers the attempts in the order they are sent;
+	// answered is the highest number answered (stall.go).
+	attempts uint64
+	answered uint64
 	// solo is set while a request of unknown cost holds its turn to go out
 	// alone (from its Reserve until it is in flight): see acquire.
 	solo bool
@@ -147,8 +151,9 @@ type Scheduler struct {
 	// (see exactDrop).
 	lastAlone bool
 	lastSeq   uint64
-	// unavail counts 503s with Retry-After in a row (see unavailable).
-	unavail int
+	// unavail holds the numbers of recent attempts answered with a 503
+	// with Retry-After (see unavailable).
+	unavail map[uint64]struct{}
 	stats   Stats
 	// perWindow counts the rate units our answered requests spent in each
 	// server window (by WindowID), for Allowance.
@@ -178,7 +183,7 @@ func NewScheduler(o Options) *Scheduler {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
-	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}, perWindow: map[time.Time]int64{}, lat: map[Kind]*latencies{}}
+	return &Scheduler{opts: o, wake: make(chan struct{}), costs: map[Kind]int64{}, perWindow: map[time.Time]int64{}, lat: map[Kind]*latencies{}, unavail: map[uint64]struct{}{}}
 }
 
 // Store returns the budget store.

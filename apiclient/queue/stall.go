@@ -23,7 +23,9 @@ import (
 // have counted it), and it is retried like any unanswered attempt, with
 // the same Idempotency-Key, through the budget. Nothing is ever sent
 // twice at once. Sooner still, its answer is said overdue (overdue), so
-// the window's last unit stops waiting for it.
+// the window's last unit stops waiting for it, and an overdue attempt
+// that later attempts overtook (they were answered) is given up then
+// (watchOverdue).
 const (
 	latencySamples = 64 // answers remembered per kind
 	// latencyMinSeen answers of a kind are needed before its deadline
@@ -92,8 +94,9 @@ func (l *latencies) deadline() time.Duration {
 // deadline, past the end of a 2 s window, so a window with a stall used
 // 18 of 20 units where the server had counted 19 at most. Giving the
 // unit back early, instead, would spend it twice if the server counts the
-// slow request after all; resending it early (the 1 s stallFloor) spent
-// requests on creates that were only slow.
+// slow request after all; resending every overdue attempt (a 1 s
+// stallFloor) spent requests on creates that were only slow. Only those
+// that later attempts overtook are given up at once (watchOverdue).
 func (l *latencies) overdue() time.Duration {
 	d := l.deadline()
 	if d == 0 {
@@ -112,11 +115,23 @@ func (s *Scheduler) attemptDeadline(k Kind) (deadline, overdue time.Duration) {
 	return s.lat[k].deadline(), s.lat[k].overdue()
 }
 
-// watchOverdue tells the budget that g's answer is overdue if fn has not
-// returned after d. The returned stop ends the watch and says whether it
-// told (then the answer's observation takes the units back out of
-// Overdue).
-func (s *Scheduler) watchOverdue(ctx context.Context, g budget.Grant, d time.Duration) (stop func() bool) {
+// watchOverdue tells the budget that g's answer (attempt number n) is
+// overdue if fn has not returned after d, and from then gives the attempt
+// up (giveUp) as soon as an attempt sent after it has been answered: the
+// server answers, so this one is stuck on its way (a stall), not slow
+// like every answer. Given up, it is retried at once with the same
+// Idempotency-Key, and its unit, still spent, comes back with the next
+// answer of its window if the server's count says it never arrived
+// (State.Remaining follows the lowest Remaining stated less what is in
+// flight). Waiting for the stall deadline instead (2 s at least) lost
+// that unit whenever the window ended first, and held the job: under 20 %
+// faults, 2 s windows, the allowance used was 0.945–0.962 against
+// 0.969–0.987 (medians of 11 runs of BenchmarkSubmit per dialect). An
+// attempt nothing overtook still waits for its deadline, so a service
+// that is slow for everyone is not given up early. The returned stop
+// ends the watch and says whether it told (then the answer's observation
+// takes the units back out of Overdue).
+func (s *Scheduler) watchOverdue(ctx context.Context, g budget.Grant, n uint64, d time.Duration, giveUp func()) (stop func() bool) {
 	done, told := make(chan struct{}), make(chan bool, 1)
 	go func() {
 		t := time.NewTimer(d)
@@ -124,19 +139,52 @@ func (s *Scheduler) watchOverdue(ctx context.Context, g budget.Grant, d time.Dur
 		select {
 		case <-done:
 			told <- false
+			return
 		case <-t.C:
-			_ = s.opts.Store.Observe(context.WithoutCancel(ctx), budget.Observation{Received: s.opts.Now(), Overdue: g.Cost})
+		}
+		overtaken := func() (bool, chan struct{}) {
 			s.mu.Lock()
-			close(s.wake) // the last unit may go now
-			s.wake = make(chan struct{})
-			s.mu.Unlock()
-			told <- true
+			defer s.mu.Unlock()
+			return s.answered > n, s.wake
+		}
+		if ok, _ := overtaken(); ok {
+			// Given up before the budget hears it is overdue: its
+			// units leave InFlight before the window's last unit
+			// goes, whose answer then counts them back.
+			told <- false
+			giveUp()
+			return
+		}
+		_ = s.opts.Store.Observe(context.WithoutCancel(ctx), budget.Observation{Received: s.opts.Now(), Overdue: g.Cost})
+		s.mu.Lock()
+		close(s.wake) // the last unit may go now
+		s.wake = make(chan struct{})
+		s.mu.Unlock()
+		told <- true
+		for {
+			ok, wake := overtaken()
+			if ok {
+				giveUp()
+				return
+			}
+			select {
+			case <-done:
+				return
+			case <-wake:
+			}
 		}
 	}()
 	return func() bool {
 		close(done)
 		return <-told
 	}
+}
+
+// noteAnswered records that attempt n got an answer (of any status).
+func (s *Scheduler) noteAnswered(n uint64) {
+	s.mu.Lock()
+	s.answered = max(s.answered, n)
+	s.mu.Unlock()
 }
 
 // noteLatency records an attempt of kind k that was answered (or given up
