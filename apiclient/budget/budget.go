@@ -113,10 +113,11 @@ type Observation struct {
 	// before it, and are taken as counted already (see State.observeRate).
 	Units uint64
 
-	// Unseen says the request reached the API (it was answered, or its
-	// answer broke off) but nothing stated the count: the server counted
-	// it, most likely (State.Unseen). Not for a proxy's error page, a
-	// connection that never opened or an attempt given up unanswered.
+	// Unseen says the request reached the API, or may have (it was
+	// answered, its answer broke off, or it was given up unanswered), but
+	// nothing stated the count: the server may have counted it
+	// (State.Unseen). Not for a proxy's error page or a connection that
+	// never opened.
 	Unseen bool
 
 	// Rate dimension; HasRate=false when the response had no usable headers.

@@ -3,7 +3,10 @@
 
 package budget
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // probeTolerance: once EndHi-EndLo is this small the boundary is known well
 // enough and the last unit is spent like any other. A probe that lands
@@ -29,6 +32,7 @@ func (s *State) roll(now time.Time) {
 	if s.EndHi.IsZero() || now.Before(s.EndHi) {
 		return
 	}
+	prevLo := s.EndLo
 	if s.WindowKnown && s.Window > 0 {
 		k := 1 + now.Sub(s.EndHi)/s.Window
 		shift := k * s.Window
@@ -44,8 +48,11 @@ func (s *State) roll(now time.Time) {
 		// next response (whose new WindowID also teaches the period).
 		s.EndHi, s.EndLo = time.Time{}, time.Time{}
 	}
-	s.Remaining = s.Limit - s.InFlight
-	s.Unseen = nil // settled in the window that ended
+	// Unseen units that settled after the earliest the window could have
+	// ended may have been counted in the new one: they stay, the others
+	// go with the window that ended.
+	s.Unseen = slices.DeleteFunc(s.Unseen, func(g UnseenGrant) bool { return prevLo.IsZero() || !g.At.After(prevLo) })
+	s.Remaining = s.Limit - s.InFlight - s.unseenAfter(0)
 	if !s.Limited && s.Share < 1 {
 		s.Share = min(1, s.Share+shareStep)
 	}

@@ -104,10 +104,11 @@ type State struct {
 	// few that overtake each other, which the last unit's wait absorbs).
 	ServerLowUnits uint64
 	// Unseen are the grants of the current window whose requests reached
-	// the API but whose answers stated no count (dropped, cut off, without
-	// usable headers). The server counted them, most likely, and only an
-	// answer to a grant made after they settled says so: until then they
-	// are subtracted like units in flight (see unseenAfter).
+	// the API, or may have, but whose answers stated no count (dropped,
+	// cut off, without usable headers, given up unanswered). The server
+	// may have counted them, and only an answer to a grant made after
+	// they settled says so: until then they are subtracted like units in
+	// flight (see unseenAfter).
 	Unseen []UnseenGrant
 	// Grants counts the grants ever made (Grant.Seq), Units the units
 	// they took (Grant.Units); cancels do not lower them.
@@ -156,30 +157,39 @@ type State struct {
 	CapUsage caps.Usage
 }
 
-// UnseenGrant is a grant whose request reached the API but whose answer
-// stated no count (State.Unseen).
+// UnseenGrant is a grant whose request reached the API, or may have, but
+// whose answer stated no count (State.Unseen).
 type UnseenGrant struct {
 	// Units is the grant counter (State.Units) when it settled: only an
 	// answer to a grant made after that counted it for sure.
 	Units uint64
 	Cost  int64
+	At    time.Time // when it settled (Observation.Received)
 }
 
-// noteUnseen records a settle whose request reached the API without an
-// answer stating the count (Observation.Unseen).
+// noteUnseen records a settle whose request may have reached the API
+// without an answer stating the count (Observation.Unseen).
 func (s *State) noteUnseen(o Observation) {
 	if !s.Known {
 		return // no window to count against yet
 	}
-	s.Unseen = append(s.Unseen, UnseenGrant{Units: s.Units, Cost: o.Settle})
+	s.Unseen = append(s.Unseen, UnseenGrant{Units: s.Units, Cost: o.Settle, At: o.Received})
 	if len(s.Unseen) > maxUnseen {
 		// A long run with no rate answer to forget them by: the two
 		// oldest become one, placed at the later one, which keeps
 		// them subtracted for at least as long.
 		slices.SortFunc(s.Unseen, func(a, b UnseenGrant) int { return cmp.Compare(a.Units, b.Units) })
 		s.Unseen[1].Cost += s.Unseen[0].Cost
+		s.Unseen[1].At = latest(s.Unseen[0].At, s.Unseen[1].At)
 		s.Unseen = slices.Delete(s.Unseen, 0, 1)
 	}
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // maxUnseen bounds State.Unseen, which a shared store writes with every

@@ -397,3 +397,53 @@ func TestAnAnswerWithoutHeadersIsCountedOnlyByALaterGrant(t *testing.T) {
 		t.Errorf("Remaining %d after a page the server did not count; want 16", s.Remaining)
 	}
 }
+
+// Unseen units across the places Remaining is set: the first answer of a
+// new window, an answer numbered by another state (a shared store's local
+// fallback), and the local roll at the window's end.
+func TestUnseenUnitsStaySubtracted(t *testing.T) {
+	boundary := epoch.Add(2 * time.Second)
+	answerAt := func(s *State, g Grant, units uint64, at time.Time, remaining int64) {
+		end := at.Truncate(2 * time.Second).Add(2 * time.Second)
+		s.Observe(Observation{Sent: at, Received: at, Settle: g.Cost, Units: units, Accepted: true,
+			HasRate: true, Limit: 20, Remaining: remaining, HasReset: true, ResetAfter: end.Sub(at), WindowID: end})
+	}
+	start := func() *State {
+		s := NewState(Plan{Limit: 20, Window: 2 * time.Second})
+		at := epoch.Add(100 * time.Millisecond)
+		g := s.Reserve(Request{Now: at, Cost: 1})
+		answerAt(&s, g, g.Units, at, 19)
+		return &s
+	}
+	t.Run("the first answer of a new window", func(t *testing.T) {
+		s := start()
+		at := boundary.Add(5 * time.Millisecond) // before EndHi (the boundary + margin): no local roll
+		g := s.Reserve(Request{Now: at, Cost: 1})
+		o := s.Reserve(Request{Now: at, Cost: 1})
+		s.Observe(Observation{Sent: at, Received: at, Settle: g.Cost, Units: g.Units, Unseen: true}) // handled after o
+		answerAt(s, o, o.Units, at, 19)
+		if s.Remaining != 18 {
+			t.Errorf("Remaining %d; want 18 (o's 19 less g, counted after it)", s.Remaining)
+		}
+	})
+	t.Run("an answer numbered by another state", func(t *testing.T) {
+		s := start()
+		at := epoch.Add(200 * time.Millisecond)
+		g := s.Reserve(Request{Now: at, Cost: 1})
+		s.Observe(Observation{Sent: at, Received: at, Settle: g.Cost, Units: g.Units, Unseen: true})
+		answerAt(s, Grant{}, 1000, at, 19)
+		if s.Remaining != 18 || len(s.Unseen) != 1 {
+			t.Errorf("Remaining %d, %d unseen; want 18 and 1 (a grant number this state never made proves nothing)", s.Remaining, len(s.Unseen))
+		}
+	})
+	t.Run("the roll keeps what may count in the new window", func(t *testing.T) {
+		s := start()
+		s.EndLo = boundary.Add(-50 * time.Millisecond)
+		late := s.Reserve(Request{Now: boundary.Add(-10 * time.Millisecond), Cost: 1})
+		s.Observe(Observation{Sent: boundary, Received: boundary.Add(-5 * time.Millisecond), Settle: 1, Units: late.Units, Unseen: true})
+		s.roll(s.EndHi.Add(time.Millisecond))
+		if s.Remaining != 19 || len(s.Unseen) != 1 {
+			t.Errorf("after the roll: Remaining %d, %d unseen; want 19 and 1 (it settled after the window could have ended)", s.Remaining, len(s.Unseen))
+		}
+	})
+}

@@ -37,20 +37,22 @@ func (s *State) observeRate(o Observation) {
 	// are subtracted. When one granted before was overtaken, Remaining is
 	// one too high for a moment, which the last unit's wait for every
 	// answer in flight absorbs (rateGate), and the next answer corrects.
-	// Settled after it was granted without stating the count: maybe not
-	// counted in this one's answer either, and no longer in flight. An
-	// answer of unknown grant (a request made outside the budget) is
-	// taken as granted last.
-	at := o.Units
-	if at == 0 {
-		at = s.Units
-	}
-	later := s.InFlight + s.unseenAfter(at)
+	later := s.InFlight
 	if o.Units > 0 && s.Units >= o.Units {
 		// Overdue units granted before this one are taken as not
 		// counted yet either: the last unit no longer waits for them.
 		later = min(later, int64(s.Units-o.Units)+s.overdue())
 	}
+	// Units that settled after it was granted without stating the count
+	// may not be in its answer either, and are no longer in flight. An
+	// answer of unknown grant (made outside the budget, or numbered by
+	// another state: a shared store's local fallback) is taken as
+	// granted first: it counted none of them and forgets none.
+	at := o.Units
+	if at == 0 || at > s.Units {
+		at = 0
+	}
+	later += s.unseenAfter(at)
 	srv := o.Remaining - later
 	hi := time.Time{}
 	lo := o.Sent

@@ -78,13 +78,14 @@ func classify(err error) outcome {
 }
 
 // reachedAPI says whether a request that got no answer (err, a transport
-// failure) reached the API, so the server most likely counted it: its
-// connection broke after it was sent (a drop, an answer cut off). Not
-// one given up unanswered (a stall: the attempt deadline or the client's
-// timeout) nor one whose connection never opened.
+// failure) may have reached the API, so the server may have counted it:
+// its connection broke after it was sent (a drop, an answer cut off), or
+// it was given up unanswered (a stall: the server may hold it, or get
+// its bytes yet). Not one whose connection never opened, nor one the
+// caller cancelled (shutting down).
 func reachedAPI(err error) bool {
 	var te *apiclient.TransportError
-	if !errors.As(err, &te) || te.Timeout || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if !errors.As(err, &te) || errors.Is(err, context.Canceled) {
 		return false
 	}
 	var oe *net.OpError
@@ -163,8 +164,8 @@ func observation(g budget.Grant, sent, received time.Time, meta apiclient.Meta, 
 			}
 		}
 	case outBackoff:
-		// A 503's Retry-After holds the org only once a second 503 in a
-		// row shows the service is down (Scheduler.send); a single one
+		// A 503's Retry-After holds the org only once four attempts sent
+		// in a row drew one (Scheduler.unavailable); a single one
 		// among answers is one request's fault, waited out by that
 		// request alone (Do). Holding the whole org 5 s for every such
 		// page cost half the allowance under 20 % faults.

@@ -156,8 +156,15 @@ func (s *Scheduler) attempt(ctx context.Context, k Kind, g budget.Grant, n uint6
 	switch {
 	case err == nil, errors.As(err, &ae), meta.Status != 0:
 		s.noteLatency(k, took)
-		s.noteAnswered(n)
-	case ctx.Err() == nil && errors.Is(context.Cause(actx), errOvertaken):
+		if ae == nil || ae.Status < 500 {
+			// The API's own answer: evidence that it answers, which a
+			// gateway's page (quicker than any answer) is not.
+			s.noteAnswered(n)
+		}
+	case ctx.Err() == nil && errors.Is(context.Cause(actx), errOvertaken) &&
+		(errors.Is(err, errOvertaken) || errors.Is(err, context.Canceled)):
+		// Failed because it was given up, not for a reason of its own
+		// (a connection closed just before).
 		// Given up as overtaken: a timeout like the deadline's, at
 		// the time it took.
 		s.noteLatency(k, took)

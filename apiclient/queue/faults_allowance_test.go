@@ -33,12 +33,12 @@ import (
 // limit on a stalled request: 0.861–0.914. The sandbox draws faults, job
 // ids and run times from one seeded stream, so the order goroutines reach
 // it varies the figure from run to run: the floor sits below every run
-// seen. ABTOP_FAULTS_LOG=<dir> writes every request of each dialect.
+// seen, with room for the four new draws each CI run makes. ABTOP_FAULTS_LOG=<dir> writes every request of each dialect.
 func TestFaultsSpendTheWindow(t *testing.T) {
 	const (
 		n          = 500
 		measureFor = 36 * time.Second // 18 windows; the batch takes ~55 s
-		floor      = 0.95
+		floor      = 0.94
 	)
 	dialects := sandbox.Dialects()
 	if d := os.Getenv("ABTOP_FAULTS_DIALECT"); d != "" {

@@ -11,11 +11,11 @@ import (
 
 // A stall among a window's creates costs that window nothing: once its
 // answer is overdue and creates sent after it are answered, it is given
-// up and retried at once with the same key, and since the server's count
-// says it never arrived, its unit comes back: all 10 units are used in
-// that window, with no 429. Waiting for the stall's answer used 8 (the
-// last unit waited past the window's end); keeping its unit spent until
-// the stall deadline, 9.
+// up and retried with the same key; the answer to the window's last
+// create, granted after that, shows the server never counted it, so its
+// unit comes back: all 10 units are used in that window, with no 429.
+// Waiting for the stall's answer used 8 (the last unit waited past the
+// window's end); keeping its unit spent until the stall deadline, 9.
 func TestAStallDoesNotCostItsWindowAUnit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const limit = 10

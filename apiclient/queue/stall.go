@@ -45,10 +45,12 @@ const (
 	// of the client's timeout (0.94 of the allowance, 0.97 at 1 s).
 	stallFloor = 2 * time.Second
 	// overdueFloor is the least time after which an unanswered attempt
-	// is said overdue to the budget (see overdue). Saying so costs no
-	// request and changes no count, so it need not wait for the stall
-	// deadline's certainty: it only has to be well past an answer's
-	// usual time, and well before a short window ends.
+	// is said overdue to the budget (see overdue), and given up if the
+	// API answered attempts sent after it (watchOverdue). Saying so costs
+	// no request; giving up costs one (the retry) if the attempt was only
+	// slow, which answers to later attempts make unlikely. It only has to
+	// be well past an answer's usual time, and well before a short
+	// window ends.
 	overdueFloor = 500 * time.Millisecond
 	// overdueFactor times the 90th percentile is overdue: half the
 	// deadline's margin, so a slow service's stalls stop holding the
@@ -117,18 +119,15 @@ func (s *Scheduler) attemptDeadline(k Kind) (deadline, overdue time.Duration) {
 
 // watchOverdue tells the budget that g's answer (attempt number n) is
 // overdue if fn has not returned after d, and from then gives the attempt
-// up (giveUp) as soon as an attempt sent after it has been answered: the
-// server answers, so this one is stuck on its way (a stall), not slow
-// like every answer. Given up, it is retried at once with the same
-// Idempotency-Key, and its unit, still spent, comes back with the next
-// answer of its window if the server's count says it never arrived
-// (State.Remaining follows the lowest Remaining stated less what is in
-// flight). Waiting for the stall deadline instead (2 s at least) lost
-// that unit whenever the window ended first, and held the job: under 20 %
-// faults, 2 s windows, the allowance used was 0.945–0.962 against
-// 0.969–0.987 (medians of 11 runs of BenchmarkSubmit per dialect). An
-// attempt nothing overtook still waits for its deadline, so a service
-// that is slow for everyone is not given up early. The returned stop
+// up (giveUp) as soon as an attempt sent after it has been answered by
+// the API: the API answers, so this one is stuck on its way (a stall),
+// not slow like every answer. Given up, it is retried after its backoff
+// with the same Idempotency-Key; its unit stays spent (the server may
+// hold it, or get its bytes yet: budget.Observation.Unseen) until an
+// answer to a request granted after it counts the window. Waiting for the
+// stall deadline instead (2 s at least) held the job past a 2 s window's
+// end. An attempt nothing overtook still waits for its deadline, so a
+// service that is slow for everyone is not sent twice. The returned stop
 // ends the watch and says whether it told (then the answer's observation
 // takes the units back out of Overdue).
 func (s *Scheduler) watchOverdue(ctx context.Context, g budget.Grant, n uint64, d time.Duration, giveUp func()) (stop func() bool) {
