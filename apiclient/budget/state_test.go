@@ -215,20 +215,7 @@ func TestIdleGapIsNotTheWindow(t *testing.T) {
 // the server stated less every unit in flight is always safe: each unit
 // in flight may still be counted.
 func TestServerCountLessInFlightWhileAStallHolds(t *testing.T) {
-	now := epoch.Add(100 * time.Millisecond)
-	reset := epoch.Add(2 * time.Second)
-	s := NewState(Plan{Limit: 20, Window: 2 * time.Second})
-	grant := func() Grant {
-		g := s.Reserve(Request{Now: now, Cost: 1})
-		if !g.OK {
-			t.Fatalf("refused: %+v", g)
-		}
-		return g
-	}
-	answer := func(g Grant, remaining int64) {
-		s.Observe(Observation{Sent: now, Received: now, Settle: g.Cost, Units: g.Units, Accepted: true,
-			HasRate: true, Limit: 20, Remaining: remaining, HasReset: true, ResetAfter: reset.Sub(now), WindowID: reset})
-	}
+	s, grant, answer := oneInstant(t)
 	answer(grant(), 19) // the first answer: the window is known
 	grant()             // the stall: never answered here
 	a, x, y := grant(), grant(), grant()
@@ -333,20 +320,8 @@ func TestReclaimTakesTheOverdueMarkAlong(t *testing.T) {
 // fifteen of the queue's TestFaultsSpendTheWindow). It stays subtracted
 // until a grant made after it is answered, whose count includes it.
 func TestAnAnswerWithoutHeadersStaysCountedUntilALaterGrantAnswers(t *testing.T) {
+	s, grant, answer := oneInstant(t)
 	now := epoch.Add(100 * time.Millisecond)
-	reset := epoch.Add(2 * time.Second)
-	s := NewState(Plan{Limit: 20, Window: 2 * time.Second})
-	grant := func() Grant {
-		g := s.Reserve(Request{Now: now, Cost: 1})
-		if !g.OK {
-			t.Fatalf("refused: %+v", g)
-		}
-		return g
-	}
-	answer := func(g Grant, remaining int64) {
-		s.Observe(Observation{Sent: now, Received: now, Settle: g.Cost, Units: g.Units, Accepted: true,
-			HasRate: true, Limit: 20, Remaining: remaining, HasReset: true, ResetAfter: reset.Sub(now), WindowID: reset})
-	}
 	answer(grant(), 19)
 	a, b := grant(), grant()
 	s.Observe(Observation{Sent: now, Received: now, Settle: b.Cost, Units: b.Units, Unseen: true}) // b: no headers; the server counted it after a
@@ -360,7 +335,7 @@ func TestAnAnswerWithoutHeadersStaysCountedUntilALaterGrantAnswers(t *testing.T)
 	}
 	// A new window starts clean.
 	s.Observe(Observation{Sent: now, Received: now, Settle: 1, Units: grant().Units, Unseen: true})
-	s.roll(reset.Add(time.Second))
+	s.roll(epoch.Add(3 * time.Second))
 	if len(s.Unseen) != 0 || s.Remaining != 20 {
 		t.Errorf("after the window rolled: %d unseen, Remaining %d; want none and 20", len(s.Unseen), s.Remaining)
 	}
@@ -446,4 +421,26 @@ func TestUnseenUnitsStaySubtracted(t *testing.T) {
 			t.Errorf("after the roll: Remaining %d, %d unseen; want 19 and 1 (it settled after the window could have ended)", s.Remaining, len(s.Unseen))
 		}
 	})
+}
+
+// oneInstant is a state in a window of 20 per 2 s whose requests are all
+// granted, handled and answered at one instant: grant takes a unit,
+// answer settles a grant with the Remaining the server stated.
+func oneInstant(t *testing.T) (s *State, grant func() Grant, answer func(Grant, int64)) {
+	now := epoch.Add(100 * time.Millisecond)
+	reset := epoch.Add(2 * time.Second)
+	st := NewState(Plan{Limit: 20, Window: 2 * time.Second})
+	s = &st
+	grant = func() Grant {
+		g := s.Reserve(Request{Now: now, Cost: 1})
+		if !g.OK {
+			t.Fatalf("refused: %+v", g)
+		}
+		return g
+	}
+	answer = func(g Grant, remaining int64) {
+		s.Observe(Observation{Sent: now, Received: now, Settle: g.Cost, Units: g.Units, Accepted: true,
+			HasRate: true, Limit: 20, Remaining: remaining, HasReset: true, ResetAfter: reset.Sub(now), WindowID: reset})
+	}
+	return s, grant, answer
 }
