@@ -20,6 +20,23 @@ import (
 // pending job is canceled locally.
 type noAPI struct{ queue.API }
 
+// offlineQueue is a queue over a fresh journal in dir that never sends
+// (it is never Run): the owner only publishes and obeys.
+func offlineQueue(tb testing.TB, dir string) (*queue.Queue, *queue.Journal) {
+	tb.Helper()
+	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { j.Close() })
+	q, err := queue.Open(queue.QueueOptions{Journal: j, API: noAPI{},
+		Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return q, j
+}
+
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); !cond(); {
@@ -34,16 +51,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // and carries out a watcher's pause, resume and cancel, saying so.
 func TestOwnerPublishesAndObeys(t *testing.T) {
 	dir := t.TempDir()
-	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	sched := queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})
-	q, err := queue.Open(queue.QueueOptions{Journal: j, Scheduler: sched, API: noAPI{}}) // never Run: nothing is sent
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, j := offlineQueue(t, dir)
 	input := json.RawMessage(`{"prompt":"secret-ish input"}`)
 	added, err := q.Enqueue(queue.NewJob{Model: "m", Input: input}, queue.NewJob{Model: "m", Input: input}, queue.NewJob{Model: "other", Input: input})
 	if err != nil {
@@ -106,16 +114,7 @@ func TestOwnerPublishesAndObeys(t *testing.T) {
 // empty batch publishes no rows and is done.
 func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
 	dir := t.TempDir()
-	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: noAPI{},
-		Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, j := offlineQueue(t, dir)
 	nj := make([]queue.NewJob, 2*firstRows+7)
 	for i := range nj {
 		nj[i] = queue.NewJob{Model: "m", Input: json.RawMessage(`{"prompt":"p"}`), Line: i + 1}
@@ -170,16 +169,7 @@ func TestOwnerPublishesEveryRowChunkByChunk(t *testing.T) {
 // row, and the next write has each row once.
 func TestOwnerDropsAWriteAcrossAReorder(t *testing.T) {
 	dir := t.TempDir()
-	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: noAPI{},
-		Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, j := offlineQueue(t, dir)
 	nj := make([]queue.NewJob, rowChunk+10)
 	for i := range nj {
 		nj[i] = queue.NewJob{Model: "m", Input: json.RawMessage(`{"prompt":"p"}`), Line: i + 1}

@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
-	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/internal/heapwatch"
 )
@@ -28,16 +26,7 @@ func BenchmarkPublish(b *testing.B) {
 		n, _ = strconv.Atoi(v)
 	}
 	dir := b.TempDir()
-	j, err := queue.OpenJournal(filepath.Join(dir, "queue.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: noAPI{},
-		Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("free"))})})
-	if err != nil {
-		b.Fatal(err)
-	}
+	q, j := offlineQueue(b, dir)
 	nj := make([]queue.NewJob, n)
 	for i := range nj {
 		in, _ := json.Marshal(map[string]any{"prompt": fmt.Sprintf("a lighthouse, take %d", i)})

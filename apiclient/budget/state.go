@@ -180,16 +180,8 @@ func (s *State) noteUnseen(o Observation) {
 		// them subtracted for at least as long.
 		slices.SortFunc(s.Unseen, func(a, b UnseenGrant) int { return cmp.Compare(a.Units, b.Units) })
 		s.Unseen[1].Cost += s.Unseen[0].Cost
-		s.Unseen[1].At = latest(s.Unseen[0].At, s.Unseen[1].At)
 		s.Unseen = slices.Delete(s.Unseen, 0, 1)
 	}
-}
-
-func latest(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // maxUnseen bounds State.Unseen, which a shared store writes with every

@@ -411,6 +411,17 @@ func TestUnseenUnitsStaySubtracted(t *testing.T) {
 			t.Errorf("Remaining %d, %d unseen; want 18 and 1 (a grant number this state never made proves nothing)", s.Remaining, len(s.Unseen))
 		}
 	})
+	t.Run("a long run without a rate answer", func(t *testing.T) {
+		s := start()
+		at := epoch.Add(200 * time.Millisecond)
+		for i := range maxUnseen + 6 {
+			g := s.Reserve(Request{Now: at, Cost: 1})
+			s.Observe(Observation{Sent: at, Received: at.Add(time.Duration(i) * time.Millisecond), Settle: g.Cost, Units: g.Units, Unseen: true})
+		}
+		if len(s.Unseen) > maxUnseen || s.unseenAfter(0) != maxUnseen+6 {
+			t.Errorf("%d unseen holding %d units; want at most %d holding all %d", len(s.Unseen), s.unseenAfter(0), maxUnseen, maxUnseen+6)
+		}
+	})
 	t.Run("the roll keeps what may count in the new window", func(t *testing.T) {
 		s := start()
 		s.EndLo = boundary.Add(-50 * time.Millisecond)

@@ -2,25 +2,15 @@ package queue_test
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
-	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 )
 
 // The same jobs queued again are found by content (model and input, member
 // order and spacing aside), so submit can ask before paying twice.
 func TestDuplicatesFindsJobsByContent(t *testing.T) {
-	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, _ := offlineQueue(t)
 	if _, err := q.Enqueue(queue.NewJob{Model: "flux-schnell", Input: json.RawMessage(`{"prompt":"a","seed":7}`)}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,10 @@ package queue_test
 
 import (
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
 
-	"github.com/abtop-dev/abtop/apiclient/budget"
-	"github.com/abtop-dev/abtop/apiclient/queue"
 	"github.com/abtop-dev/abtop/internal/heapwatch"
 )
 
@@ -27,14 +24,7 @@ func BenchmarkQueuedJobMemory(b *testing.B) {
 		n, _ = strconv.Atoi(v)
 	}
 	for b.Loop() {
-		j, err := queue.OpenJournal(filepath.Join(b.TempDir(), "q.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
-		if err != nil {
-			b.Fatal(err)
-		}
+		q, _ := offlineQueue(b)
 		base := heapwatch.Live()
 		lines := jobs(n)
 		stop := heapwatch.Watch()
@@ -44,7 +34,6 @@ func BenchmarkQueuedJobMemory(b *testing.B) {
 		peak := stop()
 		live := heapwatch.Live()
 		runtime.KeepAlive(q)
-		j.Close()
 		b.ReportMetric(float64(live-base)/float64(n), "B/job-live")
 		b.ReportMetric(float64(peak-base)/1e6, "peak-heap-MB")
 	}

@@ -165,6 +165,22 @@ func TestTenThousandJobs(t *testing.T) {
 	t.Logf("10,000 jobs enqueued and reloaded in %v", time.Since(start))
 }
 
+// offlineQueue is a queue over a fresh journal that never sends: for
+// tests of what it keeps and how it reads.
+func offlineQueue(tb testing.TB) (*queue.Queue, *queue.Journal) {
+	tb.Helper()
+	j, err := queue.OpenJournal(filepath.Join(tb.TempDir(), "q.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { j.Close() })
+	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return q, j
+}
+
 type nopAPI struct{}
 
 func (nopAPI) CreateJob(context.Context, apiclient.JobRequest, string) (apiclient.Job, apiclient.Meta, error) {

@@ -1,10 +1,8 @@
 package queue_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"github.com/abtop-dev/abtop/apiclient/budget"
 	"github.com/abtop-dev/abtop/apiclient/queue"
 )
 
@@ -12,15 +10,7 @@ import (
 // counts only the given keys, Each visits every job in order, RowsFrom copies
 // the given jobs (all with nil) in order and without their inputs.
 func TestTallyEachRows(t *testing.T) {
-	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, _ := offlineQueue(t)
 	added, err := q.Enqueue(jobs(3)...)
 	if err != nil {
 		t.Fatal(err)
@@ -74,15 +64,7 @@ func TestTallyEachRows(t *testing.T) {
 // and a read from the start sees each job once. Jobs added between
 // chunks only append, and a reader goes on.
 func TestRowsFromAcrossAReorder(t *testing.T) {
-	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, _ := offlineQueue(t)
 	if _, err := q.Enqueue(jobs(4)...); err != nil {
 		t.Fatal(err)
 	}
@@ -134,15 +116,7 @@ func TestRowsFromAcrossAReorder(t *testing.T) {
 // Add returns the keys in order and the time they were queued; Enqueue's
 // jobs are copies, never the queue's own (the queue keeps one slice).
 func TestAddAndEnqueueKeepTheQueuesJobs(t *testing.T) {
-	j, err := queue.OpenJournal(filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	q, err := queue.Open(queue.QueueOptions{Journal: j, API: nopAPI{}, Scheduler: queue.NewScheduler(queue.Options{Store: budget.NewMemory(budget.PlanNamed("pro"))})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, j := offlineQueue(t)
 	keys, at, err := q.Add(jobs(3)...)
 	if err != nil || len(keys) != 3 || at.IsZero() {
 		t.Fatalf("Add = %v, %v, %v", keys, at, err)
