@@ -125,6 +125,7 @@ func testDashboardWatchesSubmitE2E(t *testing.T) {
 	tm.waitFor("the submit's batch shown", 10*time.Second, owner, `shared locally · 2 processes`)
 
 	// space pauses the submit in its own process, space again resumes it
+	pausedFrom := time.Now()
 	tm.keys("Space")
 	if !waitUntil(2*time.Second, func() bool { return strings.Contains(stderr.String(), "paused by the dashboard (pid ") }) {
 		t.Fatalf("the submit never said it was paused; stderr:\n%s", stderr.String())
@@ -135,7 +136,8 @@ func testDashboardWatchesSubmitE2E(t *testing.T) {
 	if !waitUntil(2*time.Second, func() bool { return strings.Contains(stderr.String(), "resumed by the dashboard (pid ") }) {
 		t.Fatalf("the submit never said it was resumed; stderr:\n%s\nscreen:\n%s", stderr.String(), tm.screen())
 	}
-	t.Logf("paused at %d/%d", held.Counts.Finished, n)
+	pausedTo := time.Now()
+	t.Logf("paused at %d/%d for %v", held.Counts.Finished, n, pausedTo.Sub(pausedFrom).Round(time.Millisecond))
 
 	// the screen follows each published change within a second
 	re := regexp.MustCompile(owner)
@@ -175,7 +177,12 @@ func testDashboardWatchesSubmitE2E(t *testing.T) {
 	}
 	s := e.summary(t, stdout.Bytes())
 	st := fetchStats(t, e.url)
-	used, windows := reqs.sendingAllowance(2*time.Second, 20)
+	// The windows the user held paused are not the scheduler's to fill:
+	// on a loaded machine the pause (a key, the screen showing it, the
+	// other key) outlasted a window and left 4 of its 20 units sent.
+	used, windows := reqs.sendingAllowanceSkipping(2*time.Second, 20, func(w time.Time) bool {
+		return w.Before(pausedTo) && w.Add(2*time.Second).After(pausedFrom)
+	})
 	t.Logf("%d jobs: %+v; sandbox: created %d, 429s %d, violations %d; allowance %.3f over %d windows %v",
 		n, s, st.JobsCreated, st.TooManyRequests, st.RetryAfterViolations, used, windows, reqs.perWindow(2*time.Second))
 	if s.Submitted != n || st.JobsCreated != int64(n) || st.DuplicateJobs != 0 {
@@ -184,8 +191,8 @@ func testDashboardWatchesSubmitE2E(t *testing.T) {
 	if st.TooManyRequests != 0 || st.RetryAfterViolations != 0 {
 		t.Errorf("429s %d, Retry-After violations %d; want 0", st.TooManyRequests, st.RetryAfterViolations)
 	}
-	// the two together keep the budget full (the pause costs a few
-	// requests of one window: a short batch has only a few windows)
+	// the two together keep the budget full outside the pause (a short
+	// batch has only a few windows)
 	want := 0.9
 	if os.Getenv("ABTOP_E2E_FULL") == "1" {
 		want = 0.97

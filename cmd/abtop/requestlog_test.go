@@ -61,6 +61,12 @@ func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
 // server's side for all processes together. 0 when the batch spanned
 // fewer than three windows.
 func (l *requestLog) allowance(window time.Duration, limit int) (used float64, windows int) {
+	return l.allowanceSkipping(window, limit, func(time.Time) bool { return false })
+}
+
+// allowanceSkipping is allowance over the whole windows skip leaves (by
+// their start).
+func (l *requestLog) allowanceSkipping(window time.Duration, limit int, skip func(time.Time) bool) (used float64, windows int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.reqs) == 0 {
@@ -76,14 +82,18 @@ func (l *requestLog) allowance(window time.Duration, limit int) (used float64, w
 			last = w
 		}
 	}
-	windows = int(last.Sub(first)/window) - 1
+	for w := first.Add(window); w.Before(last); w = w.Add(window) {
+		if !skip(w) {
+			windows++
+		}
+	}
 	if windows < 1 {
 		return 0, 0
 	}
 	accepted := 0
 	for _, r := range l.reqs {
 		w := r.at.Truncate(window)
-		if w.After(first) && w.Before(last) && r.status != 0 && r.status != 429 {
+		if w.After(first) && w.Before(last) && !skip(w) && r.status != 0 && r.status != 429 {
 			accepted++
 		}
 	}
@@ -150,6 +160,12 @@ func (l *requestLog) fullWindowsAfter(from time.Time, window time.Duration) []in
 // afterwards is paced by the jobs, not by the budget, so its windows do
 // not say whether the budget was kept full.
 func (l *requestLog) sendingAllowance(window time.Duration, limit int) (used float64, windows int) {
+	return l.sendingAllowanceSkipping(window, limit, func(time.Time) bool { return false })
+}
+
+// sendingAllowanceSkipping is sendingAllowance without the windows skip
+// names (by their start).
+func (l *requestLog) sendingAllowanceSkipping(window time.Duration, limit int, skip func(time.Time) bool) (used float64, windows int) {
 	l.mu.Lock()
 	var lastCreate time.Time
 	for _, r := range l.reqs {
@@ -164,7 +180,7 @@ func (l *requestLog) sendingAllowance(window time.Duration, limit int) (used flo
 		}
 	}
 	l.mu.Unlock()
-	return kept.allowance(window, limit)
+	return kept.allowanceSkipping(window, limit, skip)
 }
 
 // around429s lists, for a failure message, every request within span of a
