@@ -52,7 +52,7 @@ func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
 	return nil
 }
 
-// allowance is the share of the org's rate allowance the requests used:
+// allowanceSkipping is the share of the org's rate allowance the requests used:
 // requests the server accepted (answered, not 429) in every whole window
 // between the batch's first and last windows, over limit × that many
 // windows. The first and last windows are left out because the batch
@@ -60,12 +60,7 @@ func (l *requestLog) Handle(_ context.Context, rec slog.Record) error {
 // count as unused. It is Scheduler.Allowance's measure, computed on the
 // server's side for all processes together. 0 when the batch spanned
 // fewer than three windows.
-func (l *requestLog) allowance(window time.Duration, limit int) (used float64, windows int) {
-	return l.allowanceSkipping(window, limit, func(time.Time) bool { return false })
-}
-
-// allowanceSkipping is allowance over the whole windows skip leaves (by
-// their start).
+// Windows skip names (by their start) are left out too.
 func (l *requestLog) allowanceSkipping(window time.Duration, limit int, skip func(time.Time) bool) (used float64, windows int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
